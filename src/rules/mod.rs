@@ -1,1 +1,2 @@
-//! TODO
+//! The knowledge base: SDK signatures, permissions, sensitive APIs, data types, from `rules/`
+//! (embedded at build time; `--rules DIR` replaces them).

@@ -1,0 +1,1 @@
+//! The zip layer (in progress).
