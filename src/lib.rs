@@ -7,6 +7,7 @@
 
 pub mod apk;
 pub mod audit;
+pub mod cli;
 pub mod cursor;
 pub mod detect;
 pub mod error;

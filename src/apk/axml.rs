@@ -1,1 +1,675 @@
-//! Binary XML (in progress).
+//! Android binary XML (AXML): the compiled form of `AndroidManifest.xml`.
+//!
+//! Read through one bounds-checked cursor: the string pool (UTF-8 and UTF-16, styles skipped),
+//! the resource-id map, namespaces and elements with typed attribute values. Like Android's
+//! `ResXMLParser`, header sizes are honoured rather than assumed and unknown chunks are skipped;
+//! an attribute whose name string is empty or renamed is resolved through the resource-id map,
+//! which is how Android itself looks attributes up (obfuscated manifests rely on this).
+
+use crate::apk::Anomaly;
+use crate::cursor::{to_usize, Cursor};
+use crate::error::ParseError;
+use std::fmt::Write as _;
+
+const RES_STRING_POOL: u16 = 0x0001;
+const RES_XML: u16 = 0x0003;
+const RES_XML_START_NAMESPACE: u16 = 0x0100;
+const RES_XML_END_NAMESPACE: u16 = 0x0101;
+const RES_XML_START_ELEMENT: u16 = 0x0102;
+const RES_XML_END_ELEMENT: u16 = 0x0103;
+const RES_XML_CDATA: u16 = 0x0104;
+const RES_XML_RESOURCE_MAP: u16 = 0x0180;
+const UTF8_FLAG: u32 = 1 << 8;
+const NO_INDEX: u32 = 0xffff_ffff;
+/// The Android namespace URI.
+pub const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
+/// Deeper nesting than any real manifest; stops stack-hungry consumers on hostile input.
+const MAX_DEPTH: usize = 256;
+
+/// A typed attribute value (`Res_value`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string (TYPE_STRING, or the raw value string).
+    String(String),
+    /// TYPE_INT_DEC.
+    Int(i32),
+    /// TYPE_INT_HEX.
+    Hex(u32),
+    /// TYPE_INT_BOOLEAN.
+    Bool(bool),
+    /// TYPE_REFERENCE: `@0x7f...`.
+    Reference(u32),
+    /// TYPE_ATTRIBUTE: `?0x...`.
+    Attribute(u32),
+    /// TYPE_FLOAT.
+    Float(f32),
+    /// TYPE_DIMENSION (raw complex value).
+    Dimension(u32),
+    /// TYPE_FRACTION (raw complex value).
+    Fraction(u32),
+    /// TYPE_INT_COLOR_* (ARGB).
+    Color(u32),
+    /// TYPE_NULL.
+    Null,
+    /// Any other type: (type, data).
+    Other(u8, u32),
+}
+
+impl Value {
+    /// The value as Android would read it for a string attribute.
+    pub fn as_text(&self) -> String {
+        match self {
+            Value::String(s) => s.clone(),
+            Value::Int(v) => v.to_string(),
+            Value::Hex(v) => format!("0x{v:x}"),
+            Value::Bool(b) => b.to_string(),
+            Value::Reference(r) => format!("@0x{r:08x}"),
+            Value::Attribute(r) => format!("?0x{r:08x}"),
+            Value::Float(f) => f.to_string(),
+            Value::Dimension(d) => format!("dimension(0x{d:08x})"),
+            Value::Fraction(d) => format!("fraction(0x{d:08x})"),
+            Value::Color(c) => format!("#{c:08x}"),
+            Value::Null => String::new(),
+            Value::Other(t, d) => format!("(type 0x{t:x})0x{d:x}"),
+        }
+    }
+
+    /// An integer reading (decimal, hex, or a numeric string).
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(v) => Some(i64::from(*v)),
+            Value::Hex(v) => Some(i64::from(*v)),
+            Value::String(s) => s.trim().parse().ok(),
+            Value::Other(_, d) => Some(i64::from(*d)),
+            _ => None,
+        }
+    }
+
+    /// A boolean reading (Android: any non-zero data is true; strings "true"/"false").
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Int(v) => Some(*v != 0),
+            Value::Hex(v) => Some(*v != 0),
+            Value::String(s) => match s.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// One attribute of an element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    /// Namespace URI, when any.
+    pub namespace: Option<String>,
+    /// The name Android resolves: from the resource-id map when the id is a known framework
+    /// attribute, else the name string.
+    pub name: String,
+    /// The resource id from the resource map, when the name has one.
+    pub resource_id: Option<u32>,
+    /// The typed value.
+    pub value: Value,
+}
+
+impl Attribute {
+    /// True for `android:` attributes (by namespace or by a framework resource id).
+    pub fn is_android(&self) -> bool {
+        self.namespace.as_deref() == Some(ANDROID_NS)
+            || self.resource_id.is_some_and(|id| id >> 24 == 0x01)
+    }
+}
+
+/// An element with its attributes and children.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Element {
+    /// Namespace URI of the element, when any.
+    pub namespace: Option<String>,
+    /// Element name (`manifest`, `uses-permission`...).
+    pub name: String,
+    /// Source line recorded by the compiler.
+    pub line: u32,
+    /// Attributes in file order.
+    pub attributes: Vec<Attribute>,
+    /// Child elements in file order.
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    /// The `android:` attribute with this name.
+    pub fn android_attr(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.name == name && a.is_android())
+            .map(|a| &a.value)
+    }
+
+    /// An attribute without a namespace (such as `package` on `<manifest>`).
+    pub fn plain_attr(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.name == name && a.namespace.is_none())
+            .or_else(|| self.attributes.iter().find(|a| a.name == name))
+            .map(|a| &a.value)
+    }
+
+    /// Child elements with this name.
+    pub fn children_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element> + 's {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+}
+
+/// A decoded document: the root element, namespace prefixes, and what was odd.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The root element.
+    pub root: Element,
+    /// (prefix, uri) pairs declared.
+    pub namespaces: Vec<(String, String)>,
+    /// Tolerated oddities (unknown chunks, header sizes, unresolved names...).
+    pub anomalies: Vec<Anomaly>,
+}
+
+struct StringPool<'a> {
+    data: &'a [u8],
+    /// Offsets of each string, relative to `strings_start`.
+    offsets: Vec<u32>,
+    strings_start: usize,
+    utf8: bool,
+    base: usize,
+}
+
+impl<'a> StringPool<'a> {
+    fn parse(data: &'a [u8], chunk_start: usize, header_size: usize, chunk_end: usize) -> Result<Self, ParseError> {
+        let mut c = Cursor::at(data, chunk_start + 8, "string pool header")?;
+        let count = c.u32()?;
+        let _style_count = c.u32()?;
+        let flags = c.u32()?;
+        let strings_start = to_usize(c.u32()?);
+        let _styles_start = c.u32()?;
+        let chunk = &data[chunk_start..chunk_end];
+        let offsets_at = header_size;
+        let count_usize = to_usize(count);
+        if count_usize.saturating_mul(4) > chunk.len().saturating_sub(offsets_at) {
+            return Err(ParseError::invalid(
+                "string pool",
+                chunk_start as u64,
+                format!("{count} strings declared but the chunk holds only {} bytes", chunk.len()),
+            ));
+        }
+        let mut oc = Cursor::at(chunk, offsets_at, "string pool offsets")?;
+        let mut offsets = Vec::with_capacity(count_usize);
+        for _ in 0..count_usize {
+            offsets.push(oc.u32()?);
+        }
+        if strings_start > chunk.len() {
+            return Err(ParseError::invalid(
+                "string pool",
+                chunk_start as u64,
+                format!("strings start {strings_start:#x} is past the chunk end"),
+            ));
+        }
+        Ok(StringPool {
+            data: chunk,
+            offsets,
+            strings_start,
+            utf8: flags & UTF8_FLAG != 0,
+            base: chunk_start,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    fn get(&self, idx: u32) -> Result<String, ParseError> {
+        let i = to_usize(idx);
+        let Some(&off) = self.offsets.get(i) else {
+            return Err(ParseError::invalid(
+                "string pool",
+                self.base as u64,
+                format!("string index {idx} out of range ({} strings)", self.offsets.len()),
+            ));
+        };
+        let at = self.strings_start.saturating_add(to_usize(off));
+        let mut c = Cursor::at(self.data, at.min(self.data.len()), "string pool entry")?;
+        if at > self.data.len() {
+            return Err(ParseError::invalid(
+                "string pool entry",
+                (self.base + self.data.len()) as u64,
+                format!("string {idx} offset {off:#x} is past the pool"),
+            ));
+        }
+        let wrap = |e: ParseError| ParseError {
+            offset: e.offset + self.base as u64,
+            structure: format!("string pool entry {idx}"),
+            ..e
+        };
+        if self.utf8 {
+            // UTF-16 length (skipped), then UTF-8 byte length, each 1 or 2 bytes.
+            let _u16_len = read_len8(&mut c).map_err(wrap)?;
+            let len = read_len8(&mut c).map_err(wrap)?;
+            let bytes = c.bytes(len).map_err(wrap)?;
+            Ok(String::from_utf8_lossy(bytes).into_owned())
+        } else {
+            let len = read_len16(&mut c).map_err(wrap)?;
+            let bytes = c.bytes(len.saturating_mul(2)).map_err(wrap)?;
+            let units = bytes.chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+            Ok(char::decode_utf16(units)
+                .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect())
+        }
+    }
+}
+
+fn read_len8(c: &mut Cursor<'_>) -> Result<usize, ParseError> {
+    let b0 = c.u8()?;
+    if b0 & 0x80 != 0 {
+        let b1 = c.u8()?;
+        Ok((usize::from(b0 & 0x7f) << 8) | usize::from(b1))
+    } else {
+        Ok(usize::from(b0))
+    }
+}
+
+fn read_len16(c: &mut Cursor<'_>) -> Result<usize, ParseError> {
+    let h = c.u16()?;
+    if h & 0x8000 != 0 {
+        let l = c.u16()?;
+        Ok((usize::from(h & 0x7fff) << 16) | usize::from(l))
+    } else {
+        Ok(usize::from(h))
+    }
+}
+
+struct ChunkHeader {
+    kind: u16,
+    header_size: usize,
+    size: usize,
+    start: usize,
+}
+
+fn chunk_header(c: &mut Cursor<'_>, end: usize) -> Result<ChunkHeader, ParseError> {
+    let start = c.pos();
+    let kind = c.u16()?;
+    let header_size = usize::from(c.u16()?);
+    let size = to_usize(c.u32()?);
+    if header_size < 8 || size < header_size || start.saturating_add(size) > end {
+        return Err(c.err_at(
+            start,
+            format!("chunk type {kind:#06x} has header size {header_size} and size {size}, which do not fit"),
+        ));
+    }
+    Ok(ChunkHeader {
+        kind,
+        header_size,
+        size,
+        start,
+    })
+}
+
+/// Decodes a binary XML document.
+pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
+    let mut c = Cursor::new(data, "XML chunk header");
+    let top = chunk_header(&mut c, data.len()).map_err(|e| {
+        if data.len() < 8 {
+            e
+        } else {
+            ParseError::invalid("XML chunk header", 0, "not a binary XML document")
+        }
+    })?;
+    let mut anomalies = Vec::new();
+    if top.kind != RES_XML {
+        return Err(ParseError::invalid(
+            "XML chunk header",
+            0,
+            format!("type {:#06x} is not a binary XML document (0x0003)", top.kind),
+        ));
+    }
+    if top.size < data.len() {
+        anomalies.push(axml_anomaly(format!(
+            "{} bytes follow the XML chunk",
+            data.len() - top.size
+        )));
+    }
+    let end = top.size;
+    c.seek(top.header_size)?;
+    let mut pool: Option<StringPool<'_>> = None;
+    let mut res_ids: Vec<u32> = Vec::new();
+    let mut namespaces: Vec<(String, String)> = Vec::new();
+    let mut ns_stack: Vec<(String, String)> = Vec::new();
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut unknown_reported = false;
+    while c.pos() + 8 <= end {
+        c.set_structure("XML chunk header");
+        let h = chunk_header(&mut c, end)?;
+        let body = h.start + h.header_size;
+        let chunk_end = h.start + h.size;
+        match h.kind {
+            RES_STRING_POOL => {
+                if pool.is_some() {
+                    anomalies.push(axml_anomaly("a second string pool is ignored".into()));
+                } else {
+                    pool = Some(StringPool::parse(data, h.start, h.header_size, chunk_end)?);
+                }
+            }
+            RES_XML_RESOURCE_MAP => {
+                let mut rc = Cursor::at(&data[..chunk_end], body, "resource map")?;
+                res_ids.clear();
+                while rc.remaining() >= 4 {
+                    res_ids.push(rc.u32()?);
+                }
+            }
+            RES_XML_START_NAMESPACE | RES_XML_END_NAMESPACE => {
+                let sp = pool
+                    .as_ref()
+                    .ok_or_else(|| ParseError::invalid("namespace", h.start as u64, "before the string pool"))?;
+                let mut nc = Cursor::at(&data[..chunk_end], body, "namespace")?;
+                let prefix = nc.u32()?;
+                let uri = nc.u32()?;
+                if h.kind == RES_XML_START_NAMESPACE {
+                    let p = opt_string(sp, prefix)?.unwrap_or_default();
+                    let u = opt_string(sp, uri)?.unwrap_or_default();
+                    namespaces.push((p.clone(), u.clone()));
+                    ns_stack.push((p, u));
+                } else {
+                    ns_stack.pop();
+                }
+            }
+            RES_XML_START_ELEMENT => {
+                let sp = pool
+                    .as_ref()
+                    .ok_or_else(|| ParseError::invalid("start element", h.start as u64, "before the string pool"))?;
+                let mut ec = Cursor::at(&data[..chunk_end], h.start + 8, "start element")?;
+                let line = ec.u32()?;
+                ec.seek(body)?;
+                let ns = ec.u32()?;
+                let name = ec.u32()?;
+                let attr_start = usize::from(ec.u16()?);
+                let attr_size = usize::from(ec.u16()?);
+                let attr_count = usize::from(ec.u16()?);
+                let el_name = opt_string(sp, name)?.unwrap_or_default();
+                if el_name.is_empty() {
+                    anomalies.push(axml_anomaly(format!(
+                        "element at offset {:#x} has no name",
+                        h.start
+                    )));
+                }
+                let mut el = Element {
+                    namespace: opt_string(sp, ns)?,
+                    name: el_name,
+                    line,
+                    attributes: Vec::with_capacity(attr_count.min(64)),
+                    children: Vec::new(),
+                };
+                if attr_count > 0 && attr_size < 20 {
+                    return Err(ec.err_at(body, format!("attribute size {attr_size} is below 20")));
+                }
+                for i in 0..attr_count {
+                    let at = body + attr_start + i * attr_size;
+                    let mut ac = Cursor::at(&data[..chunk_end], at.min(chunk_end), "attribute")?;
+                    if at > chunk_end {
+                        return Err(ac.err_at(at, format!("attribute {i} lies past the element chunk")));
+                    }
+                    let ans = ac.u32()?;
+                    let aname = ac.u32()?;
+                    let raw = ac.u32()?;
+                    let _size = ac.u16()?;
+                    let _res0 = ac.u8()?;
+                    let dtype = ac.u8()?;
+                    let d = ac.u32()?;
+                    let resource_id = res_ids.get(to_usize(aname)).copied();
+                    let string_name = opt_string(sp, aname)?.unwrap_or_default();
+                    let name = match resource_id.and_then(android_attr_name) {
+                        Some(known) => {
+                            if !string_name.is_empty() && string_name != known {
+                                anomalies.push(axml_anomaly(format!(
+                                    "attribute named {string_name:?} has the resource id of android:{known}; Android reads it as {known}"
+                                )));
+                            }
+                            known.to_string()
+                        }
+                        None => string_name,
+                    };
+                    let value = typed_value(sp, dtype, d, raw)?;
+                    el.attributes.push(Attribute {
+                        namespace: opt_string(sp, ans)?,
+                        name,
+                        resource_id,
+                        value,
+                    });
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ParseError::limit(
+                        "start element",
+                        h.start as u64,
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                    ));
+                }
+                stack.push(el);
+            }
+            RES_XML_END_ELEMENT => match stack.pop() {
+                Some(el) => match stack.last_mut() {
+                    Some(parent) => parent.children.push(el),
+                    None => {
+                        if root.is_some() {
+                            anomalies.push(axml_anomaly(format!(
+                                "a second root element <{}> is ignored",
+                                el.name
+                            )));
+                        } else {
+                            root = Some(el);
+                        }
+                    }
+                },
+                None => anomalies.push(axml_anomaly(format!(
+                    "end element at offset {:#x} without a start",
+                    h.start
+                ))),
+            },
+            RES_XML_CDATA => {}
+            other => {
+                if !unknown_reported {
+                    unknown_reported = true;
+                    anomalies.push(axml_anomaly(format!(
+                        "unknown chunk type {other:#06x} at offset {:#x} skipped",
+                        h.start
+                    )));
+                }
+            }
+        }
+        c.seek(chunk_end)?;
+    }
+    // Close what the document left open, as a lenient reader would.
+    if !stack.is_empty() {
+        anomalies.push(axml_anomaly(format!(
+            "{} element(s) left open at the end",
+            stack.len()
+        )));
+        while let Some(el) = stack.pop() {
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(el),
+                None => {
+                    if root.is_none() {
+                        root = Some(el);
+                    }
+                }
+            }
+        }
+    }
+    let _ = pool.as_ref().map(StringPool::len);
+    let root = root.ok_or_else(|| ParseError::invalid("XML document", 0, "no element found"))?;
+    Ok(Document {
+        root,
+        namespaces,
+        anomalies,
+    })
+}
+
+fn axml_anomaly(message: String) -> Anomaly {
+    Anomaly {
+        source: "AndroidManifest.xml".to_string(),
+        message,
+    }
+}
+
+fn opt_string(sp: &StringPool<'_>, idx: u32) -> Result<Option<String>, ParseError> {
+    if idx == NO_INDEX {
+        Ok(None)
+    } else {
+        sp.get(idx).map(Some)
+    }
+}
+
+fn typed_value(sp: &StringPool<'_>, dtype: u8, d: u32, raw: u32) -> Result<Value, ParseError> {
+    Ok(match dtype {
+        0x00 => {
+            if raw != NO_INDEX {
+                Value::String(sp.get(raw)?)
+            } else {
+                Value::Null
+            }
+        }
+        0x01 => Value::Reference(d),
+        0x02 => Value::Attribute(d),
+        0x03 => Value::String(if raw != NO_INDEX { sp.get(raw)? } else { sp.get(d)? }),
+        0x04 => Value::Float(f32::from_bits(d)),
+        0x05 => Value::Dimension(d),
+        0x06 => Value::Fraction(d),
+        0x10 => Value::Int(i32::from_le_bytes(d.to_le_bytes())),
+        0x11 => Value::Hex(d),
+        0x12 => Value::Bool(d != 0),
+        0x1c..=0x1f => Value::Color(d),
+        t => Value::Other(t, d),
+    })
+}
+
+/// Names of the framework attributes a manifest uses, by resource id (android.R.attr).
+pub fn android_attr_name(id: u32) -> Option<&'static str> {
+    Some(match id {
+        0x0101_0000 => "theme",
+        0x0101_0001 => "label",
+        0x0101_0002 => "icon",
+        0x0101_0003 => "name",
+        0x0101_0006 => "permission",
+        0x0101_0009 => "protectionLevel",
+        0x0101_000e => "enabled",
+        0x0101_000f => "debuggable",
+        0x0101_0010 => "exported",
+        0x0101_0011 => "process",
+        0x0101_0018 => "authorities",
+        0x0101_001b => "grantUriPermissions",
+        0x0101_001c => "priority",
+        0x0101_001d => "launchMode",
+        0x0101_001e => "screenOrientation",
+        0x0101_001f => "configChanges",
+        0x0101_0020 => "description",
+        0x0101_0024 => "value",
+        0x0101_0025 => "resource",
+        0x0101_0026 => "mimeType",
+        0x0101_0027 => "scheme",
+        0x0101_0028 => "host",
+        0x0101_0029 => "port",
+        0x0101_002a => "path",
+        0x0101_002b => "pathPrefix",
+        0x0101_002c => "pathPattern",
+        0x0101_002d => "action",
+        0x0101_0202 => "targetActivity",
+        0x0101_020c => "minSdkVersion",
+        0x0101_021b => "versionCode",
+        0x0101_021c => "versionName",
+        0x0101_0270 => "targetSdkVersion",
+        0x0101_0271 => "maxSdkVersion",
+        0x0101_0280 => "allowBackup",
+        0x0101_04ec => "usesCleartextTraffic",
+        0x0101_0527 => "networkSecurityConfig",
+        0x0101_0572 => "compileSdkVersion",
+        0x0101_0573 => "compileSdkVersionCodename",
+        0x0101_0611 => "versionCodeMajor",
+        _ => return None,
+    })
+}
+
+/// Renders a document as XML text (for `inspect --manifest`), escaping every value.
+pub fn to_xml(doc: &Document) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let prefix_of = |uri: &str| -> Option<&str> {
+        doc.namespaces
+            .iter()
+            .find(|(_, u)| u == uri)
+            .map(|(p, _)| p.as_str())
+    };
+    // Iterative walk: (element, depth, children visited?)
+    let mut work: Vec<(&Element, usize, bool)> = vec![(&doc.root, 0, false)];
+    while let Some((el, depth, closing)) = work.pop() {
+        let pad = "    ".repeat(depth);
+        if closing {
+            let _ = writeln!(out, "{pad}</{}>", el.name);
+            continue;
+        }
+        let _ = write!(out, "{pad}<{}", el.name);
+        if depth == 0 {
+            for (p, u) in &doc.namespaces {
+                let _ = write!(out, " xmlns:{p}=\"{}\"", escape(u));
+            }
+        }
+        for a in &el.attributes {
+            let name = match a.namespace.as_deref() {
+                Some(uri) => match prefix_of(uri) {
+                    Some(p) if !p.is_empty() => format!("{p}:{}", a.name),
+                    _ => a.name.clone(),
+                },
+                None => a.name.clone(),
+            };
+            let _ = write!(out, " {name}=\"{}\"", escape(&a.value.as_text()));
+        }
+        if el.children.is_empty() {
+            out.push_str("/>\n");
+        } else {
+            out.push_str(">\n");
+            work.push((el, depth, true));
+            for child in el.children.iter().rev() {
+                work.push((child, depth + 1, false));
+            }
+        }
+    }
+    out
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => {
+                let _ = write!(out, "&#x{:x};", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_what_is_not_binary_xml() {
+        assert!(parse(b"").is_err());
+        let e = parse(b"<?xml version=\"1.0\"?><manifest/>").unwrap_err();
+        assert!(e.to_string().contains("binary XML"), "{e}");
+    }
+
+    #[test]
+    fn escapes_values() {
+        assert_eq!(escape("a<b&\"c\"\n"), "a&lt;b&amp;&quot;c&quot;&#xa;");
+    }
+}

@@ -5,6 +5,7 @@ pub mod axml;
 pub mod dex;
 pub mod elf;
 pub mod manifest;
+pub mod reader;
 
 pub use dex::{ApiCall, DexSummary};
 pub use elf::NativeLib;

@@ -1,0 +1,331 @@
+//! From a file on disk to an [`App`]: open the archive, decode the manifest, then read every DEX
+//! and native library in parallel. A broken DEX or `.so` becomes an anomaly; only a file that is
+//! not an APK at all (no zip, no manifest) is an error.
+
+use crate::apk::archive::{Archive, Entry, Limits};
+use crate::apk::dex::{parse_dex, DexOptions, DexSummary};
+use crate::apk::elf::{parse_elf, NativeLib};
+use crate::apk::{axml, Anomaly, App, Manifest};
+use crate::error::{Error, ParseError, Result};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The manifest's path inside an APK.
+pub const MANIFEST: &str = "AndroidManifest.xml";
+/// How deep archives inside archives are opened (an APK's jar's dex is depth 1).
+const MAX_NESTING: u32 = 2;
+
+/// What to read and within which limits.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Zip limits.
+    pub limits: Limits,
+    /// Substrings looked for in DEX string pools (see [`DexOptions::string_needles`]).
+    pub string_needles: Vec<String>,
+}
+
+/// What kind of code an archive entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CodeKind {
+    /// `classes.dex`, `classes2.dex`... in Android's order (the position).
+    PrimaryDex(u32),
+    /// A `.so` anywhere.
+    Native,
+    /// A `.dex`/`.jar`/`.apk`/`.zip` elsewhere: code loaded dynamically.
+    Nested,
+}
+
+/// The `N` of `classesN.dex` (`classes.dex` is 1), when the name is one Android loads.
+fn primary_dex_index(name: &str) -> Option<u32> {
+    let mid = name.strip_prefix("classes")?.strip_suffix(".dex")?;
+    if mid.is_empty() {
+        return Some(1);
+    }
+    if mid.starts_with('0') || !mid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    mid.parse().ok().filter(|&n| n >= 2)
+}
+
+fn classify(name: &str) -> Option<CodeKind> {
+    if let Some(n) = primary_dex_index(name) {
+        return Some(CodeKind::PrimaryDex(n));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".so") || lower.contains(".so.") && lower.starts_with("lib/") {
+        return Some(CodeKind::Native);
+    }
+    if [".dex", ".jar", ".apk", ".zip"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        return Some(CodeKind::Nested);
+    }
+    None
+}
+
+/// Reads and analyses one APK file.
+pub fn analyze(path: &Path, opts: &Options) -> Result<App> {
+    let data = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    analyze_bytes(path, &data, opts)
+}
+
+/// Analyses APK bytes already in memory; `path` is used for messages and the report.
+pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
+    let input_err = |context: &str, source: ParseError| Error::Input {
+        path: path.to_path_buf(),
+        context: context.to_string(),
+        source,
+    };
+    let archive = Archive::parse(data, opts.limits).map_err(|e| input_err("zip archive", e))?;
+    let mut anomalies: Vec<Anomaly> = archive.anomalies().to_vec();
+    let manifest_entry = archive.find(MANIFEST).ok_or_else(|| Error::Unsupported {
+        path: path.to_path_buf(),
+        message: format!("no {MANIFEST} in the archive: not an APK"),
+    })?;
+    let (manifest, mut manifest_anomalies) =
+        read_manifest(&archive, manifest_entry).map_err(|e| input_err(MANIFEST, e))?;
+    anomalies.append(&mut manifest_anomalies);
+
+    let mut code: Vec<(CodeKind, &Entry)> = archive
+        .entries()
+        .iter()
+        .filter(|e| archive.find(&e.name).is_some_and(|first| std::ptr::eq(first, *e)))
+        .filter_map(|e| classify(&e.name).map(|k| (k, e)))
+        .collect();
+    // Android loads classes.dex, classes2.dex, ... and stops at the first gap.
+    code.sort_by_key(|(k, _)| match k {
+        CodeKind::PrimaryDex(n) => (0, *n),
+        CodeKind::Native => (1, 0),
+        CodeKind::Nested => (2, 0),
+    });
+    let mut expected = 1;
+    for (k, e) in code.iter_mut() {
+        if let CodeKind::PrimaryDex(n) = *k {
+            if n == expected {
+                expected += 1;
+            } else {
+                anomalies.push(Anomaly {
+                    source: e.name.clone(),
+                    message: format!(
+                        "classes{expected}.dex is missing, so Android would not load {}; read as secondary code",
+                        e.name
+                    ),
+                });
+                *k = CodeKind::Nested;
+            }
+        }
+    }
+
+    let dex_opts = DexOptions {
+        string_needles: &opts.string_needles,
+    };
+    let results: Vec<Unit> = code
+        .par_iter()
+        .map(|(kind, entry)| read_unit(&archive, *kind, entry, &dex_opts, 0))
+        .collect();
+
+    let mut dex = Vec::new();
+    let mut native_libs = Vec::new();
+    for unit in results {
+        dex.extend(unit.dex);
+        native_libs.extend(unit.native);
+        anomalies.extend(unit.anomalies);
+    }
+    Ok(App {
+        path: path.display().to_string(),
+        sha256: hex(&Sha256::digest(data)),
+        size: data.len() as u64,
+        manifest,
+        dex,
+        native_libs,
+        entries: archive.entries().iter().map(|e| e.name.clone()).collect(),
+        anomalies,
+    })
+}
+
+/// Reads the manifest entry into a typed manifest plus the oddities met.
+pub fn read_manifest(
+    archive: &Archive<'_>,
+    entry: &Entry,
+) -> Result<(Manifest, Vec<Anomaly>), ParseError> {
+    let (bytes, bad_crc) = archive.read(entry)?;
+    let doc = axml::parse(&bytes)?;
+    let manifest = Manifest::from_document(&doc)
+        .map_err(|msg| ParseError::invalid("manifest element", 0, msg))?;
+    let mut anomalies = doc.anomalies;
+    if let Some(msg) = bad_crc {
+        anomalies.push(Anomaly {
+            source: MANIFEST.to_string(),
+            message: msg,
+        });
+    }
+    Ok((manifest, anomalies))
+}
+
+/// Reads the manifest of APK bytes and returns the decoded document (for `inspect --manifest`).
+pub fn manifest_document(path: &Path, data: &[u8], limits: Limits) -> Result<axml::Document> {
+    let input_err = |context: &str, source: ParseError| Error::Input {
+        path: path.to_path_buf(),
+        context: context.to_string(),
+        source,
+    };
+    let archive = Archive::parse(data, limits).map_err(|e| input_err("zip archive", e))?;
+    let entry = archive.find(MANIFEST).ok_or_else(|| Error::Unsupported {
+        path: path.to_path_buf(),
+        message: format!("no {MANIFEST} in the archive: not an APK"),
+    })?;
+    let (bytes, _) = archive.read(entry).map_err(|e| input_err(MANIFEST, e))?;
+    axml::parse(&bytes).map_err(|e| input_err(MANIFEST, e))
+}
+
+#[derive(Default)]
+struct Unit {
+    dex: Vec<DexSummary>,
+    native: Vec<NativeLib>,
+    anomalies: Vec<Anomaly>,
+}
+
+fn read_unit(
+    archive: &Archive<'_>,
+    kind: CodeKind,
+    entry: &Entry,
+    dex_opts: &DexOptions<'_>,
+    depth: u32,
+) -> Unit {
+    let mut unit = Unit::default();
+    let note = |unit: &mut Unit, source: &str, message: String| {
+        unit.anomalies.push(Anomaly {
+            source: source.to_string(),
+            message,
+        })
+    };
+    let bytes = match archive.read(entry) {
+        Ok((b, bad_crc)) => {
+            if let Some(msg) = bad_crc {
+                note(&mut unit, &entry.name, msg);
+            }
+            b
+        }
+        Err(e) => {
+            note(&mut unit, &entry.name, format!("not read: {e}"));
+            return unit;
+        }
+    };
+    match kind {
+        CodeKind::PrimaryDex(_) => match parse_dex(&entry.name, &bytes, dex_opts) {
+            Ok(d) => unit.dex.push(d),
+            Err(e) => note(&mut unit, &entry.name, format!("DEX not parsed: {e}")),
+        },
+        CodeKind::Native => {
+            if bytes.starts_with(b"\x7fELF") {
+                match parse_elf(&entry.name, &bytes) {
+                    Ok(lib) => unit.native.push(lib),
+                    Err(e) => note(&mut unit, &entry.name, format!("ELF not parsed: {e}")),
+                }
+            } else {
+                note(
+                    &mut unit,
+                    &entry.name,
+                    "named .so but is not an ELF file (encrypted or packed?)".to_string(),
+                );
+                unit.native.push(NativeLib {
+                    path: entry.name.clone(),
+                    abi: "unknown".to_string(),
+                    ..Default::default()
+                });
+            }
+        }
+        CodeKind::Nested => read_nested(&mut unit, archive, entry, &bytes, dex_opts, depth),
+    }
+    unit
+}
+
+fn read_nested(
+    unit: &mut Unit,
+    archive: &Archive<'_>,
+    entry: &Entry,
+    bytes: &[u8],
+    dex_opts: &DexOptions<'_>,
+    depth: u32,
+) {
+    if bytes.starts_with(b"dex\n") {
+        match parse_dex(&entry.name, bytes, dex_opts) {
+            Ok(mut d) => {
+                d.secondary = true;
+                unit.dex.push(d);
+            }
+            Err(e) => unit.anomalies.push(Anomaly {
+                source: entry.name.clone(),
+                message: format!("DEX not parsed: {e}"),
+            }),
+        }
+        return;
+    }
+    if !bytes.starts_with(b"PK") || depth + 1 > MAX_NESTING {
+        return;
+    }
+    // The nested archive shares what is left of the outer inflation budget.
+    let mut limits = archive.limits();
+    limits.max_total = limits.max_total.saturating_sub(archive.inflated_total());
+    let inner = match Archive::parse(bytes, limits) {
+        Ok(a) => a,
+        Err(e) => {
+            unit.anomalies.push(Anomaly {
+                source: entry.name.clone(),
+                message: format!("nested archive not read: {e}"),
+            });
+            return;
+        }
+    };
+    for e in inner.entries() {
+        let Some(kind) = classify(&e.name) else {
+            continue;
+        };
+        let mut sub = read_unit(&inner, kind, e, dex_opts, depth + 1);
+        for d in &mut sub.dex {
+            d.name = format!("{}!{}", entry.name, d.name);
+            d.secondary = true;
+        }
+        for lib in &mut sub.native {
+            lib.path = format!("{}!{}", entry.name, lib.path);
+        }
+        for a in &mut sub.anomalies {
+            a.source = format!("{}!{}", entry.name, a.source);
+        }
+        unit.dex.append(&mut sub.dex);
+        unit.native.append(&mut sub.native);
+        unit.anomalies.append(&mut sub.anomalies);
+    }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dex_names_follow_androids_rules() {
+        assert_eq!(primary_dex_index("classes.dex"), Some(1));
+        assert_eq!(primary_dex_index("classes2.dex"), Some(2));
+        assert_eq!(primary_dex_index("classes1.dex"), None);
+        assert_eq!(primary_dex_index("classes02.dex"), None);
+        assert_eq!(primary_dex_index("assets/classes.dex"), None);
+        assert_eq!(classify("assets/plugin.jar"), Some(CodeKind::Nested));
+        assert_eq!(classify("lib/arm64-v8a/libx.so"), Some(CodeKind::Native));
+        assert_eq!(classify("res/raw/a.png"), None);
+    }
+}
