@@ -1,1 +1,3 @@
 //! TODO
+pub mod data_types;
+pub mod permissions;
