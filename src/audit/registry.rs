@@ -1,0 +1,252 @@
+//! The finding rules: a stable kebab-case id, a default severity, a one-line summary and a
+//! document with fixed headings that `appaudit rules explain RULE` prints. Ids are never reused.
+
+use crate::audit::Severity;
+
+/// One finding rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// Severity unless overridden.
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// What it checks.
+    pub checks: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// How to fix.
+    pub fix: &'static str,
+    /// The clauses it rests on.
+    pub clauses: &'static [&'static str],
+}
+
+impl Rule {
+    /// The document `rules explain` prints, fixed headings in a fixed order.
+    pub fn explain(&self) -> String {
+        let mut s = format!(
+            "{id}  (default severity: {sev})\n{summary}\n\n## What it checks\n{checks}\n\n## Why it matters\n{why}\n\n## How to fix\n{fix}\n\n## Clauses\n",
+            id = self.id,
+            sev = self.severity,
+            summary = self.summary,
+            checks = self.checks,
+            why = self.why,
+            fix = self.fix
+        );
+        for c in self.clauses {
+            s.push_str("- ");
+            s.push_str(c);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+const PIPL_23: &str = "PIPL art. 23: a handler providing personal information to another handler must tell the individual the recipient's name, contact, purpose, manner and the kinds of information";
+const RENDING_2_1: &str = "《App违法违规收集使用个人信息行为认定方法》 二.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
+const MIIT_26: &str = "工信部 26号文 (2021) on SDK governance: publish each SDK's basic information and its personal-information rules";
+const GBT_41391_SDK: &str = "GB/T 41391-2022 §6.6: third-party SDKs and the information they collect are disclosed";
+const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of the purposes, manner and kinds of personal information processed";
+const GDPR_13: &str = "GDPR art. 13(1)(e), 13(1)(c): recipients or categories of recipients, and the purposes of processing, are given to the data subject";
+const PLAY_UD: &str = "Google Play User Data policy: the privacy policy discloses the types of data collected and the parties it is shared with, including SDKs";
+
+/// Every rule, in a fixed order.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "undisclosed-sdk",
+        severity: Severity::High,
+        summary: "An SDK found in the app is not named by the privacy policy.",
+        checks: "Each SDK detected in the app (from class packages, native libraries, manifest entries or assets) is looked up in the policy's SDK list by any of its names or aliases, by a package name the row lists, or by its vendor's legal name with a matching purpose. It fires when nothing names it.",
+        why: "Regulators and app stores treat an embedded SDK that collects personal information without a disclosure as the app's own violation; this is the most common finding in MIIT's notices.",
+        fix: "Add a row for the SDK to the policy's third-party SDK list: its name, the vendor's legal name, the purpose, the personal information it collects and the vendor's privacy-policy link (`appaudit draft` writes one). If the SDK is not needed, remove it from the build.",
+        clauses: &[RENDING_2_1, PIPL_23, MIIT_26, GBT_41391_SDK, GDPR_13, PLAY_UD],
+    },
+    Rule {
+        id: "disclosed-sdk-not-found",
+        severity: Severity::Low,
+        summary: "The policy lists an SDK that the app does not contain.",
+        checks: "Each row of the policy's SDK list is matched against the SDKs detected in the app. It fires for a row that no detection matches.",
+        why: "A policy must describe what the app really does; stale rows suggest the list is not maintained and hide which third parties receive data.",
+        fix: "Remove the row, or, if the SDK is loaded in a way static analysis cannot see (downloaded plug-in, server-side integration), say so in the row. When the app is packed, rebuild the audit from an unpacked build.",
+        clauses: &[MIIT_26, PIPL_17],
+    },
+    Rule {
+        id: "sdk-vendor-mismatch",
+        severity: Severity::Medium,
+        summary: "A policy row names the SDK but not its vendor company, or the wrong one.",
+        checks: "For an SDK matched to a policy row, the row's vendor (第三方主体) is compared with the vendor's legal names in the knowledge base.",
+        why: "PIPL requires the recipient's name; a missing or wrong legal entity makes the disclosure unusable for exercising rights against the recipient.",
+        fix: "Write the vendor's full legal name in the row (the knowledge base's `vendor_zh`, e.g. 深圳市和讯华谷信息技术有限公司 for JPush).",
+        clauses: &[PIPL_23, MIIT_26],
+    },
+    Rule {
+        id: "sdk-disclosed-in-prose-only",
+        severity: Severity::Info,
+        summary: "An SDK is mentioned in the policy's prose but has no row in its SDK list.",
+        checks: "For an SDK with no matching row, the full policy text is searched for its names. A mention counts as a disclosure, but a weaker one.",
+        why: "Regulators expect SDKs listed one by one with vendor, purpose and data; a passing mention rarely carries all of that.",
+        fix: "Move the SDK into the SDK list with every field.",
+        clauses: &[RENDING_2_1, MIIT_26],
+    },
+    Rule {
+        id: "undisclosed-permission",
+        severity: Severity::High,
+        summary: "The app requests a privacy-relevant permission that the policy never mentions.",
+        checks: "Each requested permission that the permission rules mark privacy-relevant (dangerous ones, and others the regulation names such as QUERY_ALL_PACKAGES) is looked up among the permissions the policy discloses, by the vocabulary in rules/permissions.toml. Dangerous permissions fire at high, others at medium.",
+        why: "Each permission that can collect personal information must be named with its purpose; undisclosed permissions are a standard item of MIIT's checks.",
+        fix: "Add the permission to the policy's permission list with its purpose and the feature that uses it, or remove it from the manifest.",
+        clauses: &[RENDING_2_1, "《认定方法》 二.3: the purpose of requesting a permission is not stated at the same time", PIPL_17, "TC260-PG-20204A 《网络安全标准实践指南—移动互联网应用程序（App）系统权限申请使用指南》"],
+    },
+    Rule {
+        id: "disclosed-permission-not-requested",
+        severity: Severity::Info,
+        summary: "The policy names a capability the app does not request.",
+        checks: "Each permission the policy discloses is looked up in the manifest.",
+        why: "Harmless for users, but a sign that the text drifted from the app.",
+        fix: "Remove the text, or check whether the permission is requested by a different build flavour.",
+        clauses: &[PIPL_17],
+    },
+    Rule {
+        id: "undisclosed-data-access",
+        severity: Severity::High,
+        summary: "The code calls an API that collects a data type the policy never mentions.",
+        checks: "Each sensitive framework call found in the bytecode (rules/apis.toml: IMEI, MAC, Android ID, installed apps, clipboard, location...) is mapped to a data type, which must be named somewhere in the policy by the vocabulary of rules/data-types.toml.",
+        why: "Regulators test what the app actually reads; collecting device identifiers or the app list without disclosure is a typical violation.",
+        fix: "Disclose the data type with its purpose, or remove the call (often from an SDK whose configuration can turn it off).",
+        clauses: &[RENDING_2_1, "《认定方法》 三.3: collection beyond what the user agreed to", PIPL_17, GDPR_13, PLAY_UD],
+    },
+    Rule {
+        id: "sdk-data-not-disclosed",
+        severity: Severity::Medium,
+        summary: "An SDK's code collects a data type that its own policy row does not list.",
+        checks: "Sensitive calls are attributed to the SDK whose package holds the calling class; each data type must be named in that SDK's row (its data or purpose cells).",
+        why: "The policy must tell what each third party collects; a global mention does not say that the SDK collects it.",
+        fix: "Add the data type to the SDK's row, or configure the SDK not to collect it.",
+        clauses: &[PIPL_23, RENDING_2_1, MIIT_26],
+    },
+    Rule {
+        id: "packed-app",
+        severity: Severity::Medium,
+        summary: "A packer hides the app's code: the audit of DEX contents is incomplete.",
+        checks: "A packer (hardening) SDK is detected: stub application class, packer native libraries, encrypted payload.",
+        why: "The real classes are decrypted at run time, so SDKs and data access seen here are a lower bound.",
+        fix: "Audit the unpacked build (before hardening) as well; keep the packer vendor in the SDK list if it collects data.",
+        clauses: &[RENDING_2_1],
+    },
+    Rule {
+        id: "debuggable-release",
+        severity: Severity::High,
+        summary: "The app is built with android:debuggable=\"true\".",
+        checks: "The application element's android:debuggable attribute.",
+        why: "A debuggable app lets anyone with USB access read its data and attach a debugger; it must never ship.",
+        fix: "Build the release variant (debuggable is false by default) and remove the attribute from the manifest.",
+        clauses: &["GB/T 35273-2020 §6.3 security of personal information storage", "OWASP MASVS-RESILIENCE"],
+    },
+    Rule {
+        id: "cleartext-traffic",
+        severity: Severity::Medium,
+        summary: "The app allows cleartext (HTTP) traffic.",
+        checks: "android:usesCleartextTraffic=\"true\", or unset with targetSdkVersion below 28 and no network security config.",
+        why: "Personal information sent over HTTP can be read and changed on the network.",
+        fix: "Remove usesCleartextTraffic or set it to false; allow cleartext per domain in a network security config only where unavoidable.",
+        clauses: &["PIPL art. 51: take encryption and other security measures", "GB/T 35273-2020 §6.3"],
+    },
+    Rule {
+        id: "allow-backup",
+        severity: Severity::Low,
+        summary: "The app's data can be copied out with adb backup.",
+        checks: "android:allowBackup is true or unset (Android's default is true).",
+        why: "Backups expose tokens and personal information stored by the app.",
+        fix: "Set android:allowBackup=\"false\", or define backup rules that exclude personal data.",
+        clauses: &["PIPL art. 51", "GB/T 35273-2020 §6.3"],
+    },
+    Rule {
+        id: "exported-without-permission",
+        severity: Severity::Low,
+        summary: "A component is reachable by other apps without a permission.",
+        checks: "Each exported activity, service, receiver or provider (explicitly, or implied by an intent filter below API 31) with no android:permission, except the launcher activity.",
+        why: "Other apps can start it or read from it, which can leak personal information or trigger actions.",
+        fix: "Set android:exported=\"false\" where other apps need no access, or guard it with a signature permission.",
+        clauses: &["PIPL art. 51", "OWASP MASVS-PLATFORM-1"],
+    },
+    Rule {
+        id: "baseline-entry-unmatched",
+        severity: Severity::Low,
+        summary: "A baseline entry matched no finding.",
+        checks: "Each entry of the --baseline file is matched against the findings by rule and subject.",
+        why: "An entry that matches nothing is stale: the problem is gone, or the entry is misspelt and hides nothing.",
+        fix: "Remove the entry from the baseline (or rewrite it with --write-baseline).",
+        clauses: &[],
+    },
+    Rule {
+        id: "baseline-entry-expired",
+        severity: Severity::Medium,
+        summary: "A baseline entry is past its expiry date; its finding counts again.",
+        checks: "The `expires` date of each baseline entry against today's date.",
+        why: "Accepted risks are accepted for a time; when it ends, the finding must be fixed or accepted again.",
+        fix: "Fix the finding, or renew the entry with a new reason and date.",
+        clauses: &[],
+    },
+];
+
+/// The rule with this id.
+pub fn get(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = HashSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(
+                r.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !r.id.starts_with('-')
+                    && !r.id.ends_with('-'),
+                "{} is not kebab-case",
+                r.id
+            );
+            assert!(!r.summary.is_empty() && !r.checks.is_empty(), "{}", r.id);
+            assert!(!r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
+            let doc = r.explain();
+            for heading in ["## What it checks", "## Why it matters", "## How to fix", "## Clauses"] {
+                assert!(doc.contains(heading), "{}: {heading}", r.id);
+            }
+            assert_eq!(get(r.id).map(|x| x.id), Some(r.id), "round trip {}", r.id);
+        }
+    }
+
+    #[test]
+    fn the_contract_rules_exist() {
+        // ARCHITECTURE.md's table: other tools parse these ids.
+        for id in [
+            "undisclosed-sdk",
+            "disclosed-sdk-not-found",
+            "sdk-vendor-mismatch",
+            "undisclosed-permission",
+            "disclosed-permission-not-requested",
+            "undisclosed-data-access",
+            "sdk-data-not-disclosed",
+            "packed-app",
+            "debuggable-release",
+            "cleartext-traffic",
+            "allow-backup",
+            "exported-without-permission",
+        ] {
+            assert!(get(id).is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn privacy_rules_cite_a_clause() {
+        for r in RULES.iter().filter(|r| !r.id.starts_with("baseline-")) {
+            assert!(!r.clauses.is_empty(), "{} cites no clause", r.id);
+        }
+    }
+}
