@@ -1,0 +1,111 @@
+//! Data-access rules: undisclosed-data-access (the whole policy), sdk-data-not-disclosed (the
+//! SDK's own row).
+
+use crate::audit::normalize::fold;
+use crate::audit::{AuditInput, Finding};
+use crate::rules::data_types::DataTypeCatalog;
+use std::collections::BTreeMap;
+
+/// Whether `text` names the data type by any of its terms.
+fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bool {
+    let folded = fold(text);
+    let Some(rule) = catalog.get(data_type) else {
+        return folded.contains(&fold(data_type));
+    };
+    rule.zh_terms
+        .iter()
+        .chain(rule.en_terms.iter())
+        .chain(std::iter::once(&rule.name_zh))
+        .chain(std::iter::once(&rule.name_en))
+        .map(|t| fold(t))
+        .any(|t| !t.is_empty() && folded.contains(&t))
+}
+
+/// Runs the data rules; `rows_of_sdk` gives, per SDK, the policy rows that disclose it.
+pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding> {
+    let catalog = DataTypeCatalog::builtin();
+    let policy = input.policy;
+    let mut findings = Vec::new();
+    // data type -> calls
+    let mut by_type: BTreeMap<&str, Vec<&crate::audit::AttributedCall>> = BTreeMap::new();
+    for c in input.calls {
+        by_type.entry(c.data_type.as_str()).or_default().push(c);
+    }
+    for (data_type, calls) in &by_type {
+        if policy.data_types.iter().any(|d| d.data_type == *data_type) {
+            continue;
+        }
+        let name = catalog
+            .get(data_type)
+            .map_or(data_type.to_string(), |r| format!("{} ({})", r.name_en, r.name_zh));
+        let evidence = calls
+            .iter()
+            .take(10)
+            .map(|c| {
+                format!(
+                    "{} calls {} ({})",
+                    c.caller,
+                    c.api,
+                    c.sdk.as_deref().unwrap_or("app")
+                )
+            })
+            .collect();
+        findings.push(Finding::new(
+            "undisclosed-data-access",
+            data_type,
+            format!("the code collects {name} but the policy never mentions it"),
+            evidence,
+        ));
+    }
+    // Per SDK: every data type its code collects must be in its own row.
+    for (sdk, rows) in input.sdks.iter().zip(rows_of_sdk) {
+        if rows.is_empty() {
+            continue;
+        }
+        let mut missing: BTreeMap<&str, Vec<&crate::audit::AttributedCall>> = BTreeMap::new();
+        for c in input.calls.iter().filter(|c| c.sdk.as_deref() == Some(&sdk.id)) {
+            let listed = rows.iter().filter_map(|&i| policy.sdks.get(i)).any(|row| {
+                let text = format!(
+                    "{} {}",
+                    row.data.join(" "),
+                    row.purpose.as_deref().unwrap_or_default()
+                );
+                names_data_type(&text, &c.data_type, catalog)
+            });
+            if !listed {
+                missing.entry(c.data_type.as_str()).or_default().push(c);
+            }
+        }
+        for (data_type, calls) in missing {
+            let row = rows.first().and_then(|&i| policy.sdks.get(i));
+            let mut evidence: Vec<String> = calls
+                .iter()
+                .take(6)
+                .map(|c| format!("{} calls {}", c.caller, c.api))
+                .collect();
+            if let Some(r) = row {
+                evidence.push(format!(
+                    "policy line {}: {} lists {}",
+                    r.line,
+                    r.name,
+                    if r.data.is_empty() {
+                        "no data".to_string()
+                    } else {
+                        r.data.join("、")
+                    }
+                ));
+            }
+            findings.push(Finding::new(
+                "sdk-data-not-disclosed",
+                &sdk.id,
+                format!(
+                    "{} collects {data_type} but its row{} does not list it",
+                    sdk.name,
+                    row.map_or(String::new(), |r| format!(" (line {})", r.line))
+                ),
+                evidence,
+            ));
+        }
+    }
+    findings
+}

@@ -1,0 +1,90 @@
+//! Permission rules: undisclosed-permission, disclosed-permission-not-requested.
+
+use crate::audit::{AuditInput, Finding, Severity};
+use crate::rules::permissions::PermissionCatalog;
+use std::collections::BTreeMap;
+
+/// What the permission rules found.
+pub struct PermissionPart {
+    /// Each requested permission: (name, dangerous, disclosed).
+    pub statuses: Vec<(String, bool, bool)>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Runs the permission rules.
+pub fn check(input: &AuditInput<'_>) -> PermissionPart {
+    let catalog = PermissionCatalog::builtin();
+    let policy = input.policy;
+    let mut findings = Vec::new();
+    let mut statuses = Vec::new();
+    let requested: Vec<&str> = input.app.manifest.permission_names().collect();
+    for name in &requested {
+        let rule = catalog.get(name);
+        let dangerous = rule.is_some_and(|r| r.dangerous);
+        let disclosure = policy.permissions.iter().find(|p| p.permission == *name);
+        statuses.push((name.to_string(), dangerous, disclosure.is_some()));
+        let Some(rule) = rule.filter(|r| r.privacy_relevant) else {
+            continue;
+        };
+        if disclosure.is_some() {
+            continue;
+        }
+        let terms: Vec<&str> = rule
+            .zh_specific
+            .iter()
+            .chain(rule.en_terms.iter())
+            .map(String::as_str)
+            .take(6)
+            .collect();
+        let severity = if dangerous { Severity::High } else { Severity::Medium };
+        findings.push(
+            Finding::new(
+                "undisclosed-permission",
+                name,
+                format!(
+                    "the app requests {name}{} but the policy never mentions {}",
+                    if dangerous { " (dangerous)" } else { "" },
+                    rule.group_zh.as_deref().unwrap_or("it")
+                ),
+                vec![
+                    format!("manifest: <uses-permission android:name=\"{name}\">"),
+                    format!("policy: none of {}", terms.join(" / ")),
+                ],
+            )
+            .at(severity),
+        );
+    }
+    // One finding per disclosing sentence whose permissions the app requests none of: a phrase
+    // such as 位置 maps to several permissions, and requesting any one of them is enough.
+    let mut groups: BTreeMap<(usize, &str), Vec<&str>> = BTreeMap::new();
+    for p in &policy.permissions {
+        groups
+            .entry((p.line, p.text.as_str()))
+            .or_default()
+            .push(p.permission.as_str());
+    }
+    let mut reported: Vec<&str> = Vec::new();
+    for ((line, text), perms) in groups {
+        if perms.iter().any(|p| requested.contains(p)) {
+            continue;
+        }
+        let Some(first) = perms.first().copied() else {
+            continue;
+        };
+        if reported.contains(&first) {
+            continue;
+        }
+        reported.push(first);
+        findings.push(Finding::new(
+            "disclosed-permission-not-requested",
+            first,
+            format!("the policy names {text:?} (line {line}) but the app requests no such permission"),
+            vec![
+                format!("policy line {line}: {text}"),
+                format!("manifest: none of {}", perms.join(", ")),
+            ],
+        ));
+    }
+    PermissionPart { statuses, findings }
+}

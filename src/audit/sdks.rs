@@ -1,0 +1,222 @@
+//! SDK disclosure rules: undisclosed-sdk, disclosed-sdk-not-found, sdk-vendor-mismatch,
+//! sdk-disclosed-in-prose-only, packed-app.
+
+use crate::audit::normalize::{name_key, names_match, vendor_matches};
+use crate::audit::{AuditInput, DisclosedAs, Finding, SdkView};
+use crate::policy::SdkDisclosure;
+
+/// What the SDK rules found, and the rows matched to each SDK (for the data rules).
+pub struct SdkPart {
+    /// Per SDK (input order), its disclosure.
+    pub disclosed: Vec<Option<DisclosedAs>>,
+    /// Per SDK (input order), the indexes of the policy rows that name it.
+    pub rows_of_sdk: Vec<Vec<usize>>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Words a purpose cell uses for each category, to accept a vendor-only match.
+fn category_words(category: &str) -> &'static [&'static str] {
+    match category {
+        "push" => &["推送", "push", "消息"],
+        "analytics" => &["统计", "分析", "analytics", "数据"],
+        "ads" | "advertising" => &["广告", "ads", "advert", "变现"],
+        "map" | "location" => &["地图", "定位", "位置", "map", "location"],
+        "payment" | "pay" => &["支付", "付款", "pay"],
+        "face" | "biometric" | "identity" => &["人脸", "活体", "实名", "身份", "face", "ocr"],
+        "crash" | "apm" => &["崩溃", "异常", "crash", "性能"],
+        "share" | "social" => &["分享", "share", "社交"],
+        "login" | "auth" => &["登录", "认证", "login", "一键"],
+        "anti-fraud" | "risk" | "security" => &["风控", "欺诈", "安全", "风险", "fraud", "risk"],
+        "storage" | "cloud" | "oss" => &["存储", "上传", "云", "storage", "oss"],
+        "packer" => &["加固", "保护", "安全"],
+        _ => &[],
+    }
+}
+
+fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<&'static str> {
+    let row_key = name_key(&row.name);
+    if sdk
+        .names
+        .iter()
+        .chain(std::iter::once(&sdk.name))
+        .any(|n| names_match(&name_key(n), &row_key))
+    {
+        return Some("name");
+    }
+    let by_package = row.packages.iter().any(|p| {
+        let p = p.trim().trim_end_matches(".*").trim_end_matches('.');
+        !p.is_empty()
+            && sdk.prefixes.iter().any(|pre| {
+                pre == p
+                    || pre.starts_with(&format!("{p}."))
+                    || p.starts_with(&format!("{pre}."))
+            })
+    });
+    if by_package {
+        return Some("package");
+    }
+    let vendor_names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
+    let vendor_hit = row
+        .vendor
+        .as_deref()
+        .is_some_and(|v| vendor_matches(v, &vendor_names));
+    if vendor_hit {
+        let text = format!(
+            "{} {}",
+            row.name.to_lowercase(),
+            row.purpose.as_deref().unwrap_or_default().to_lowercase()
+        );
+        if category_words(&sdk.category).iter().any(|w| text.contains(w)) {
+            return Some("vendor");
+        }
+    }
+    None
+}
+
+fn evidence_lines(sdk: &SdkView) -> Vec<String> {
+    sdk.evidence
+        .iter()
+        .take(12)
+        .map(|e| format!("{}: {}", e.source, e.value))
+        .collect()
+}
+
+/// Runs the SDK rules.
+pub fn check(input: &AuditInput<'_>) -> SdkPart {
+    let rows = &input.policy.sdks;
+    let mut findings = Vec::new();
+    let mut disclosed = Vec::with_capacity(input.sdks.len());
+    let mut rows_of_sdk = Vec::with_capacity(input.sdks.len());
+    let mut row_used = vec![false; rows.len()];
+    for sdk in input.sdks {
+        let matches: Vec<(usize, &'static str)> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| row_names_sdk(r, sdk).map(|how| (i, how)))
+            .collect();
+        for (i, _) in &matches {
+            row_used[*i] = true;
+        }
+        rows_of_sdk.push(matches.iter().map(|(i, _)| *i).collect());
+        if let Some(&(i, how)) = matches.first() {
+            let row = &rows[i];
+            disclosed.push(Some(DisclosedAs {
+                name: row.name.clone(),
+                line: row.line,
+                how,
+            }));
+            vendor_check(sdk, row, &mut findings);
+            continue;
+        }
+        // No row: a mention anywhere in the text is a weaker disclosure.
+        let prose = sdk
+            .names
+            .iter()
+            .filter(|n| n.chars().count() >= 2)
+            .find_map(|n| input.policy.mentions(n).map(|line| (n, line)));
+        match prose {
+            Some((n, line)) => {
+                disclosed.push(Some(DisclosedAs {
+                    name: n.clone(),
+                    line,
+                    how: "prose",
+                }));
+                let mut ev = evidence_lines(sdk);
+                ev.push(format!("policy line {line}: mentions {n:?} outside the SDK list"));
+                findings.push(Finding::new(
+                    "sdk-disclosed-in-prose-only",
+                    &sdk.id,
+                    format!(
+                        "{} ({}) is mentioned at line {line} but has no row in the SDK list",
+                        sdk.name, sdk.vendor
+                    ),
+                    ev,
+                ));
+            }
+            None => {
+                disclosed.push(None);
+                let mut ev = evidence_lines(sdk);
+                ev.push(format!(
+                    "policy: no SDK row or mention of {}",
+                    sdk.names.iter().take(4).cloned().collect::<Vec<_>>().join(" / ")
+                ));
+                findings.push(Finding::new(
+                    "undisclosed-sdk",
+                    &sdk.id,
+                    format!(
+                        "{} by {} ({}) is in the app but the policy does not disclose it",
+                        sdk.name, sdk.vendor, sdk.category
+                    ),
+                    ev,
+                ));
+            }
+        }
+    }
+    for (row, used) in rows.iter().zip(&row_used) {
+        if *used {
+            continue;
+        }
+        let mut message = format!(
+            "the policy lists {} (line {}) but the app does not contain it",
+            row.name, row.line
+        );
+        if input.packer.is_some() {
+            message.push_str(" (the app is packed, so its code may be hidden)");
+        }
+        findings.push(Finding::new(
+            "disclosed-sdk-not-found",
+            &row.name,
+            message,
+            vec![format!("policy line {}: {}", row.line, row.name)],
+        ));
+    }
+    if let Some(packer) = input.packer {
+        let sdk = input.sdks.iter().find(|s| s.id == packer);
+        findings.push(Finding::new(
+            "packed-app",
+            packer,
+            format!(
+                "the app is protected by {}: DEX contents seen here are incomplete",
+                sdk.map_or(packer, |s| s.name.as_str())
+            ),
+            sdk.map(evidence_lines).unwrap_or_default(),
+        ));
+    }
+    SdkPart {
+        disclosed,
+        rows_of_sdk,
+        findings,
+    }
+}
+
+fn vendor_check(sdk: &SdkView, row: &SdkDisclosure, findings: &mut Vec<Finding>) {
+    let names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
+    if names.is_empty() {
+        return;
+    }
+    let message = match row.vendor.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => format!(
+            "the row for {} (line {}) does not name its vendor; expected {}",
+            row.name, row.line, sdk.vendor
+        ),
+        Some(v) if !vendor_matches(v, &names) => format!(
+            "the row for {} (line {}) names {v} as the vendor; the SDK is {}'s",
+            row.name, row.line, sdk.vendor
+        ),
+        Some(_) => return,
+    };
+    findings.push(Finding::new(
+        "sdk-vendor-mismatch",
+        &sdk.id,
+        message,
+        vec![
+            format!(
+                "policy line {}: vendor {}",
+                row.line,
+                row.vendor.as_deref().unwrap_or("(none)")
+            ),
+            format!("knowledge base: {}", names.join(" / ")),
+        ],
+    ));
+}

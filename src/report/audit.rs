@@ -1,0 +1,353 @@
+//! The `audit` report: the JSON contract (schema_version 1), and its table and Markdown views.
+
+use crate::audit::{AttributedCall, AuditOutcome, DisclosedAs, Finding, SdkEvidence, SdkView, Severity};
+use crate::policy::PolicyDoc;
+use crate::report::inspect::AppInfo;
+use crate::report::{table, ToolInfo, SCHEMA_VERSION};
+use serde::Serialize;
+
+/// `policy` in the audit report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyInfo {
+    /// The file (or files joined) read.
+    pub path: String,
+    /// Every file, with its SHA-256.
+    pub files: Vec<InputFile>,
+    /// `zh` or `en`.
+    pub language: String,
+    /// The encoding it was read in.
+    pub encoding: String,
+    /// Number of SDK rows understood.
+    pub sdk_rows: usize,
+    /// Number of permission disclosures.
+    pub permissions: usize,
+    /// Number of data-type disclosures.
+    pub data_types: usize,
+    /// Effective or update date found in it.
+    pub date: Option<String>,
+}
+
+/// An input file and its hash, so a result can be reproduced.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    /// Path as given.
+    pub path: String,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// One SDK in the audit report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SdkEntry {
+    /// Knowledge-base id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Vendor.
+    pub vendor: String,
+    /// Category.
+    pub category: String,
+    /// Why it was detected.
+    pub evidence: Vec<SdkEvidence>,
+    /// The policy row (or prose) that discloses it.
+    pub disclosed_as: Option<DisclosedAs>,
+}
+
+/// One requested permission.
+#[derive(Debug, Clone, Serialize)]
+pub struct PermissionEntry {
+    /// Full name.
+    pub name: String,
+    /// Dangerous (runtime) permission.
+    pub dangerous: bool,
+    /// Named by the policy.
+    pub disclosed: bool,
+}
+
+/// The rules database the audit ran with.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesInfo {
+    /// `sha256:<hex>` over the rule files, so a result can be reproduced.
+    pub version: String,
+    /// Number of SDK rules.
+    pub sdks: usize,
+}
+
+/// Counts by severity and the verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Unsuppressed findings at high.
+    pub high: usize,
+    /// Unsuppressed findings at medium.
+    pub medium: usize,
+    /// Unsuppressed findings at low.
+    pub low: usize,
+    /// Unsuppressed findings at info.
+    pub info: usize,
+    /// Findings accepted by the baseline.
+    pub suppressed: usize,
+    /// `--fail-on` level (`none` when the gate never fails).
+    pub fail_on: String,
+    /// `pass` or `fail`.
+    pub verdict: &'static str,
+}
+
+/// `audit --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    /// Always 1 for this shape.
+    pub schema_version: u32,
+    /// Which tool wrote it.
+    pub tool: ToolInfo,
+    /// The rules database.
+    pub rules: RulesInfo,
+    /// The app.
+    pub app: AppInfo,
+    /// The policy.
+    pub policy: PolicyInfo,
+    /// SDKs detected, with their disclosure.
+    pub sdks: Vec<SdkEntry>,
+    /// Requested permissions.
+    pub permissions: Vec<PermissionEntry>,
+    /// Sensitive API calls.
+    pub data_access: Vec<AttributedCall>,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Counts and verdict.
+    pub summary: Summary,
+}
+
+impl AuditReport {
+    /// Assembles the report.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        app: AppInfo,
+        rules: RulesInfo,
+        policy: &PolicyDoc,
+        policy_files: Vec<InputFile>,
+        sdks: &[SdkView],
+        calls: &[AttributedCall],
+        outcome: &AuditOutcome,
+        findings: Vec<Finding>,
+        fail_on: Option<Severity>,
+    ) -> AuditReport {
+        let count = |s: Severity| {
+            findings
+                .iter()
+                .filter(|f| f.suppressed.is_none() && f.severity == s)
+                .count()
+        };
+        let summary = Summary {
+            high: count(Severity::High),
+            medium: count(Severity::Medium),
+            low: count(Severity::Low),
+            info: count(Severity::Info),
+            suppressed: findings.iter().filter(|f| f.suppressed.is_some()).count(),
+            fail_on: fail_on.map_or("none".to_string(), |s| s.to_string()),
+            verdict: if crate::audit::gate_fails(&findings, fail_on) {
+                "fail"
+            } else {
+                "pass"
+            },
+        };
+        AuditReport {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo::current(),
+            rules,
+            app,
+            policy: PolicyInfo {
+                path: policy.path.clone(),
+                files: policy_files,
+                language: policy.language.to_string(),
+                encoding: policy.encoding.clone(),
+                sdk_rows: policy.sdks.len(),
+                permissions: policy.permissions.len(),
+                data_types: policy.data_types.len(),
+                date: policy.date.clone(),
+            },
+            sdks: sdks
+                .iter()
+                .zip(&outcome.sdk_disclosures)
+                .map(|(s, d)| SdkEntry {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    vendor: s.vendor.clone(),
+                    category: s.category.clone(),
+                    evidence: s.evidence.clone(),
+                    disclosed_as: d.clone(),
+                })
+                .collect(),
+            permissions: outcome
+                .permissions
+                .iter()
+                .map(|(name, dangerous, disclosed)| PermissionEntry {
+                    name: name.clone(),
+                    dangerous: *dangerous,
+                    disclosed: *disclosed,
+                })
+                .collect(),
+            data_access: calls.to_vec(),
+            findings,
+            summary,
+        }
+    }
+
+    /// The terminal view: a verdict line, the SDK table, then findings grouped by severity.
+    pub fn render_table(&self) -> String {
+        let mut out = String::new();
+        let s = &self.summary;
+        out.push_str(&format!(
+            "{} {} ({}) against {}\n",
+            self.app.package,
+            self.app.version_name.as_deref().unwrap_or("-"),
+            self.app.path,
+            self.policy.path
+        ));
+        out.push_str(&format!(
+            "verdict: {} (--fail-on {}): {} high, {} medium, {} low, {} info{}\n\n",
+            s.verdict.to_uppercase(),
+            s.fail_on,
+            s.high,
+            s.medium,
+            s.low,
+            s.info,
+            if s.suppressed > 0 {
+                format!(", {} suppressed by the baseline", s.suppressed)
+            } else {
+                String::new()
+            }
+        ));
+        if !self.sdks.is_empty() {
+            let mut t = table::new(&["SDK", "vendor", "disclosed"]);
+            for sdk in &self.sdks {
+                t.add_row(vec![
+                    format!("{} ({})", sdk.name, sdk.id),
+                    sdk.vendor.clone(),
+                    match &sdk.disclosed_as {
+                        Some(d) if d.how == "prose" => format!("prose only, line {}", d.line),
+                        Some(d) => format!("line {}", d.line),
+                        None => "NO".to_string(),
+                    },
+                ]);
+            }
+            out.push_str(&t.to_string());
+            out.push_str("\n\n");
+        }
+        for sev in Severity::ALL {
+            let group: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|f| f.severity == sev && f.suppressed.is_none())
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("{} ({})\n", sev.as_str().to_uppercase(), group.len()));
+            let mut t = table::new(&["rule", "subject", "finding"]);
+            for f in group {
+                let mut text = f.message.clone();
+                if let Some(first) = f.evidence.first() {
+                    text.push_str("\n  ");
+                    text.push_str(first);
+                    if f.evidence.len() > 1 {
+                        text.push_str(&format!(" (+{} more)", f.evidence.len() - 1));
+                    }
+                }
+                t.add_row(vec![f.rule.clone(), f.subject.clone(), text]);
+            }
+            out.push_str(&t.to_string());
+            out.push_str("\n\n");
+        }
+        let suppressed: Vec<&Finding> = self.findings.iter().filter(|f| f.suppressed.is_some()).collect();
+        if !suppressed.is_empty() {
+            out.push_str(&format!("SUPPRESSED by the baseline ({})\n", suppressed.len()));
+            for f in suppressed {
+                out.push_str(&format!(
+                    "  {} {}: {}\n",
+                    f.rule,
+                    f.subject,
+                    f.suppressed.as_deref().unwrap_or_default()
+                ));
+            }
+            out.push('\n');
+        }
+        out.push_str("Explain a rule: appaudit rules explain RULE\n");
+        out
+    }
+
+    /// Markdown for a pull-request comment or a wiki page.
+    pub fn render_markdown(&self) -> String {
+        let s = &self.summary;
+        let mut out = format!(
+            "## appaudit: {} for `{}` {}\n\n",
+            if s.verdict == "pass" { "PASS" } else { "FAIL" },
+            md(&self.app.package),
+            md(self.app.version_name.as_deref().unwrap_or(""))
+        );
+        out.push_str(&format!(
+            "| high | medium | low | info | suppressed | fail on |\n|---:|---:|---:|---:|---:|---|\n| {} | {} | {} | {} | {} | {} |\n\n",
+            s.high, s.medium, s.low, s.info, s.suppressed, s.fail_on
+        ));
+        out.push_str(&format!(
+            "App `{}` (sha256 `{}`), policy `{}`; appaudit {}, rules {}.\n\n",
+            md(&self.app.path),
+            &self.app.sha256,
+            md(&self.policy.path),
+            self.tool.version,
+            self.rules.version
+        ));
+        if !self.sdks.is_empty() {
+            out.push_str("### SDKs\n\n| SDK | vendor | category | disclosed |\n|---|---|---|---|\n");
+            for sdk in &self.sdks {
+                out.push_str(&format!(
+                    "| {} (`{}`) | {} | {} | {} |\n",
+                    md(&sdk.name),
+                    sdk.id,
+                    md(&sdk.vendor),
+                    md(&sdk.category),
+                    match &sdk.disclosed_as {
+                        Some(d) => format!("line {} ({})", d.line, d.how),
+                        None => "**no**".to_string(),
+                    }
+                ));
+            }
+            out.push('\n');
+        }
+        out.push_str("### Findings\n\n");
+        if self.findings.is_empty() {
+            out.push_str("None.\n");
+        }
+        for f in &self.findings {
+            out.push_str(&format!(
+                "- **{}** `{}` {}: {}{}\n",
+                f.severity,
+                f.rule,
+                md(&f.subject),
+                md(&f.message),
+                f.suppressed
+                    .as_deref()
+                    .map_or(String::new(), |r| format!(" _(suppressed: {})_", md(r)))
+            ));
+            for e in f.evidence.iter().take(5) {
+                out.push_str(&format!("  - {}\n", md(e)));
+            }
+        }
+        out
+    }
+}
+
+/// Escapes Markdown table and emphasis characters.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']') {
+            out.push('\\');
+        }
+        if ch == '\n' {
+            out.push(' ');
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
