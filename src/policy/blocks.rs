@@ -287,7 +287,8 @@ pub(crate) const HEADER_WORDS: &[&str] = &[
 
 fn is_header_cell(t: &str) -> bool {
     let n = t.chars().count();
-    if n == 0 || n > 24 || t.ends_with(['。', '；', '：', ':', '.']) || split_marker(t).is_some() {
+    // A colon means a key-value line (SDK名称：…), not a column header.
+    if n == 0 || n > 24 || t.contains(['。', '；', '：', ':']) || t.ends_with('.') || split_marker(t).is_some() {
         return false;
     }
     let l = t.to_lowercase();

@@ -42,6 +42,8 @@ fn classify(header: &str) -> Col {
         Col::Data
     } else if has(&["目的", "用途", "功能", "purpose", "use"]) {
         Col::Purpose
+    } else if has(&["信息"]) {
+        Col::Data
     } else if has(&["场景", "scenario", "feature"]) {
         Col::Scenario
     } else if has(&["方式", "method", "how"]) {
@@ -385,7 +387,7 @@ fn prose_item(text: &str, line: usize) -> Option<SdkDisclosure> {
     let mut data = Vec::new();
     let mut vendor = vendor_in_head;
     let mut link = urls(rest).into_iter().next();
-    for part in rest.split(['；', ';', '。']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in rest.split(['；', ';', '。']).flat_map(|p| p.split(". ")).map(str::trim).filter(|p| !p.is_empty()) {
         let lp = part.to_lowercase();
         let labelled = kv_pairs(part);
         if let Some((role, v)) = labelled.first() {
@@ -497,10 +499,11 @@ fn permission_lists(blocks: &[Block], zh: bool, doc: &mut PolicyDoc) {
     while i < blocks.len() {
         let b = &blocks[i];
         let t = b.text().to_lowercase();
+        let short_title = t.chars().count() <= 40 && !t.contains(['。', '；', ';']);
         let intro = (t.contains("权限") || t.contains("permission"))
             && match b {
                 Block::Heading { .. } => true,
-                _ => t.trim_end().ends_with(['：', ':']),
+                _ => t.trim_end().ends_with(['：', ':']) || short_title,
             };
         if let Block::Table(tb) = b {
             permission_table(tb, zh, doc);
@@ -561,8 +564,12 @@ fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut PolicyDoc) {
             found.push(h);
         }
     }
-    for h in terms::permissions(body_vocab).find(body) {
-        found.extend(h.ids);
+    // The body explains the purpose and often names other things (照片, 网络类型): read it only
+    // when the title names no permission.
+    if found.is_empty() {
+        for h in terms::permissions(body_vocab).find(body) {
+            found.extend(h.ids);
+        }
     }
     for p in found {
         push_perm(doc, &p, title, *line, "permission-list");
@@ -579,6 +586,8 @@ fn english_list_terms(title: &str) -> Vec<String> {
         ("calendar", &["android.permission.READ_CALENDAR"]),
         ("storage", &["android.permission.READ_EXTERNAL_STORAGE", "android.permission.WRITE_EXTERNAL_STORAGE"]),
         ("notifications", &["android.permission.POST_NOTIFICATIONS"]),
+        ("location", &["android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"]),
+        ("microphone", &["android.permission.RECORD_AUDIO"]),
         ("phone number", &["android.permission.READ_PHONE_NUMBERS"]),
     ];
     for (w, perms) in map {
@@ -668,7 +677,7 @@ fn find_date(blocks: &[Block]) -> Option<String> {
     static RE: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
     let (zh, en) = RE
         .get_or_init(|| {
-            let zh = Regex::new(r"(?:更新|生效|发布|修订)(?:时间|日期)?\s*(?:为|[:：])?\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})").ok()?;
+            let zh = Regex::new(r"(?:更新|生效|发布|修订)(?:时间|日期)?\s*(?:为|于|[:：])?\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})").ok()?;
             let en = Regex::new(r"(?i)(?:last\s+updated|last\s+modified|effective(?:\s+date)?|updated)(?:\s+on)?\s*[:：]?\s*(?:(\d{4})-(\d{1,2})-(\d{1,2})|(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2}),?\s+(\d{4}))").ok()?;
             Some((zh, en))
         })

@@ -52,8 +52,9 @@ impl Builder {
     }
 
     fn cell_break(&mut self) {
+        // U+2028 marks a break made by markup (<p>, <br>); source line breaks are white space.
         if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
-            cell.0.push('\n');
+            cell.0.push('\u{2028}');
         }
     }
 
@@ -84,7 +85,7 @@ impl Builder {
     fn end_cell(&mut self) {
         if let Some(t) = self.tables.last_mut() {
             if let Some((text, line, rs, cs)) = t.cell.take() {
-                let text = text.split('\n').map(squash_ws).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
+                let text = text.split('\u{2028}').map(squash_ws).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
                 if t.rows.is_empty() {
                     t.rows.push(Vec::new());
                 }
@@ -106,7 +107,7 @@ impl Builder {
                 // A table inside a cell: keep its text in the cell.
                 for row in rows {
                     let line = row.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
-                    outer.0.push('\n');
+                    outer.0.push('\u{2028}');
                     outer.0.push_str(&line);
                 }
                 return;
