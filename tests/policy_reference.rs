@@ -8,8 +8,15 @@ use std::path::PathBuf;
 fn reference_policy() {
     // Beside the clone (CI); or two levels up when the crate is a worktree (/work/wt/<name>).
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [root.join("../shared/reference"), root.join("../../shared/reference")];
-    let Some(path) = candidates.iter().map(|d| d.join("policy-zh-fintech-2022.txt")).find(|p| p.exists()) else {
+    let candidates = [
+        root.join("../shared/reference"),
+        root.join("../../shared/reference"),
+    ];
+    let Some(path) = candidates
+        .iter()
+        .map(|d| d.join("policy-zh-fintech-2022.txt"))
+        .find(|p| p.exists())
+    else {
         eprintln!("note: the reference policy is absent beside the clone; skipping");
         return;
     };
@@ -49,7 +56,10 @@ fn reference_policy() {
     ];
     assert_eq!(rows, want);
     // The app-list item names an SDK that has no row (regulation.md §7, gap 1).
-    assert!(doc.sdks.iter().any(|s| s.name == "广点通SDK" && s.source == SdkSource::Prose));
+    assert!(doc
+        .sdks
+        .iter()
+        .any(|s| s.name == "广点通SDK" && s.source == SdkSource::Prose));
     // The data-collection table: six rows.
     assert_eq!(doc.collection.len(), 6);
     assert_eq!(doc.collection[0].data, vec!["手机号码"]);
@@ -57,7 +67,11 @@ fn reference_policy() {
 
     // Section (三)7: eight permission items, each mapped to its Android permissions.
     let mut items: Vec<(usize, BTreeSet<&str>)> = Vec::new();
-    for p in doc.permissions.iter().filter(|p| p.source == "permission-list") {
+    for p in doc
+        .permissions
+        .iter()
+        .filter(|p| p.source == "permission-list")
+    {
         let name = p.permission.rsplit('.').next().unwrap_or("");
         match items.iter_mut().find(|(l, _)| *l == p.line) {
             Some((_, set)) => {
@@ -69,7 +83,12 @@ fn reference_policy() {
     let set = |xs: &[&'static str]| xs.iter().copied().collect::<BTreeSet<&str>>();
     let want_items = vec![
         set(&["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"]),
-        set(&["CAMERA", "READ_EXTERNAL_STORAGE", "READ_MEDIA_IMAGES", "READ_MEDIA_VIDEO"]),
+        set(&[
+            "CAMERA",
+            "READ_EXTERNAL_STORAGE",
+            "READ_MEDIA_IMAGES",
+            "READ_MEDIA_VIDEO",
+        ]),
         set(&["WRITE_EXTERNAL_STORAGE"]),
         set(&["READ_PHONE_STATE"]),
         set(&["INTERNET"]),
@@ -77,9 +96,26 @@ fn reference_policy() {
         set(&["ACTIVITY_RECOGNITION"]),
         set(&["POST_NOTIFICATIONS"]),
     ];
-    assert_eq!(items.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(), want_items);
-    assert_eq!(items.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![106, 109, 110, 111, 112, 113, 114, 115]);
-    for id in ["imei", "imsi", "wifi_mac", "android_id", "installed_apps", "oaid", "precise_location"] {
-        assert!(doc.data_types.iter().any(|d| d.data_type == id), "data type {id}");
+    assert_eq!(
+        items.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(),
+        want_items
+    );
+    assert_eq!(
+        items.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![106, 109, 110, 111, 112, 113, 114, 115]
+    );
+    for id in [
+        "imei",
+        "imsi",
+        "wifi_mac",
+        "android_id",
+        "installed_apps",
+        "oaid",
+        "precise_location",
+    ] {
+        assert!(
+            doc.data_types.iter().any(|d| d.data_type == id),
+            "data type {id}"
+        );
     }
 }

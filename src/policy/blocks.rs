@@ -11,11 +11,19 @@ use super::text::{is_han, split_marker, squash_ws};
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Block {
     /// A heading; `level` 1 is the top.
-    Heading { level: u8, text: String, line: usize },
+    Heading {
+        level: u8,
+        text: String,
+        line: usize,
+    },
     /// A paragraph of running text.
     Paragraph { text: String, line: usize },
     /// A list item, its marker (`1、`, `（2）`, `-`) kept apart from its text.
-    ListItem { marker: String, text: String, line: usize },
+    ListItem {
+        marker: String,
+        text: String,
+        line: usize,
+    },
     /// A table.
     Table(Table),
 }
@@ -24,7 +32,9 @@ impl Block {
     /// The line the block starts on.
     pub fn line(&self) -> usize {
         match self {
-            Block::Heading { line, .. } | Block::Paragraph { line, .. } | Block::ListItem { line, .. } => *line,
+            Block::Heading { line, .. }
+            | Block::Paragraph { line, .. }
+            | Block::ListItem { line, .. } => *line,
             Block::Table(t) => t.line,
         }
     }
@@ -32,7 +42,9 @@ impl Block {
     /// The block's text (for a table, empty: read its cells).
     pub fn text(&self) -> &str {
         match self {
-            Block::Heading { text, .. } | Block::Paragraph { text, .. } | Block::ListItem { text, .. } => text,
+            Block::Heading { text, .. }
+            | Block::Paragraph { text, .. }
+            | Block::ListItem { text, .. } => text,
             Block::Table(_) => "",
         }
     }
@@ -64,7 +76,12 @@ pub struct Cell {
 
 impl Cell {
     pub(crate) fn new(text: impl Into<String>, line: usize) -> Cell {
-        Cell { text: text.into(), line, rowspan: 1, colspan: 1 }
+        Cell {
+            text: text.into(),
+            line,
+            rowspan: 1,
+            colspan: 1,
+        }
     }
 }
 
@@ -102,14 +119,22 @@ impl Table {
                         if grid[rr].len() <= cc {
                             grid[rr].resize(cc + 1, None);
                         }
-                        grid[rr][cc] = Some(Cell { rowspan: 1, colspan: 1, ..cell.clone() });
+                        grid[rr][cc] = Some(Cell {
+                            rowspan: 1,
+                            colspan: 1,
+                            ..cell.clone()
+                        });
                     }
                 }
                 c += cs;
             }
         }
         grid.into_iter()
-            .map(|row| row.into_iter().map(|c| c.unwrap_or_else(|| Cell::new("", 0))).collect())
+            .map(|row| {
+                row.into_iter()
+                    .map(|c| c.unwrap_or_else(|| Cell::new("", 0)))
+                    .collect()
+            })
             .collect()
     }
 }
@@ -146,16 +171,35 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
 fn line_block(t: &str, line: usize, markdown: bool) -> Block {
     let clean = |s: &str| squash_ws(&strip_inline_markdown(s, markdown));
     if let Some(level) = md_heading_level(t) {
-        let text = t.trim_start_matches('#').trim().trim_end_matches('#').trim();
-        return Block::Heading { level, text: clean(text), line };
+        let text = t
+            .trim_start_matches('#')
+            .trim()
+            .trim_end_matches('#')
+            .trim();
+        return Block::Heading {
+            level,
+            text: clean(text),
+            line,
+        };
     }
     if let Some(level) = zh_heading_level(t) {
-        return Block::Heading { level, text: clean(t), line };
+        return Block::Heading {
+            level,
+            text: clean(t),
+            line,
+        };
     }
     if let Some((marker, rest)) = split_marker(t) {
-        return Block::ListItem { marker: marker.to_string(), text: clean(rest), line };
+        return Block::ListItem {
+            marker: marker.to_string(),
+            text: clean(rest),
+            line,
+        };
     }
-    Block::Paragraph { text: clean(t), line }
+    Block::Paragraph {
+        text: clean(t),
+        line,
+    }
 }
 
 fn md_heading_level(t: &str) -> Option<u8> {
@@ -177,7 +221,11 @@ fn zh_heading_level(t: &str) -> Option<u8> {
     let mut chars = t.chars();
     let first = chars.next()?;
     if first == '第' {
-        let rest: String = t.chars().skip(1).take_while(|&c| NUM.contains(c) || c.is_ascii_digit()).collect();
+        let rest: String = t
+            .chars()
+            .skip(1)
+            .take_while(|&c| NUM.contains(c) || c.is_ascii_digit())
+            .collect();
         let after = t.chars().nth(1 + rest.chars().count());
         if !rest.is_empty() && after.is_some_and(|c| "章节条部分".contains(c)) {
             return Some(2);
@@ -211,7 +259,9 @@ fn strip_inline_markdown(s: &str, markdown: bool) -> String {
     while let Some(open) = rest.find('[') {
         let after = &rest[open + 1..];
         let Some(close) = after.find("](") else { break };
-        let Some(end) = after[close + 2..].find(')') else { break };
+        let Some(end) = after[close + 2..].find(')') else {
+            break;
+        };
         out.push_str(&rest[..open]);
         out.push_str(&after[..close]);
         out.push(' ');
@@ -258,7 +308,15 @@ fn split_pipe_row(t: &str) -> Vec<String> {
         }
     }
     cells.push(cur);
-    cells.into_iter().map(|c| squash_ws(&strip_inline_markdown(&c.replace("<br>", "\n").replace("<br/>", "\n"), true))).collect()
+    cells
+        .into_iter()
+        .map(|c| {
+            squash_ws(&strip_inline_markdown(
+                &c.replace("<br>", "\n").replace("<br/>", "\n"),
+                true,
+            ))
+        })
+        .collect()
 }
 
 fn pipe_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
@@ -267,28 +325,78 @@ fn pipe_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
     if !is_pipe_row(head) || !is_separator_row(sep) {
         return None;
     }
-    let mut rows = vec![split_pipe_row(head).into_iter().map(|c| Cell::new(c, i + 1)).collect::<Vec<_>>()];
+    let mut rows = vec![split_pipe_row(head)
+        .into_iter()
+        .map(|c| Cell::new(c, i + 1))
+        .collect::<Vec<_>>()];
     let mut j = i + 2;
     while j < lines.len() && is_pipe_row(lines[j]) && !lines[j].trim().is_empty() {
-        rows.push(split_pipe_row(lines[j]).into_iter().map(|c| Cell::new(c, j + 1)).collect());
+        rows.push(
+            split_pipe_row(lines[j])
+                .into_iter()
+                .map(|c| Cell::new(c, j + 1))
+                .collect(),
+        );
         j += 1;
     }
-    Some((Table { line: i + 1, shape: "markdown", rows }, j))
+    Some((
+        Table {
+            line: i + 1,
+            shape: "markdown",
+            rows,
+        },
+        j,
+    ))
 }
 
 // ---- Tables flattened to one cell per line ----
 
 /// Words that make a short line a column header.
 pub(crate) const HEADER_WORDS: &[&str] = &[
-    "序号", "编号", "名称", "sdk", "第三方", "主体", "公司", "提供方", "开发者", "目的", "用途", "功能", "场景",
-    "方式", "信息", "字段", "类型", "数据", "权限", "链接", "官网", "隐私政策", "包名", "说明", "范围", "name",
-    "vendor", "provider", "purpose", "data", "package", "link", "permission",
+    "序号",
+    "编号",
+    "名称",
+    "sdk",
+    "第三方",
+    "主体",
+    "公司",
+    "提供方",
+    "开发者",
+    "目的",
+    "用途",
+    "功能",
+    "场景",
+    "方式",
+    "信息",
+    "字段",
+    "类型",
+    "数据",
+    "权限",
+    "链接",
+    "官网",
+    "隐私政策",
+    "包名",
+    "说明",
+    "范围",
+    "name",
+    "vendor",
+    "provider",
+    "purpose",
+    "data",
+    "package",
+    "link",
+    "permission",
 ];
 
 fn is_header_cell(t: &str) -> bool {
     let n = t.chars().count();
     // A colon means a key-value line (SDK名称：…), not a column header.
-    if n == 0 || n > 24 || t.contains(['。', '；', '：', ':']) || t.ends_with('.') || split_marker(t).is_some() {
+    if n == 0
+        || n > 24
+        || t.contains(['。', '；', '：', ':'])
+        || t.ends_with('.')
+        || split_marker(t).is_some()
+    {
         return false;
     }
     let l = t.to_lowercase();
@@ -315,8 +423,14 @@ fn flattened_header(lines: &[&str], i: usize) -> Option<Vec<(String, usize)>> {
         return None;
     }
     // The header must name something tabular: a name or a data column, not just three list lines.
-    let joined = header.iter().map(|(t, _)| t.to_lowercase()).collect::<String>();
-    let tabular = ["名称", "字段", "信息", "目的", "name", "purpose", "权限"].iter().filter(|w| joined.contains(*w)).count();
+    let joined = header
+        .iter()
+        .map(|(t, _)| t.to_lowercase())
+        .collect::<String>();
+    let tabular = ["名称", "字段", "信息", "目的", "name", "purpose", "权限"]
+        .iter()
+        .filter(|w| joined.contains(*w))
+        .count();
     if tabular < 2 {
         return None;
     }
@@ -340,7 +454,10 @@ fn flattened_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
     let header = flattened_header(lines, i)?;
     let ncols = header.len();
     let serial = is_serial_header(&header[0].0);
-    let mut rows = vec![header.iter().map(|(t, l)| Cell::new(t.clone(), *l)).collect::<Vec<_>>()];
+    let mut rows = vec![header
+        .iter()
+        .map(|(t, l)| Cell::new(t.clone(), *l))
+        .collect::<Vec<_>>()];
     let mut j = i + ncols;
     if serial {
         // Rows start at the next serial number; the cells are the lines up to the next one.
@@ -354,7 +471,9 @@ fn flattened_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
             }
             let start = j;
             let window_end = (start + 1 + ncols * 4 + 4).min(lines.len());
-            let next = (start + 1..window_end).find(|&k| serial_of(lines[k]) == Some(expected + 1) && is_row_start(lines, k, ncols));
+            let next = (start + 1..window_end).find(|&k| {
+                serial_of(lines[k]) == Some(expected + 1) && is_row_start(lines, k, ncols)
+            });
             let end = match next {
                 Some(n) => n,
                 None => last_row_end(lines, start + 1, ncols),
@@ -383,14 +502,26 @@ fn flattened_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
             if group.len() != ncols || looks_like_section_end(&group[0].0) {
                 break;
             }
-            rows.push(group.into_iter().map(|(t, l)| Cell::new(squash_ws(&t), l)).collect());
+            rows.push(
+                group
+                    .into_iter()
+                    .map(|(t, l)| Cell::new(squash_ws(&t), l))
+                    .collect(),
+            );
             j = m;
         }
     }
     if rows.len() < 2 {
         return None;
     }
-    Some((Table { line: i + 1, shape: "flattened", rows }, j))
+    Some((
+        Table {
+            line: i + 1,
+            shape: "flattened",
+            rows,
+        },
+        j,
+    ))
 }
 
 /// A serial number starts a row when it is not itself a cell of the current one, i.e. the line
@@ -427,7 +558,9 @@ fn last_row_end(lines: &[&str], from: usize, ncols: usize) -> usize {
 /// cells when that makes the count right; otherwise blanks are separators, missing cells pad the
 /// end and extra lines join the last cell.
 fn cells_of_row(lines: &[&str], start: usize, end: usize, ncols: usize) -> Vec<Cell> {
-    let mut body: Vec<(String, usize)> = (start + 1..end).map(|k| (lines[k].trim().to_string(), k + 1)).collect();
+    let mut body: Vec<(String, usize)> = (start + 1..end)
+        .map(|k| (lines[k].trim().to_string(), k + 1))
+        .collect();
     while body.last().is_some_and(|(t, _)| t.is_empty()) {
         body.pop();
     }
@@ -471,7 +604,13 @@ mod tests {
     fn flattened_with_serials_and_empty_cell() {
         let text = "前言\n\n序号\nSDK名称\n使用目的\n收集的信息\n第三方名称\n1\n甲SDK\n推送\n设备信息\n甲公司\n2\n乙SDK\n\n位置\n乙公司\n\n三、其他\n";
         let blocks = parse_text(text, false);
-        let t = blocks.iter().find_map(|b| if let Block::Table(t) = b { Some(t) } else { None });
+        let t = blocks.iter().find_map(|b| {
+            if let Block::Table(t) = b {
+                Some(t)
+            } else {
+                None
+            }
+        });
         let t = t.expect("a table");
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[2][2].text, "");
@@ -483,12 +622,23 @@ mod tests {
     fn pipe_and_spans() {
         let text = "| 名称 | 目的 |\n|---|:--:|\n| a | b \\| c |\n";
         let blocks = parse_text(text, true);
-        let Some(Block::Table(t)) = blocks.first() else { panic!("table") };
+        let Some(Block::Table(t)) = blocks.first() else {
+            panic!("table")
+        };
         assert_eq!(t.rows[1][1].text, "b | c");
         let t = Table {
             line: 1,
             shape: "html",
-            rows: vec![vec![Cell { rowspan: 2, ..Cell::new("x", 1) }, Cell::new("y", 1)], vec![Cell::new("z", 2)]],
+            rows: vec![
+                vec![
+                    Cell {
+                        rowspan: 2,
+                        ..Cell::new("x", 1)
+                    },
+                    Cell::new("y", 1),
+                ],
+                vec![Cell::new("z", 2)],
+            ],
         };
         let g = t.grid();
         assert_eq!(g[1][0].text, "x");

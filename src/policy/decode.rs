@@ -19,8 +19,9 @@ pub(crate) fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, Stri
         });
     }
     if let Some(label) = forced {
-        let enc = Encoding::for_label(label.trim().as_bytes())
-            .ok_or_else(|| format!("unknown encoding {label:?} (try utf-8, utf-16le, utf-16be, gbk, gb18030)"))?;
+        let enc = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            format!("unknown encoding {label:?} (try utf-8, utf-16le, utf-16be, gbk, gb18030)")
+        })?;
         let (text, had_errors) = enc.decode_with_bom_removal(bytes);
         let text = text.into_owned();
         if had_errors && replacement_ratio(&text) > 0.01 {
@@ -68,7 +69,9 @@ fn finish(text: String, encoding: String) -> Result<Decoded, String> {
         .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
         .count();
     if controls * 100 > total {
-        return Err(format!("binary input ({controls} control characters), not a policy text"));
+        return Err(format!(
+            "binary input ({controls} control characters), not a policy text"
+        ));
     }
     if text.trim().is_empty() {
         return Err("only white space: no policy text".to_string());
@@ -89,9 +92,15 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"\xFF\xD8\xFF", "a JPEG image"),
         (b"GIF8", "a GIF image"),
         (b"%PDF-", "a PDF document: export it as text or HTML"),
-        (b"PK\x03\x04", "a zip archive (an APK or a .docx?): export the policy as text or HTML"),
+        (
+            b"PK\x03\x04",
+            "a zip archive (an APK or a .docx?): export the policy as text or HTML",
+        ),
         (b"PK\x05\x06", "an empty zip archive"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an OLE document (.doc): save it as HTML or text"),
+        (
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            "an OLE document (.doc): save it as HTML or text",
+        ),
         (b"\x7FELF", "an ELF binary"),
         (b"dex\n", "a DEX file"),
         (b"\x1F\x8B", "gzip data"),
@@ -112,7 +121,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even_zero = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_zero = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_zero = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_zero * 10 > pairs * 3 && even_zero * 20 < pairs {
         Some(UTF_16LE)
     } else if even_zero * 10 > pairs * 3 && odd_zero * 20 < pairs {
@@ -154,7 +168,9 @@ mod tests {
         assert!(decode(b"  \n\t ", None).is_err());
         assert!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None).is_err());
         assert!(decode(b"PK\x03\x04\x14\0\0\0", None).is_err());
-        let noise: Vec<u8> = (0u32..4096).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let noise: Vec<u8> = (0u32..4096)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         assert!(decode(&noise, None).is_err());
         assert!(decode("abc".as_bytes(), Some("klingon")).is_err());
     }

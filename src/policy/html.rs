@@ -72,9 +72,17 @@ impl Builder {
         let line = self.buf_line;
         let block = match self.kind {
             BufKind::Heading(level) => Block::Heading { level, text, line },
-            BufKind::Item => Block::ListItem { marker: "-".to_string(), text, line },
+            BufKind::Item => Block::ListItem {
+                marker: "-".to_string(),
+                text,
+                line,
+            },
             BufKind::Para => match split_marker(&text) {
-                Some((m, rest)) if !rest.is_empty() => Block::ListItem { marker: m.to_string(), text: rest.to_string(), line },
+                Some((m, rest)) if !rest.is_empty() => Block::ListItem {
+                    marker: m.to_string(),
+                    text: rest.to_string(),
+                    line,
+                },
                 _ => Block::Paragraph { text, line },
             },
         };
@@ -85,12 +93,22 @@ impl Builder {
     fn end_cell(&mut self) {
         if let Some(t) = self.tables.last_mut() {
             if let Some((text, line, rs, cs)) = t.cell.take() {
-                let text = text.split('\u{2028}').map(squash_ws).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
+                let text = text
+                    .split('\u{2028}')
+                    .map(squash_ws)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 if t.rows.is_empty() {
                     t.rows.push(Vec::new());
                 }
                 if let Some(row) = t.rows.last_mut() {
-                    row.push(Cell { text, line, rowspan: rs, colspan: cs });
+                    row.push(Cell {
+                        text,
+                        line,
+                        rowspan: rs,
+                        colspan: cs,
+                    });
                 }
             }
         }
@@ -106,13 +124,21 @@ impl Builder {
             if let Some(outer) = self.tables.last_mut().and_then(|o| o.cell.as_mut()) {
                 // A table inside a cell: keep its text in the cell.
                 for row in rows {
-                    let line = row.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+                    let line = row
+                        .iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     outer.0.push('\u{2028}');
                     outer.0.push_str(&line);
                 }
                 return;
             }
-            self.blocks.push(Block::Table(Table { line: t.line, shape: "html", rows }));
+            self.blocks.push(Block::Table(Table {
+                line: t.line,
+                shape: "html",
+                rows,
+            }));
         }
     }
 }
@@ -201,10 +227,15 @@ fn tag_end(s: &str) -> Option<usize> {
 }
 
 fn tag_parts(tag: &str) -> (String, bool, &str) {
-    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let inner = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
     let closing = inner.starts_with('/');
     let inner = inner.trim_start_matches('/');
-    let name_end = inner.find(|c: char| c.is_whitespace()).unwrap_or(inner.len());
+    let name_end = inner
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(inner.len());
     let name = inner[..name_end].to_ascii_lowercase();
     // Office namespaces: <o:p>, <w:Sdt> carry no structure.
     (name, closing, &inner[name_end..])
@@ -214,14 +245,25 @@ fn attr_num(attrs: &str, key: &str) -> usize {
     let lower = attrs.to_ascii_lowercase();
     let Some(p) = lower.find(key) else { return 1 };
     let rest = lower[p + key.len()..].trim_start();
-    let Some(rest) = rest.strip_prefix('=') else { return 1 };
+    let Some(rest) = rest.strip_prefix('=') else {
+        return 1;
+    };
     let rest = rest.trim_start().trim_start_matches(['"', '\'']);
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).take(4).collect();
+    let digits: String = rest
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(4)
+        .collect();
     digits.parse::<usize>().map_or(1, |n| n.clamp(1, 64))
 }
 
 fn handle_tag(b: &mut Builder, name: &str, closing: bool, attrs: &str, line: usize) {
-    let in_skip = |n: &str| matches!(n, "script" | "style" | "title" | "head" | "xml" | "noscript");
+    let in_skip = |n: &str| {
+        matches!(
+            n,
+            "script" | "style" | "title" | "head" | "xml" | "noscript"
+        )
+    };
     if in_skip(name) && name != "head" {
         if closing {
             b.skip_depth = b.skip_depth.saturating_sub(1);
@@ -236,7 +278,11 @@ fn handle_tag(b: &mut Builder, name: &str, closing: bool, attrs: &str, line: usi
             if b.tables.len() >= MAX_TABLE_DEPTH {
                 return;
             }
-            b.tables.push(OpenTable { line, rows: Vec::new(), cell: None });
+            b.tables.push(OpenTable {
+                line,
+                rows: Vec::new(),
+                cell: None,
+            });
         }
         "table" => b.end_table(),
         "tr" if !closing => {
@@ -252,7 +298,12 @@ fn handle_tag(b: &mut Builder, name: &str, closing: bool, attrs: &str, line: usi
                 if t.rows.is_empty() {
                     t.rows.push(Vec::new());
                 }
-                t.cell = Some((String::new(), line, attr_num(attrs, "rowspan"), attr_num(attrs, "colspan")));
+                t.cell = Some((
+                    String::new(),
+                    line,
+                    attr_num(attrs, "rowspan"),
+                    attr_num(attrs, "colspan"),
+                ));
             }
         }
         "td" | "th" => b.end_cell(),
@@ -275,8 +326,9 @@ fn handle_tag(b: &mut Builder, name: &str, closing: bool, attrs: &str, line: usi
                 b.kind = BufKind::Item;
             }
         }
-        "p" | "div" | "ul" | "ol" | "section" | "article" | "blockquote" | "pre" | "dt" | "dd" | "dl" | "body" | "header"
-        | "footer" | "main" | "nav" | "caption" | "hr" | "tbody" | "thead" => {
+        "p" | "div" | "ul" | "ol" | "section" | "article" | "blockquote" | "pre" | "dt" | "dd"
+        | "dl" | "body" | "header" | "footer" | "main" | "nav" | "caption" | "hr" | "tbody"
+        | "thead" => {
             if matches!(name, "tbody" | "thead") {
                 return;
             }
@@ -355,7 +407,9 @@ mod tests {
         let blocks = parse_html(src);
         assert!(matches!(&blocks[0], Block::Heading { text, line: 2, .. } if text == "隐私政策"));
         assert!(matches!(&blocks[1], Block::Paragraph { text, .. } if text == "第一段 文字"));
-        let Block::Table(t) = &blocks[2] else { panic!("table") };
+        let Block::Table(t) = &blocks[2] else {
+            panic!("table")
+        };
         assert_eq!(t.rows[0][0].text, "甲\n乙");
         assert_eq!(t.grid()[1][1].text, "c");
         assert!(matches!(&blocks[3], Block::ListItem { text, .. } if text == "极光"));

@@ -33,7 +33,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { encoding: None, max_bytes: DEFAULT_MAX_BYTES }
+        LoadOptions {
+            encoding: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
     }
 }
 
@@ -190,15 +193,25 @@ impl PolicyDoc {
 
 /// Read and understand a policy file; `-` reads standard input.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<PolicyDoc> {
-    let io_err = |source| Error::Io { path: path.to_path_buf(), source };
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let bytes = if path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().lock().take(opts.max_bytes.saturating_add(1)).read_to_end(&mut buf).map_err(io_err)?;
+        std::io::stdin()
+            .lock()
+            .take(opts.max_bytes.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(io_err)?;
         buf
     } else {
         let meta = std::fs::metadata(path).map_err(io_err)?;
         if meta.is_dir() {
-            return Err(Error::Unsupported { path: path.to_path_buf(), message: "is a directory, not a policy file".into() });
+            return Err(Error::Unsupported {
+                path: path.to_path_buf(),
+                message: "is a directory, not a policy file".into(),
+            });
         }
         if meta.len() > opts.max_bytes {
             return Err(too_big(path, meta.len(), opts.max_bytes));
@@ -206,10 +219,16 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<PolicyDoc> {
         let file = std::fs::File::open(path).map_err(io_err)?;
         let mut buf = Vec::new();
         // The size may change between metadata and read: read one byte past the limit at most.
-        file.take(opts.max_bytes.saturating_add(1)).read_to_end(&mut buf).map_err(io_err)?;
+        file.take(opts.max_bytes.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(io_err)?;
         buf
     };
-    let name = if path.as_os_str() == "-" { "-".to_string() } else { path.display().to_string() };
+    let name = if path.as_os_str() == "-" {
+        "-".to_string()
+    } else {
+        path.display().to_string()
+    };
     parse_bytes(&name, &bytes, opts)
 }
 
@@ -226,12 +245,22 @@ pub fn parse_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Polic
     let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if len > opts.max_bytes {
         return Err(if name == "-" {
-            Error::Unsupported { path, message: format!("standard input is over the limit of {} bytes", opts.max_bytes) }
+            Error::Unsupported {
+                path,
+                message: format!(
+                    "standard input is over the limit of {} bytes",
+                    opts.max_bytes
+                ),
+            }
         } else {
             too_big(&path, len, opts.max_bytes)
         });
     }
-    let decoded = decode::decode(bytes, opts.encoding.as_deref()).map_err(|message| Error::Unsupported { path: path.clone(), message })?;
+    let decoded =
+        decode::decode(bytes, opts.encoding.as_deref()).map_err(|message| Error::Unsupported {
+            path: path.clone(),
+            message,
+        })?;
     let format = detect_format(name, &decoded.text);
     let blocks = match format {
         "html" => html::parse_html(&decoded.text),
@@ -239,21 +268,38 @@ pub fn parse_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Polic
         _ => blocks::parse_text(&decoded.text, false),
     };
     if blocks.is_empty() {
-        return Err(Error::Unsupported { path, message: "no text found in the policy".into() });
+        return Err(Error::Unsupported {
+            path,
+            message: "no text found in the policy".into(),
+        });
     }
     Ok(extract::understand(name, decoded.encoding, format, blocks))
 }
 
 /// "html", "markdown" or "text", by content first, then by extension.
 fn detect_format(name: &str, text: &str) -> &'static str {
-    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
     let lower_name = name.to_ascii_lowercase();
-    let tags = ["<p", "<div", "<table", "<br", "<h1", "<h2", "<li", "<span"].iter().map(|t| head.matches(t).count()).sum::<usize>();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body") || tags >= 3 {
+    let tags = ["<p", "<div", "<table", "<br", "<h1", "<h2", "<li", "<span"]
+        .iter()
+        .map(|t| head.matches(t).count())
+        .sum::<usize>();
+    if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.contains("<body")
+        || tags >= 3
+    {
         return "html";
     }
-    if lower_name.ends_with(".html") || lower_name.ends_with(".htm") || lower_name.ends_with(".xhtml") {
+    if lower_name.ends_with(".html")
+        || lower_name.ends_with(".htm")
+        || lower_name.ends_with(".xhtml")
+    {
         return if head.contains('<') { "html" } else { "text" };
     }
     if lower_name.ends_with(".md") || lower_name.ends_with(".markdown") {
@@ -261,7 +307,8 @@ fn detect_format(name: &str, text: &str) -> &'static str {
     }
     let md_signs = text.lines().take(400).filter(|l| {
         let t = l.trim_start();
-        (t.starts_with("# ") || t.starts_with("## ") || t.starts_with("### ")) || (t.starts_with('|') && t.contains("---"))
+        (t.starts_with("# ") || t.starts_with("## ") || t.starts_with("### "))
+            || (t.starts_with('|') && t.contains("---"))
     });
     if md_signs.count() >= 2 {
         "markdown"
@@ -308,7 +355,12 @@ pub fn merge(docs: Vec<PolicyDoc>) -> PolicyDoc {
             s
         }));
         for mut p in doc.permissions {
-            if !out.permissions.iter().any(|q| q.permission == p.permission && q.source == p.source && q.line == p.line && q.file == file) {
+            if !out.permissions.iter().any(|q| {
+                q.permission == p.permission
+                    && q.source == p.source
+                    && q.line == p.line
+                    && q.file == file
+            }) {
                 p.file = p.file.or_else(|| file.clone());
                 out.permissions.push(p);
             }
@@ -319,10 +371,11 @@ pub fn merge(docs: Vec<PolicyDoc>) -> PolicyDoc {
                 out.data_types.push(d);
             }
         }
-        out.collection.extend(doc.collection.into_iter().map(|mut c| {
-            c.file = c.file.or_else(|| file.clone());
-            c
-        }));
+        out.collection
+            .extend(doc.collection.into_iter().map(|mut c| {
+                c.file = c.file.or_else(|| file.clone());
+                c
+            }));
         out.blocks.extend(doc.blocks);
     }
     out.path = out.files.join(", ");

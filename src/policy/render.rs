@@ -18,7 +18,10 @@ fn short(s: &str, n: usize) -> String {
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(80).set_header(header.to_vec());
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(80)
+        .set_header(header.to_vec());
     t
 }
 
@@ -26,11 +29,19 @@ fn table(header: &[&str]) -> Table {
 pub fn render_table(doc: &PolicyDoc) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "policy:   {}", doc.path);
-    let _ = writeln!(out, "language: {}   encoding: {}   format: {}", doc.language, doc.encoding, doc.format);
+    let _ = writeln!(
+        out,
+        "language: {}   encoding: {}   format: {}",
+        doc.language, doc.encoding, doc.format
+    );
     if let Some(d) = &doc.date {
         let _ = writeln!(out, "date:     {d}");
     }
-    let _ = writeln!(out, "\nSDKs and third parties disclosed: {}", doc.sdks.len());
+    let _ = writeln!(
+        out,
+        "\nSDKs and third parties disclosed: {}",
+        doc.sdks.len()
+    );
     if !doc.sdks.is_empty() {
         let mut t = table(&["line", "name", "vendor", "purpose", "data"]);
         for s in &doc.sdks {
@@ -52,7 +63,13 @@ pub fn render_table(doc: &PolicyDoc) -> String {
     if !doc.permissions.is_empty() {
         let mut t = table(&["line", "permission", "words"]);
         for p in &doc.permissions {
-            t.add_row(vec![p.line.to_string(), p.permission.trim_start_matches("android.permission.").to_string(), short(&p.text, 30)]);
+            t.add_row(vec![
+                p.line.to_string(),
+                p.permission
+                    .trim_start_matches("android.permission.")
+                    .to_string(),
+                short(&p.text, 30),
+            ]);
         }
         let _ = writeln!(out, "{t}");
     }
@@ -60,7 +77,11 @@ pub fn render_table(doc: &PolicyDoc) -> String {
     if !doc.data_types.is_empty() {
         let mut t = table(&["line", "data type", "words"]);
         for d in &doc.data_types {
-            t.add_row(vec![d.line.to_string(), d.data_type.clone(), short(&d.text, 30)]);
+            t.add_row(vec![
+                d.line.to_string(),
+                d.data_type.clone(),
+                short(&d.text, 30),
+            ]);
         }
         let _ = writeln!(out, "{t}");
     }
@@ -68,7 +89,11 @@ pub fn render_table(doc: &PolicyDoc) -> String {
         let _ = writeln!(out, "\nCollection table rows: {}", doc.collection.len());
         let mut t = table(&["line", "scenario", "data"]);
         for c in &doc.collection {
-            t.add_row(vec![c.line.to_string(), short(c.scenario.as_deref().unwrap_or("-"), 20), short(&c.data.join("、"), 40)]);
+            t.add_row(vec![
+                c.line.to_string(),
+                short(c.scenario.as_deref().unwrap_or("-"), 20),
+                short(&c.data.join("、"), 40),
+            ]);
         }
         let _ = writeln!(out, "{t}");
     }

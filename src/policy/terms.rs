@@ -41,13 +41,18 @@ impl Matcher {
                 }
             }
         }
-        let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&pats).ok();
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .ok();
         Matcher { ac, ids }
     }
 
     /// Every term in `text`, in order.
     pub(crate) fn find(&self, text: &str) -> Vec<Hit> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
         let (norm, map) = normalize_with_map(text);
         let mut out = Vec::new();
         for m in ac.find_iter(&norm) {
@@ -57,15 +62,23 @@ impl Matcher {
             let first = pat.chars().next();
             let last = pat.chars().next_back();
             // ASCII words must not run into other ASCII letters or digits ("imei" in "imeisv").
-            let bad_start = first.is_some_and(|c| c.is_ascii_alphanumeric()) && before.is_some_and(|c| c.is_ascii_alphanumeric());
-            let bad_end = last.is_some_and(|c| c.is_ascii_alphanumeric()) && after.is_some_and(|c| c.is_ascii_alphanumeric());
+            let bad_start = first.is_some_and(|c| c.is_ascii_alphanumeric())
+                && before.is_some_and(|c| c.is_ascii_alphanumeric());
+            let bad_end = last.is_some_and(|c| c.is_ascii_alphanumeric())
+                && after.is_some_and(|c| c.is_ascii_alphanumeric());
             if bad_start || bad_end {
                 continue;
             }
-            let (s, e) = (map.get(m.start()).copied().unwrap_or(0), map.get(m.end()).copied().unwrap_or(text.len()));
+            let (s, e) = (
+                map.get(m.start()).copied().unwrap_or(0),
+                map.get(m.end()).copied().unwrap_or(text.len()),
+            );
             let words = text.get(s..e).unwrap_or(pat).to_string();
             if let Some(ids) = self.ids.get(m.pattern().as_usize()) {
-                out.push(Hit { ids: ids.clone(), words });
+                out.push(Hit {
+                    ids: ids.clone(),
+                    words,
+                });
             }
         }
         out
@@ -101,7 +114,13 @@ pub(crate) fn permissions(v: Vocab) -> &'static Matcher {
         [
             build(|r| r.zh_terms.clone()),
             build(|r| r.zh_specific.clone()),
-            build(|r| r.en_terms.iter().filter(|t| !EN_TOO_GENERIC.contains(&t.as_str())).cloned().collect()),
+            build(|r| {
+                r.en_terms
+                    .iter()
+                    .filter(|t| !EN_TOO_GENERIC.contains(&t.as_str()))
+                    .cloned()
+                    .collect()
+            }),
         ]
     });
     match v {
@@ -112,7 +131,14 @@ pub(crate) fn permissions(v: Vocab) -> &'static Matcher {
 }
 
 /// English terms that name a permission only inside a permission list, not in running text.
-const EN_TOO_GENERIC: &[&str] = &["storage", "calendar", "contacts", "camera", "notifications", "phone number"];
+const EN_TOO_GENERIC: &[&str] = &[
+    "storage",
+    "calendar",
+    "contacts",
+    "camera",
+    "notifications",
+    "phone number",
+];
 
 /// Data-type matchers over the built-in vocabulary.
 pub(crate) fn data_types(v: Vocab) -> &'static Matcher {
@@ -121,7 +147,10 @@ pub(crate) fn data_types(v: Vocab) -> &'static Matcher {
         let cat = DataTypeCatalog::builtin();
         let zh = Matcher::new(cat.iter().flat_map(|r| {
             let id = r.id.clone();
-            r.zh_specific.clone().into_iter().map(move |t| (t, id.clone()))
+            r.zh_specific
+                .clone()
+                .into_iter()
+                .map(move |t| (t, id.clone()))
         }));
         let en = Matcher::new(cat.iter().flat_map(|r| {
             let id = r.id.clone();

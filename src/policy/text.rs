@@ -50,7 +50,8 @@ pub(crate) fn squash_ws(s: &str) -> String {
         }
         if let Some(nl) = pending.take() {
             let prev_han = out.chars().next_back().is_some_and(is_han);
-            if !out.is_empty() && !(nl && prev_han && is_han(c)) {
+            let join_han = nl && prev_han && is_han(c);
+            if !out.is_empty() && !join_han {
                 out.push(' ');
             }
         }
@@ -80,7 +81,11 @@ pub(crate) fn split_marker(s: &str) -> Option<(&str, &str)> {
             let inner = &t[first.len_utf8()..close];
             let ok = !inner.is_empty()
                 && inner.chars().count() <= 3
-                && inner.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c) || c.is_ascii_lowercase());
+                && inner.chars().all(|c| {
+                    c.is_ascii_digit()
+                        || "一二三四五六七八九十".contains(c)
+                        || c.is_ascii_lowercase()
+                });
             if !ok {
                 return None;
             }
@@ -148,7 +153,8 @@ fn find_url_start(s: &str) -> Option<usize> {
 /// identifiers with a known top-level prefix, so domains such as `www.example.com` are left out.
 pub(crate) fn packages(s: &str) -> Vec<String> {
     const TLDS: &[&str] = &[
-        "com", "cn", "org", "net", "io", "me", "android", "androidx", "de", "uk", "jp", "kr", "tv", "co", "app", "top", "xyz",
+        "com", "cn", "org", "net", "io", "me", "android", "androidx", "de", "uk", "jp", "kr", "tv",
+        "co", "app", "top", "xyz",
     ];
     let mut out: Vec<String> = Vec::new();
     for tok in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
@@ -161,8 +167,11 @@ pub(crate) fn packages(s: &str) -> Vec<String> {
             continue;
         }
         let valid = parts.iter().all(|p| {
-            p.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-                && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            p.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         });
         // A last label such as "com"/"cn" means a domain written backwards is unlikely: keep it.
         if valid && !out.iter().any(|o| o == tok) {
@@ -196,9 +205,17 @@ pub(crate) fn split_fields(s: &str) -> Vec<String> {
 
 fn push_field(out: &mut Vec<String>, s: &str) {
     // A closing remark run into the list ("…版本上述信息去标识化传输") is not a field.
-    let s = ["以上信息", "上述信息"].iter().filter_map(|m| s.find(m)).min().map_or(s, |i| &s[..i]);
+    let s = ["以上信息", "上述信息"]
+        .iter()
+        .filter_map(|m| s.find(m))
+        .min()
+        .map_or(s, |i| &s[..i]);
     let t = s.trim().trim_end_matches(['等', '.']).trim();
-    let t = t.strip_prefix("以及").or_else(|| t.strip_prefix("和")).unwrap_or(t).trim();
+    let t = t
+        .strip_prefix("以及")
+        .or_else(|| t.strip_prefix("和"))
+        .unwrap_or(t)
+        .trim();
     let t = t.strip_prefix("and ").unwrap_or(t).trim();
     if !t.is_empty() && t.chars().count() <= 80 {
         out.push(t.to_string());
@@ -207,15 +224,38 @@ fn push_field(out: &mut Vec<String>, s: &str) {
 
 /// A company name inside a text: the shortest run of name chars ending in a legal-form suffix.
 pub(crate) fn org_name(s: &str) -> Option<String> {
-    const ZH: &[&str] = &["有限责任公司", "股份有限公司", "有限公司", "集团公司", "公司"];
-    const EN: &[&str] = &[" Inc.", " Inc", " LLC", " Ltd.", " Ltd", " Limited", " GmbH", " Corporation", " Corp.", " Co., Ltd.", " Pte. Ltd.", " S.A.", " B.V."];
+    const ZH: &[&str] = &[
+        "有限责任公司",
+        "股份有限公司",
+        "有限公司",
+        "集团公司",
+        "公司",
+    ];
+    const EN: &[&str] = &[
+        " Inc.",
+        " Inc",
+        " LLC",
+        " Ltd.",
+        " Ltd",
+        " Limited",
+        " GmbH",
+        " Corporation",
+        " Corp.",
+        " Co., Ltd.",
+        " Pte. Ltd.",
+        " S.A.",
+        " B.V.",
+    ];
     for suf in ZH {
         if let Some(end) = s.find(suf) {
             let head = &s[..end];
             // Walk back over Han chars, brackets (深圳) and Latin letters to the start of the name.
             let mut start = end;
             for (i, c) in head.char_indices().rev() {
-                if is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '（' | '）' | '(' | ')' | '·') {
+                if is_han(c)
+                    || c.is_ascii_alphanumeric()
+                    || matches!(c, '（' | '）' | '(' | ')' | '·')
+                {
                     start = i;
                 } else {
                     break;
@@ -231,7 +271,11 @@ pub(crate) fn org_name(s: &str) -> Option<String> {
     for suf in EN {
         if let Some(end) = s.find(suf) {
             let after = &s[end + suf.len()..];
-            if after.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            if after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+            {
                 continue;
             }
             let head = &s[..end];
@@ -254,7 +298,11 @@ pub(crate) fn org_name(s: &str) -> Option<String> {
             }
             let mut name = s[start..end + suf.len()].trim().to_string();
             while let Some(first) = name.split(' ').next() {
-                if first.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                if first
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                {
                     break;
                 }
                 name = name[first.len()..].trim_start().to_string();
@@ -273,7 +321,16 @@ pub(crate) fn org_name(s: &str) -> Option<String> {
 fn trim_org_lead(name: &str) -> &str {
     // Verbs and particles that run into a name in prose: 由…提供, 为…, 是…
     let mut n = name;
-    for lead in ["提供方为", "提供方是", "主体为", "由", "为", "是", "系", "的"] {
+    for lead in [
+        "提供方为",
+        "提供方是",
+        "主体为",
+        "由",
+        "为",
+        "是",
+        "系",
+        "的",
+    ] {
         if let Some(rest) = n.strip_prefix(lead) {
             n = rest;
         }
@@ -294,10 +351,25 @@ mod tests {
         assert_eq!(split_marker("1.2 其他"), None);
         assert_eq!(split_marker("- a"), Some(("-", "a")));
         assert_eq!(split_marker("-a"), None);
-        assert_eq!(urls("链接：https://a.cn/x?y=1微信"), vec!["https://a.cn/x?y=1".to_string()]);
-        assert_eq!(packages("（cn.jpush.android、com.xiaomi.push）www.x.com"), vec!["cn.jpush.android", "com.xiaomi.push"]);
-        assert_eq!(split_fields("设备信息（IMEI、MAC）、IP地址等"), vec!["设备信息（IMEI、MAC）", "IP地址"]);
-        assert_eq!(org_name("由深圳市和讯华谷信息技术有限公司提供").as_deref(), Some("深圳市和讯华谷信息技术有限公司"));
-        assert_eq!(org_name("provided by Google LLC: crash").as_deref(), Some("Google LLC"));
+        assert_eq!(
+            urls("链接：https://a.cn/x?y=1微信"),
+            vec!["https://a.cn/x?y=1".to_string()]
+        );
+        assert_eq!(
+            packages("（cn.jpush.android、com.xiaomi.push）www.x.com"),
+            vec!["cn.jpush.android", "com.xiaomi.push"]
+        );
+        assert_eq!(
+            split_fields("设备信息（IMEI、MAC）、IP地址等"),
+            vec!["设备信息（IMEI、MAC）", "IP地址"]
+        );
+        assert_eq!(
+            org_name("由深圳市和讯华谷信息技术有限公司提供").as_deref(),
+            Some("深圳市和讯华谷信息技术有限公司")
+        );
+        assert_eq!(
+            org_name("provided by Google LLC: crash").as_deref(),
+            Some("Google LLC")
+        );
     }
 }
