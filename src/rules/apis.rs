@@ -59,12 +59,15 @@ impl ApiRule {
     }
 }
 
+/// Method name bytes -> index of the rule, for one class.
+pub type MethodRules = HashMap<Box<[u8]>, usize>;
+
 /// The catalogue, indexed for bytecode matching by (class descriptor, method name).
 #[derive(Debug, Default)]
 pub struct ApiCatalog {
     rules: Vec<ApiRule>,
     /// class descriptor bytes -> method name bytes -> index into `rules` (invoke entries only).
-    by_class: HashMap<Box<[u8]>, HashMap<Box<[u8]>, usize>>,
+    by_class: HashMap<Box<[u8]>, MethodRules>,
 }
 
 #[derive(Deserialize)]
@@ -184,7 +187,7 @@ impl ApiCatalog {
 
     /// The method names watched on a class (invoke entries), if the class is in the catalogue:
     /// checked first, so names of methods on other classes are never read.
-    pub fn class_methods(&self, class_descriptor: &[u8]) -> Option<&HashMap<Box<[u8]>, usize>> {
+    pub fn class_methods(&self, class_descriptor: &[u8]) -> Option<&MethodRules> {
         self.by_class.get(class_descriptor)
     }
 

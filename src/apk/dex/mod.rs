@@ -331,7 +331,7 @@ fn code_insns(data: &[u8], off: u32) -> Result<&[u8], ParseError> {
     c.need(16)?;
     c.skip(12)?; // registers, ins, outs, tries_size, debug_info_off
     let units = c.u32()?;
-    let len = to_usize(units).checked_mul(2).unwrap_or(usize::MAX);
+    let len = to_usize(units).saturating_mul(2);
     c.bytes(len)
 }
 
