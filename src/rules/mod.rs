@@ -1,6 +1,7 @@
 //! The knowledge base: SDK signatures, permissions, sensitive APIs, data types, from `rules/`
 //! (embedded at build time; `--rules DIR` replaces them).
 
+pub mod apis;
 pub mod data_types;
 pub mod permissions;
 

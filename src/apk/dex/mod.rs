@@ -1,0 +1,373 @@
+//! DEX parsing: defined classes, and for each class the framework methods it invokes.
+//!
+//! The header and id sections are validated up front ([`header`]); a broken one is an error.
+//! Class data and code items are read class by class: in the default permissive mode a broken one
+//! becomes an anomaly naming the class and offset and the rest of the file is still read
+//! ([`DexOptions::strict`] turns it into an error). An unused opcode, or an invoke of a method id
+//! out of range, is always an anomaly that stops the walk of that one method.
+//!
+//! Strings are decoded only when needed: class names, and the names of invoked methods whose
+//! class descriptor (compared as raw bytes) is in the API catalogue. Invalid MUTF-8 in a class name
+//! is replaced by U+FFFD and recorded as an anomaly (strict mode: an error naming the string index
+//! and the offset of the bad byte).
+
+mod code;
+mod header;
+pub mod mutf8;
+
+use crate::cursor::{to_usize, Cursor};
+use crate::error::ParseError;
+use crate::rules::apis::ApiCatalog;
+use code::Ref;
+use header::Dex;
+use serde::Serialize;
+
+pub use code::WIDTH as OPCODE_WIDTHS;
+pub use header::adler32;
+
+/// A sensitive framework call found in the bytecode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+pub struct ApiCall {
+    /// The calling class, Java form (`com.example.Foo$Bar`).
+    pub caller: String,
+    /// The invoked method, smali form without the proto (`Landroid/telephony/TelephonyManager;->getDeviceId`).
+    pub api: String,
+    /// The data type it collects (`imei`, `mac`, ...), from `rules/apis.toml`.
+    pub data_type: String,
+}
+
+/// What one DEX file contains, as far as an audit cares.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DexSummary {
+    /// Archive path (`classes2.dex`, or `assets/plugin.jar!classes.dex` for nested code).
+    pub name: String,
+    /// DEX format version (35..=41).
+    pub version: u32,
+    /// True for code outside the APK's top-level `classes*.dex` (loaded dynamically).
+    pub secondary: bool,
+    /// Defined classes, Java form, in file order.
+    pub classes: Vec<String>,
+    /// Sensitive framework calls, one per (caller, api).
+    pub api_calls: Vec<ApiCall>,
+    /// Needles (from [`DexOptions::string_needles`]) found in the string pool.
+    pub strings_found: Vec<String>,
+    /// Problems that did not stop parsing (a broken class_data, a bad code item...).
+    pub anomalies: Vec<String>,
+}
+
+/// What to look for while parsing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DexOptions<'a> {
+    /// Substrings to look for in the string pool (SDKs known only from strings).
+    pub string_needles: &'a [String],
+    /// The sensitive-API catalogue to match calls against; `None` = [`ApiCatalog::builtin`].
+    pub apis: Option<&'a ApiCatalog>,
+    /// Verify the header's Adler-32 checksum; a mismatch is an anomaly, not an error.
+    pub verify_checksum: bool,
+    /// Make a broken class_data/code item or a class name in invalid MUTF-8 an error instead of
+    /// an anomaly.
+    pub strict: bool,
+}
+
+/// Parses one DEX file.
+pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSummary, ParseError> {
+    let dex = Dex::parse(data)?;
+    let catalog = opts.apis.unwrap_or_else(|| ApiCatalog::builtin());
+    let mut s = DexSummary {
+        name: name.to_string(),
+        version: dex.version,
+        ..Default::default()
+    };
+    if dex.file_size < data.len() {
+        s.anomalies.push(format!(
+            "{} bytes after the file_size of {} declared in the header",
+            data.len() - dex.file_size,
+            dex.file_size
+        ));
+    }
+    if opts.verify_checksum {
+        let actual = adler32(data.get(12..dex.file_size).unwrap_or_default());
+        if actual != dex.checksum {
+            s.anomalies.push(format!(
+                "checksum mismatch: header says {:#010x}, contents give {actual:#010x}",
+                dex.checksum
+            ));
+        }
+    }
+    // Per method id: 0 = not resolved yet, 1 = no rule, r + 2 = rule r. Bounded by the file size
+    // (method_ids was checked against it).
+    let mut resolved = vec![0u32; dex.methods.count];
+    let mut hits: Vec<usize> = Vec::new();
+    s.classes.reserve(dex.class_defs.count);
+    for i in 0..dex.class_defs.count {
+        let def = dex.class_def(i)?;
+        let class = class_name(&dex, def.class_idx, opts.strict, &mut s.anomalies)?;
+        if def.class_data_off != 0 {
+            hits.clear();
+            let walked = walk_class(&dex, def.class_data_off, |r| {
+                let Ref::Invoke(m) = r else { return Ok(()) };
+                let slot = resolved.get_mut(to_usize(m)).ok_or_else(|| {
+                    format!(
+                        "invoke of method #{m}, past method_ids_size {}",
+                        dex.methods.count
+                    )
+                })?;
+                if *slot == 0 {
+                    *slot = match resolve(&dex, catalog, m) {
+                        Some(rule) => u32::try_from(rule).map_or(1, |r| r.saturating_add(2)),
+                        None => 1,
+                    };
+                }
+                if *slot >= 2 {
+                    hits.push(to_usize(*slot - 2));
+                }
+                Ok(())
+            });
+            match walked {
+                Ok(method_problems) => s.anomalies.extend(
+                    method_problems
+                        .into_iter()
+                        .map(|p| format!("class {class}: {p}")),
+                ),
+                Err(e) if opts.strict => return Err(e),
+                Err(e) => s.anomalies.push(format!("class {class}: {e}")),
+            }
+            hits.sort_unstable();
+            hits.dedup();
+            for &h in &hits {
+                if let Some(rule) = catalog.get(h) {
+                    s.api_calls.push(ApiCall {
+                        caller: class.clone(),
+                        api: rule.api.clone(),
+                        data_type: rule.data_type.clone(),
+                    });
+                }
+            }
+        }
+        s.classes.push(class);
+    }
+    s.api_calls.sort();
+    s.api_calls.dedup();
+    s.strings_found = find_strings(&dex, opts.string_needles);
+    Ok(s)
+}
+
+/// Every method invoked by the methods of `class` (Java form `com.a.B$C` or descriptor
+/// `Lcom/a/B$C;`), in bytecode order, duplicates kept, as `Lcls;->name(params)ret`. Empty if the
+/// class is not defined here. Strict: any problem in the class's code is an error.
+/// invoke-custom call sites are not listed.
+pub fn invoked_methods(data: &[u8], class: &str) -> Result<Vec<String>, ParseError> {
+    Ok(class_refs(data, class)?
+        .map(|r| r.invoked)
+        .unwrap_or_default())
+}
+
+/// What one class's code refers to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClassRefs {
+    /// Invoked methods, `Lcls;->name(params)ret`, in bytecode order, duplicates kept.
+    pub invoked: Vec<String>,
+    /// Strings loaded by const-string and const-string/jumbo, in bytecode order.
+    pub strings: Vec<String>,
+}
+
+/// The methods invoked and strings loaded by `class` (see [`invoked_methods`]); `None` if the
+/// class is not defined in this DEX.
+pub fn class_refs(data: &[u8], class: &str) -> Result<Option<ClassRefs>, ParseError> {
+    let dex = Dex::parse(data)?;
+    let descriptor = if class.starts_with('L') && class.ends_with(';') {
+        mutf8::encode(class)
+    } else {
+        mutf8::encode(&format!("L{};", class.replace('.', "/")))
+    };
+    for i in 0..dex.class_defs.count {
+        let def = dex.class_def(i)?;
+        if dex.type_bytes(def.class_idx)? != descriptor.as_slice() {
+            continue;
+        }
+        let mut refs = ClassRefs::default();
+        if def.class_data_off == 0 {
+            return Ok(Some(refs));
+        }
+        let problems = walk_class(&dex, def.class_data_off, |r| {
+            match r {
+                Ref::Invoke(m) => refs
+                    .invoked
+                    .push(method_signature(&dex, m).map_err(|e| e.to_string())?),
+                Ref::String(idx) => refs
+                    .strings
+                    .push(dex.string(idx).map_err(|e| e.to_string())?.into_owned()),
+                Ref::InvokeCustom(_) => {}
+            }
+            Ok(())
+        })?;
+        if let Some(p) = problems.into_iter().next() {
+            return Err(ParseError::invalid("code_item", 0, p));
+        }
+        return Ok(Some(refs));
+    }
+    Ok(None)
+}
+
+/// `Lcls;->name(params)ret` for method id `m`.
+fn method_signature(dex: &Dex<'_>, m: u32) -> Result<String, ParseError> {
+    let id = dex.method(m)?;
+    let (ret, params) = dex.proto(id.proto_idx)?;
+    let mut s = String::new();
+    s.push_str(&dex.string(dex.type_string_idx(u32::from(id.class_idx))?)?);
+    s.push_str("->");
+    s.push_str(&dex.string(id.name_idx)?);
+    s.push('(');
+    for p in params {
+        s.push_str(&dex.string(dex.type_string_idx(p)?)?);
+    }
+    s.push(')');
+    s.push_str(&dex.string(dex.type_string_idx(ret)?)?);
+    Ok(s)
+}
+
+/// The catalogue rule matching method id `m`, if any. The class descriptor is looked up first,
+/// as raw bytes; the method name is read only for classes in the catalogue.
+fn resolve(dex: &Dex<'_>, catalog: &ApiCatalog, m: u32) -> Option<usize> {
+    let id = dex.method(m).ok()?;
+    let methods = catalog.class_methods(dex.type_bytes(u32::from(id.class_idx)).ok()?)?;
+    methods.get(dex.string_bytes(id.name_idx).ok()?).copied()
+}
+
+/// The Java name of type `idx` (`Lcom/a/B$C;` -> `com.a.B$C`).
+fn class_name(
+    dex: &Dex<'_>,
+    type_idx: u32,
+    strict: bool,
+    anomalies: &mut Vec<String>,
+) -> Result<String, ParseError> {
+    let sidx = dex.type_string_idx(type_idx)?;
+    let (start, bytes) = dex.string_span(sidx)?;
+    let (desc, bad) = mutf8::decode_lossy(bytes);
+    if let Some(e) = bad {
+        let err = Dex::mutf8_error(sidx, start, e);
+        if strict {
+            return Err(err);
+        }
+        anomalies.push(format!(
+            "class name: {err}; undecodable bytes replaced by U+FFFD"
+        ));
+    }
+    Ok(java_name(&desc))
+}
+
+/// `Lcom/a/B$C;` -> `com.a.B$C`; anything else is returned as it is.
+pub fn java_name(descriptor: &str) -> String {
+    match descriptor
+        .strip_prefix('L')
+        .and_then(|d| d.strip_suffix(';'))
+    {
+        Some(inner) => inner.replace('/', "."),
+        None => descriptor.to_string(),
+    }
+}
+
+/// Walks every method (direct and virtual) of the class_data_item at `off`, calling `f` with
+/// each reference of its code. A broken class_data or code item is an error; a
+/// problem inside one method's instructions (unused opcode, an error from `f`) stops that
+/// method only and is returned in the list.
+fn walk_class(
+    dex: &Dex<'_>,
+    off: u32,
+    mut f: impl FnMut(Ref) -> Result<(), String>,
+) -> Result<Vec<String>, ParseError> {
+    let data = dex.data;
+    let mut c = Cursor::at(data, to_usize(off), "class_data_item")?;
+    let static_fields = c.uleb128()?;
+    let instance_fields = c.uleb128()?;
+    let direct = c.uleb128()?;
+    let virtual_ = c.uleb128()?;
+    // Each encoded field takes at least 2 bytes, each encoded method at least 3.
+    let fields = u64::from(static_fields) + u64::from(instance_fields);
+    let methods = u64::from(direct) + u64::from(virtual_);
+    if fields * 2 + methods * 3 > c.remaining() as u64 {
+        return Err(c.err(format!(
+            "{fields} fields and {methods} methods cannot fit in the {} bytes left",
+            c.remaining()
+        )));
+    }
+    for _ in 0..fields {
+        c.uleb128()?;
+        c.uleb128()?;
+    }
+    let mut problems = Vec::new();
+    for count in [direct, virtual_] {
+        let mut method_idx: u32 = 0;
+        for n in 0..count {
+            let entry = c.pos();
+            let diff = c.uleb128()?;
+            // The first diff of each list is the index itself.
+            method_idx = if n == 0 {
+                diff
+            } else {
+                method_idx
+                    .checked_add(diff)
+                    .ok_or_else(|| c.err_at(entry, "method_idx overflows"))?
+            };
+            c.uleb128()?; // access_flags
+            let code_off = c.uleb128()?;
+            if code_off == 0 {
+                continue;
+            }
+            let insns = code_insns(data, code_off)?;
+            if let Err(e) = code::walk(insns, &mut f) {
+                problems.push(format!(
+                    "method #{method_idx} (code_item at {code_off:#x}): {e}; rest of the method skipped"
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The insns of the code_item at `off`.
+fn code_insns(data: &[u8], off: u32) -> Result<&[u8], ParseError> {
+    let mut c = Cursor::at(data, to_usize(off), "code_item")?;
+    c.need(16)?;
+    c.skip(12)?; // registers, ins, outs, tries_size, debug_info_off
+    let units = c.u32()?;
+    let len = to_usize(units).saturating_mul(2);
+    c.bytes(len)
+}
+
+/// The needles that occur in some string of the pool, in the order given (searching raw MUTF-8).
+fn find_strings(dex: &Dex<'_>, needles: &[String]) -> Vec<String> {
+    if needles.is_empty() {
+        return Vec::new();
+    }
+    let encoded: Vec<Vec<u8>> = needles.iter().map(|n| mutf8::encode(n)).collect();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&encoded) else {
+        return Vec::new();
+    };
+    let mut found = vec![false; needles.len()];
+    let mut left = needles.len();
+    for i in 0..dex.strings.count {
+        let Ok(bytes) = dex.string_bytes(u32::try_from(i).unwrap_or(u32::MAX)) else {
+            continue;
+        };
+        for m in ac.find_overlapping_iter(bytes) {
+            if let Some(f) = found.get_mut(m.pattern().as_usize()) {
+                if !*f {
+                    *f = true;
+                    left -= 1;
+                }
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    let mut out: Vec<String> = needles
+        .iter()
+        .zip(found)
+        .filter(|(n, f)| *f && !n.is_empty())
+        .map(|(n, _)| n.clone())
+        .collect();
+    out.dedup();
+    out
+}
