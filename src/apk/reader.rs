@@ -123,6 +123,7 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
 
     let dex_opts = DexOptions {
         string_needles: &opts.string_needles,
+        ..DexOptions::default()
     };
     let results: Vec<Unit> = code
         .par_iter()

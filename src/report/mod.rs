@@ -1,7 +1,9 @@
 //! Rendering: tables for people, versioned JSON for tools. The library builds strings; only
 //! `main.rs` prints them.
 
+pub mod audit;
 pub mod inspect;
+pub mod sarif;
 pub mod table;
 
 use serde::Serialize;
