@@ -14,6 +14,9 @@ pub struct Cli {
     /// Limits on hostile archives.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Replace the built-in SDK rules with the TOML files of this directory (or its sdks/).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 }
 
 /// The archive limits, as flags.
@@ -68,8 +71,155 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show what an app contains: package, permissions, components, code, native libraries.
+    /// Audit an app against its privacy policy: every mismatch, with evidence.
+    Audit(AuditArgs),
+    /// Show what an app contains: package, SDKs, permissions, components, code, native libraries.
     Inspect(InspectArgs),
+    /// Show what a privacy policy discloses, as understood.
+    Policy(PolicyArgs),
+    /// The knowledge base and the finding rules.
+    Rules(RulesArgs),
+}
+
+/// A finding severity, or `none` (for --fail-on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// high
+    High,
+    /// medium and above
+    Medium,
+    /// low and above
+    Low,
+    /// everything
+    Info,
+    /// never fail
+    None,
+}
+
+impl Level {
+    /// The severity, `None` for `none`.
+    pub fn severity(self) -> Option<crate::audit::Severity> {
+        use crate::audit::Severity;
+        match self {
+            Level::High => Some(Severity::High),
+            Level::Medium => Some(Severity::Medium),
+            Level::Low => Some(Severity::Low),
+            Level::Info => Some(Severity::Info),
+            Level::None => None,
+        }
+    }
+}
+
+/// Output formats of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Findings grouped by severity, for a terminal.
+    Table,
+    /// The versioned JSON contract.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+}
+
+/// `appaudit audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The APK to audit.
+    pub app: PathBuf,
+    /// The privacy policy (txt, md, html); repeat for a separate SDK list or permission list.
+    #[arg(long, short = 'p', required = true, value_name = "POLICY")]
+    pub policy: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+    /// Exit 1 when a finding at or above this severity is not suppressed.
+    #[arg(long, value_enum, default_value_t = Level::High)]
+    pub fail_on: Level,
+    /// Accepted findings (TOML: [[accepted]] rule, subject, reason, expires).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings as a baseline file, then report as usual.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Override a rule's severity: RULE=high|medium|low|info (repeatable).
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_override)]
+    pub severity: Vec<(String, crate::audit::Severity)>,
+    /// Force the policy's text encoding (utf-8, utf-16le, utf-16be, gbk, gb18030).
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+    /// Write the output to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Parses `RULE=LEVEL` for --severity.
+pub fn parse_override(s: &str) -> Result<(String, crate::audit::Severity), String> {
+    let (rule, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected RULE=LEVEL"))?;
+    if crate::audit::registry::get(rule).is_none() {
+        return Err(format!("unknown rule {rule:?} (see `appaudit rules explain`)"));
+    }
+    let sev = crate::audit::Severity::parse(level)
+        .ok_or_else(|| format!("{level:?}: expected high, medium, low or info"))?;
+    Ok((rule.to_string(), sev))
+}
+
+/// Output formats of `policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// A human-readable summary.
+    Table,
+    /// The versioned JSON contract.
+    Json,
+}
+
+/// `appaudit policy`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The policy files (`-` reads standard input); several are merged.
+    #[arg(required = true, value_name = "POLICY")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Table)]
+    pub format: PolicyFormat,
+    /// Force the text encoding (utf-8, utf-16le, utf-16be, gbk, gb18030).
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+    /// Write the output to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `appaudit rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// What to show.
+    #[command(subcommand)]
+    pub action: RulesAction,
+}
+
+/// `appaudit rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// The SDK knowledge base as a table.
+    List {
+        /// Only this category (push, analytics, ads, packer...).
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Check rule files: unknown keys, bad patterns, duplicate ids, conflicting prefixes.
+    Lint {
+        /// The rules directory (default: the built-in rules).
+        dir: Option<PathBuf>,
+    },
+    /// Print a finding rule's documentation (all rules when none is named).
+    Explain {
+        /// The rule id, e.g. undisclosed-sdk.
+        rule: Option<String>,
+    },
 }
 
 /// Output formats of `inspect`.

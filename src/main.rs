@@ -1,16 +1,26 @@
 //! The `appaudit` binary: the only place that prints a final report and picks the exit code
 //! (0 pass, 1 findings at or above --fail-on, 2 the tool could not do its job).
 
-use appaudit::cli::{Cli, Command, InspectArgs, InspectFormat};
-use appaudit::{apk, report, Error};
+use appaudit::audit::{self, baseline::Baseline, AuditInput};
+use appaudit::cli::{
+    AuditArgs, AuditFormat, Cli, Command, InspectArgs, InspectFormat, PolicyArgs, PolicyFormat,
+    RulesAction,
+};
+use appaudit::report::audit::{AuditReport, InputFile, RulesInfo};
+use appaudit::report::inspect::InspectReport;
+use appaudit::{apk, engine, policy, report, Error};
 use clap::Parser;
+use sha2::{Digest, Sha256};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
-/// How a run ended.
+/// How a run ended, when it did its job.
 enum Outcome {
+    /// Nothing at or above --fail-on.
     Pass,
-
+    /// Findings at or above --fail-on.
+    Findings,
 }
 
 fn main() -> ExitCode {
@@ -24,7 +34,7 @@ fn main() -> ExitCode {
     };
     match run(&cli) {
         Ok(Outcome::Pass) => ExitCode::SUCCESS,
-
+        Ok(Outcome::Findings) => ExitCode::from(1),
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("appaudit: error: {e}");
@@ -36,6 +46,9 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<Outcome, Error> {
     match &cli.command {
         Command::Inspect(args) => inspect(cli, args),
+        Command::Audit(args) => audit_cmd(cli, args),
+        Command::Policy(args) => policy_cmd(args),
+        Command::Rules(args) => rules_cmd(cli, &args.action),
     }
 }
 
@@ -50,13 +63,11 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
         emit(args.output.as_deref(), &apk::axml::to_xml(&doc))?;
         return Ok(Outcome::Pass);
     }
-    let opts = apk::reader::Options {
-        limits,
-        ..Default::default()
-    };
-    let app = apk::reader::analyze(&args.app, &opts)?;
+    let catalog = engine::load_catalog(cli.rules.as_deref())?;
+    let analysis = engine::analyze(&args.app, limits, catalog)?;
     if args.classes {
-        let mut classes: Vec<&str> = app
+        let mut classes: Vec<&str> = analysis
+            .app
             .dex
             .iter()
             .flat_map(|d| d.classes.iter().map(String::as_str))
@@ -70,8 +81,7 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
         emit(args.output.as_deref(), &out)?;
         return Ok(Outcome::Pass);
     }
-    let dangerous = |name: &str| appaudit::rules::is_dangerous(name);
-    let rep = report::inspect::InspectReport::new(&app, &dangerous);
+    let rep = InspectReport::from_analysis(&analysis);
     let text = match args.format {
         InspectFormat::Json => report::to_json(&rep),
         InspectFormat::Table => rep.render_table(),
@@ -80,8 +90,146 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Pass)
 }
 
+fn load_policies(files: &[std::path::PathBuf], encoding: Option<&str>) -> Result<(policy::PolicyDoc, Vec<InputFile>), Error> {
+    let opts = policy::LoadOptions {
+        encoding: encoding.map(str::to_string),
+        ..Default::default()
+    };
+    let mut docs = Vec::new();
+    let mut inputs = Vec::new();
+    for f in files {
+        docs.push(policy::load(f, &opts)?);
+        inputs.push(InputFile {
+            path: f.display().to_string(),
+            sha256: if f.as_os_str() == "-" {
+                String::new()
+            } else {
+                std::fs::read(f)
+                    .map(|b| format!("{:x}", Sha256::digest(&b)))
+                    .unwrap_or_default()
+            },
+        });
+    }
+    let doc = if docs.len() == 1 {
+        docs.remove(0)
+    } else {
+        policy::merge(docs)
+    };
+    Ok((doc, inputs))
+}
+
+fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
+    // Validate cheap inputs first: a bad baseline or policy fails before the APK is read.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let (policy_doc, policy_files) = load_policies(&args.policy, args.encoding.as_deref())?;
+    let catalog = engine::load_catalog(cli.rules.as_deref())?;
+    let analysis = engine::analyze(&args.app, cli.limits.limits(), catalog)?;
+    let sdks = engine::sdk_views(&analysis.detections, catalog);
+    let input = AuditInput {
+        app: &analysis.app,
+        sdks: &sdks,
+        packer: analysis.detections.packer.as_deref(),
+        calls: &analysis.calls,
+        policy: &policy_doc,
+    };
+    let outcome = audit::run(&input);
+    let mut findings = outcome.findings.clone();
+    if let Some(path) = &args.write_baseline {
+        let text = Baseline::from_findings(&findings).to_toml();
+        std::fs::write(path, text).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    audit::finish(
+        &mut findings,
+        &args.severity,
+        baseline.as_ref(),
+        audit::baseline::today(),
+    );
+    let fail_on = args.fail_on.severity();
+    let failed = audit::gate_fails(&findings, fail_on);
+    let app_info = InspectReport::from_analysis(&analysis).app;
+    let rep = AuditReport::new(
+        app_info,
+        RulesInfo {
+            version: engine::rules_version(catalog),
+            sdks: catalog.len(),
+        },
+        &policy_doc,
+        policy_files,
+        &sdks,
+        &analysis.calls,
+        &outcome,
+        findings,
+        fail_on,
+    );
+    let text = match args.format {
+        AuditFormat::Table => rep.render_table(),
+        AuditFormat::Json => report::to_json(&rep),
+        AuditFormat::Sarif => report::sarif::render(&rep),
+        AuditFormat::Markdown => rep.render_markdown(),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(if failed { Outcome::Findings } else { Outcome::Pass })
+}
+
+fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
+    let (doc, _) = load_policies(&args.files, args.encoding.as_deref())?;
+    let text = match args.format {
+        PolicyFormat::Json => report::to_json(&doc),
+        PolicyFormat::Table => policy::render_table(&doc),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(Outcome::Pass)
+}
+
+fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
+    match action {
+        RulesAction::List { category } => {
+            let catalog = engine::load_catalog(cli.rules.as_deref())?;
+            emit(None, &appaudit::rules::lint::list_table(catalog, category.as_deref()))?;
+            Ok(Outcome::Pass)
+        }
+        RulesAction::Lint { dir } => {
+            let dir = dir.as_deref().or(cli.rules.as_deref());
+            let diags = appaudit::rules::lint::lint(dir);
+            if diags.is_empty() {
+                let what = dir.map_or("built-in rules".to_string(), |d| d.display().to_string());
+                eprintln!("{what}: no problems");
+                Ok(Outcome::Pass)
+            } else {
+                let text: Vec<String> = diags.iter().map(ToString::to_string).collect();
+                Err(Error::Rules(text))
+            }
+        }
+        RulesAction::Explain { rule } => {
+            let text = match rule {
+                Some(id) => audit::registry::get(id)
+                    .map(|r| r.explain())
+                    .ok_or_else(|| {
+                        Error::Usage(format!(
+                            "unknown rule {id:?}; known rules: {}",
+                            audit::registry::RULES
+                                .iter()
+                                .map(|r| r.id)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    })?,
+                None => audit::registry::RULES
+                    .iter()
+                    .map(|r| format!("{:<36} {:<7} {}\n", r.id, r.severity, r.summary))
+                    .collect(),
+            };
+            emit(None, &text)?;
+            Ok(Outcome::Pass)
+        }
+    }
+}
+
 /// Writes the output to a file or standard output.
-fn emit(path: Option<&std::path::Path>, text: &str) -> Result<(), Error> {
+fn emit(path: Option<&Path>, text: &str) -> Result<(), Error> {
     match path {
         Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
             path: p.to_path_buf(),

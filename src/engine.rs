@@ -1,0 +1,142 @@
+//! The whole analysis of one app, shared by `inspect`, `audit`, `scan` and `diff`: read the APK,
+//! detect SDKs, attribute sensitive calls.
+
+use crate::apk::archive::Limits;
+use crate::apk::reader::{self, Options};
+use crate::apk::App;
+use crate::audit::{AttributedCall, SdkEvidence, SdkView};
+use crate::detect::{self, Attribution, Detection, Detections};
+use crate::error::{Error, Result};
+use crate::rules::sdks::SdkCatalog;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// An app with what was detected in it.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// What the APK contains.
+    pub app: App,
+    /// SDKs found.
+    pub detections: Detections,
+    /// Sensitive API calls, attributed to SDKs or the app.
+    pub calls: Vec<AttributedCall>,
+}
+
+/// The SDK rules: built in, or from `--rules DIR` (its `sdks/` folder, or the folder itself).
+/// A catalogue loaded from a directory lives for the rest of the process (it is loaded once).
+pub fn load_catalog(dir: Option<&Path>) -> Result<&'static SdkCatalog> {
+    let diags = |d: Vec<crate::rules::sdks::Diagnostic>| {
+        Error::Rules(d.iter().map(ToString::to_string).collect())
+    };
+    match dir {
+        None => SdkCatalog::builtin().map_err(diags),
+        Some(d) => {
+            let sdks = d.join("sdks");
+            let dir = if sdks.is_dir() { sdks } else { d.to_path_buf() };
+            SdkCatalog::load_dir(&dir)
+                .map(|c| &*Box::leak(Box::new(c)))
+                .map_err(diags)
+        }
+    }
+}
+
+/// Reads one APK and detects what it contains.
+pub fn analyze(path: &Path, limits: Limits, catalog: &SdkCatalog) -> Result<Analysis> {
+    let opts = Options {
+        limits,
+        string_needles: detect::string_needles(catalog),
+    };
+    let app = reader::analyze(path, &opts)?;
+    Ok(analyze_app(app, catalog))
+}
+
+/// Detection and attribution over an app already read.
+pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
+    let detections = detect::detect(&app, catalog);
+    let mut calls: Vec<AttributedCall> = app
+        .dex
+        .iter()
+        .flat_map(|d| d.api_calls.iter())
+        .map(|c| AttributedCall {
+            data_type: c.data_type.clone(),
+            api: c.api.clone(),
+            caller: c.caller.clone(),
+            sdk: match detect::attribute(c, &detections, &app.manifest.package, catalog) {
+                Attribution::Sdk(id) => Some(id),
+                Attribution::App | Attribution::Unattributed => None,
+            },
+        })
+        .collect();
+    calls.sort_by(|a, b| {
+        (&a.data_type, &a.caller, &a.api).cmp(&(&b.data_type, &b.caller, &b.api))
+    });
+    calls.dedup();
+    Analysis {
+        app,
+        detections,
+        calls,
+    }
+}
+
+/// The audit's view of each reported SDK: the detection joined with its knowledge-base rule.
+pub fn sdk_views(detections: &Detections, catalog: &SdkCatalog) -> Vec<SdkView> {
+    detections
+        .sdks
+        .iter()
+        .map(|d| sdk_view(d, catalog))
+        .collect()
+}
+
+fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
+    let rule = catalog.get(&d.id);
+    let mut names: Vec<String> = vec![d.name.clone()];
+    let mut vendor_names = vec![d.vendor.clone()];
+    let mut prefixes = Vec::new();
+    if let Some(r) = rule {
+        names.extend(r.names.iter().cloned());
+        names.push(r.name_en.clone());
+        vendor_names.push(r.vendor_zh.clone());
+        vendor_names.push(r.vendor_en.clone());
+        prefixes.extend(r.class_prefixes.iter().map(|p| p.value.clone()));
+    }
+    names.retain(|n| !n.trim().is_empty());
+    names.dedup();
+    vendor_names.retain(|n| !n.trim().is_empty());
+    vendor_names.dedup();
+    SdkView {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        vendor: d.vendor.clone(),
+        names,
+        vendor_names,
+        category: d.category.clone(),
+        prefixes,
+        evidence: d
+            .evidence
+            .iter()
+            .map(|e| SdkEvidence {
+                source: e.source.as_str().to_string(),
+                value: if e.count > 1 {
+                    format!("{} ({} classes)", e.value, e.count)
+                } else {
+                    e.value.clone()
+                },
+            })
+            .collect(),
+    }
+}
+
+/// `sha256:<hex>` over the rule files in force, so a report can name the database it used.
+pub fn rules_version(catalog: &SdkCatalog) -> String {
+    let mut h = Sha256::new();
+    for r in catalog.iter() {
+        h.update(r.id.as_bytes());
+        h.update([0]);
+        h.update(serde_json::to_vec(r).unwrap_or_default());
+    }
+    h.update(include_str!("../rules/permissions.toml").as_bytes());
+    h.update(include_str!("../rules/data-types.toml").as_bytes());
+    h.update(include_str!("../rules/apis.toml").as_bytes());
+    let hex = format!("{:x}", h.finalize());
+    format!("sha256:{}", &hex[..16])
+}
