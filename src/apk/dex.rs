@@ -42,7 +42,11 @@ pub struct DexOptions<'a> {
 }
 
 /// Parses one DEX file.
-pub fn parse_dex(name: &str, data: &[u8], _opts: &DexOptions<'_>) -> Result<DexSummary, ParseError> {
+pub fn parse_dex(
+    name: &str,
+    data: &[u8],
+    _opts: &DexOptions<'_>,
+) -> Result<DexSummary, ParseError> {
     let _ = data;
     Ok(DexSummary {
         name: name.to_string(),
