@@ -348,7 +348,7 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
             meta,
         });
     }
-    let mut regex_sigs =
+    let regex_sigs =
         |list: &[RawRegexSig], what: &str, ctx: &mut FileCtx<'_>, refs: &mut Vec<_>| {
             let mut out = Vec::new();
             for r in list {
