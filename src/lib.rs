@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cli;
 pub mod cursor;
 pub mod detect;
+pub mod engine;
 pub mod error;
 pub mod policy;
 pub mod report;

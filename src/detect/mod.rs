@@ -1,1 +1,165 @@
-//! TODO
+//! SDK detection: the knowledge base's signatures matched against all evidence of an app, in one
+//! pass, into detections that record why they matched; and attribution of API calls to SDKs.
+//!
+//! A detection is reported on one high-confidence signature, or on two medium ones of different
+//! evidence kinds. Everything else stays a weak hint. Vendor base packages (`base`), prefixes
+//! shared on purpose (`shared_with`) and bundled copies (`bundled_in`, `bundled_by`) only
+//! corroborate: they never report an SDK alone (sdk-kb-notes.md, "Shared prefixes and bundling").
+
+mod attribute;
+mod collect;
+mod decide;
+mod wechat;
+
+pub use attribute::{attribute, Attribution};
+
+use crate::apk::App;
+use crate::rules::sdks::SdkCatalog;
+use serde::Serialize;
+
+/// How sure a detection (or one piece of evidence) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// One high-confidence signature matched.
+    High,
+    /// Two medium signatures of different kinds matched.
+    Medium,
+    /// Not enough to report: a hint (or corroborating evidence only).
+    Weak,
+}
+
+/// Where a piece of evidence was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+pub enum EvidenceSource {
+    /// A class defined in a DEX file.
+    #[serde(rename = "dex-class")]
+    DexClass,
+    /// A native library's file name.
+    #[serde(rename = "native-lib")]
+    NativeLib,
+    /// A class named by a native library's JNI exports.
+    #[serde(rename = "jni-class")]
+    JniClass,
+    /// A manifest component (by name, intent-filter action or data scheme).
+    #[serde(rename = "manifest-component")]
+    ManifestComponent,
+    /// A `<meta-data>` key.
+    #[serde(rename = "manifest-meta-data")]
+    ManifestMetaData,
+    /// A permission the app uses or declares.
+    #[serde(rename = "manifest-permission")]
+    ManifestPermission,
+    /// `<application android:name>`.
+    #[serde(rename = "application-class")]
+    ApplicationClass,
+    /// An archive entry path.
+    #[serde(rename = "asset")]
+    Asset,
+    /// A string found in a DEX string pool.
+    #[serde(rename = "dex-string")]
+    DexString,
+}
+
+impl EvidenceSource {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceSource::DexClass => "dex-class",
+            EvidenceSource::NativeLib => "native-lib",
+            EvidenceSource::JniClass => "jni-class",
+            EvidenceSource::ManifestComponent => "manifest-component",
+            EvidenceSource::ManifestMetaData => "manifest-meta-data",
+            EvidenceSource::ManifestPermission => "manifest-permission",
+            EvidenceSource::ApplicationClass => "application-class",
+            EvidenceSource::Asset => "asset",
+            EvidenceSource::DexString => "dex-string",
+        }
+    }
+}
+
+/// One reason a detection matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Where it was found.
+    pub source: EvidenceSource,
+    /// What matched: the class prefix, the library path, the component name, the entry path...
+    pub value: String,
+    /// How many items matched (classes under the prefix, copies of a library...).
+    pub count: usize,
+    /// The signature's confidence; `weak` for corroborating-only signatures (base, shared, bundled).
+    pub confidence: Confidence,
+    /// Found only in secondary code (nested or dynamically loaded DEX).
+    pub secondary: bool,
+}
+
+/// An SDK found in the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detection {
+    /// The knowledge-base id.
+    pub id: String,
+    /// The name policies use most (first of `names`).
+    pub name: String,
+    /// The vendor's legal name (Chinese when known).
+    pub vendor: String,
+    /// The category (`push`, `packer`...).
+    pub category: String,
+    /// How sure the detection is.
+    pub confidence: Confidence,
+    /// Why it matched.
+    pub evidence: Vec<Evidence>,
+    /// The SDK version, when the app reveals it.
+    pub version: Option<String>,
+    /// Maven artifacts seen in `META-INF/*.version` entries (`group:artifact`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<String>,
+    /// Set when this is a copy shipped inside another SDK (the host's id), not an integration.
+    pub bundled_in: Option<String>,
+    /// Variants of a multi-purpose SDK that the app uses (WeChat OpenSDK: `pay`, `share`, `login`,
+    /// `share-or-login` when they cannot be told apart).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+}
+
+/// Everything detected in one app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Detections {
+    /// Reported SDKs, sorted by id.
+    pub sdks: Vec<Detection>,
+    /// Weak hints and bundled copies, sorted by id.
+    pub hints: Vec<Detection>,
+    /// The packer, when one is reported (its SDK id).
+    pub packer: Option<String>,
+    /// The app's own code packages (manifest package, application class package).
+    #[serde(skip)]
+    pub app_packages: Vec<String>,
+}
+
+impl Detections {
+    /// The reported detection with this id.
+    pub fn get(&self, id: &str) -> Option<&Detection> {
+        self.sdks.iter().find(|d| d.id == id)
+    }
+
+    /// The hint with this id.
+    pub fn hint(&self, id: &str) -> Option<&Detection> {
+        self.hints.iter().find(|d| d.id == id)
+    }
+}
+
+/// Substrings the DEX parser should look for in string pools (SDKs known only from strings).
+pub fn string_needles(cat: &SdkCatalog) -> Vec<String> {
+    let mut v: Vec<String> = cat
+        .iter()
+        .flat_map(|r| r.dex_strings.iter().map(|s| s.value.clone()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Matches every signature of `catalog` against all evidence of `app`.
+pub fn detect(app: &App, catalog: &SdkCatalog) -> Detections {
+    let collected = collect::collect(app, catalog);
+    decide::decide(app, catalog, collected)
+}

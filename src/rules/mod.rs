@@ -1,9 +1,11 @@
 //! The knowledge base: SDK signatures, permissions, sensitive APIs, data types, from `rules/`
-//! (embedded at build time; `--rules DIR` replaces them).
+//! (embedded at build time; `--rules DIR` replaces the SDK rules).
 
 pub mod apis;
 pub mod data_types;
+pub mod lint;
 pub mod permissions;
+pub mod sdks;
 
 /// Whether a permission is dangerous (a runtime permission), from `rules/permissions.toml`.
 pub fn is_dangerous(name: &str) -> bool {

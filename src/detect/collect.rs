@@ -1,0 +1,497 @@
+//! The single pass over an app's evidence: every signature hit, grouped per SDK.
+
+use super::EvidenceSource;
+use crate::apk::manifest::ComponentKind;
+use crate::apk::App;
+use crate::rules::sdks::{ManifestKind, SdkCatalog, SdkRule, SigConfidence, SigMeta, SigRef};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Which signature list of an entry a hit refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) enum SigList {
+    Class,
+    Native,
+    Manifest,
+    Asset,
+    DexString,
+}
+
+/// Whether a hit can report the SDK or only corroborates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Role {
+    /// Counts toward reporting.
+    Counts,
+    /// A vendor base package or key: corroborates only.
+    Base,
+    /// Also claimed by a `shared_with` partner: corroborates only.
+    Shared,
+    /// A copy shipped inside this host SDK.
+    Bundled(String),
+}
+
+/// One signature hit (aggregated over the items it matched).
+#[derive(Debug, Clone)]
+pub(super) struct Hit {
+    pub source: EvidenceSource,
+    pub value: String,
+    pub count: usize,
+    pub secondary: bool,
+    pub confidence: SigConfidence,
+    pub role: Role,
+}
+
+/// Every hit per SDK (catalog index), plus the Maven artifacts the archive names.
+#[derive(Debug, Default)]
+pub(super) struct Collected {
+    pub per_sdk: BTreeMap<usize, Vec<Hit>>,
+    pub artifacts: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    sdk: usize,
+    source: EvidenceSource,
+    list: SigList,
+    sig: usize,
+    secondary: bool,
+    /// Distinct items kept apart (components, keys); `None` aggregates (classes, libraries).
+    item: Option<String>,
+}
+
+struct Acc<'a> {
+    cat: &'a SdkCatalog,
+    hits: HashMap<Key, (String, usize)>,
+}
+
+fn meta_of(rule: &SdkRule, list: SigList, sig: usize) -> Option<&SigMeta> {
+    match list {
+        SigList::Class => rule.class_prefixes.get(sig).map(|s| &s.meta),
+        SigList::Native => rule.native_libs.get(sig).map(|s| &s.meta),
+        SigList::Manifest => rule.manifest.get(sig).map(|s| &s.meta),
+        SigList::Asset => rule.assets.get(sig).map(|s| &s.meta),
+        SigList::DexString => rule.dex_strings.get(sig).map(|s| &s.meta),
+    }
+}
+
+impl Acc<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        owners: &[SigRef],
+        source: EvidenceSource,
+        list: SigList,
+        value: &str,
+        item: Option<&str>,
+        secondary: bool,
+        n: usize,
+    ) {
+        for r in owners {
+            let key = Key {
+                sdk: r.sdk,
+                source,
+                list,
+                sig: r.sig,
+                secondary,
+                item: item.map(str::to_string),
+            };
+            let e = self
+                .hits
+                .entry(key)
+                .or_insert_with(|| (value.to_string(), 0));
+            e.1 += n;
+        }
+    }
+
+    fn finish(self, owners_of: &HashMap<(SigList, String), BTreeSet<usize>>) -> Collected {
+        let mut per_sdk: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
+        for (k, (value, count)) in self.hits {
+            let Some(rule) = self.cat.at(k.sdk) else {
+                continue;
+            };
+            let Some(meta) = meta_of(rule, k.list, k.sig) else {
+                continue;
+            };
+            let sig_value = sig_value(rule, k.list, k.sig);
+            let shared = owners_of
+                .get(&(k.list, sig_value.to_string()))
+                .is_some_and(|sdks| {
+                    sdks.iter().any(|&o| {
+                        o != k.sdk
+                            && self.cat.at(o).is_some_and(|p| {
+                                rule.shared_with.contains(&p.id) || p.shared_with.contains(&rule.id)
+                            })
+                    })
+                });
+            let role = if let Some(h) = &meta.bundled_in {
+                Role::Bundled(h.clone())
+            } else if meta.base {
+                Role::Base
+            } else if shared {
+                Role::Shared
+            } else {
+                Role::Counts
+            };
+            per_sdk.entry(k.sdk).or_default().push(Hit {
+                source: k.source,
+                value,
+                count,
+                secondary: k.secondary,
+                confidence: meta.confidence,
+                role,
+            });
+        }
+        for hits in per_sdk.values_mut() {
+            hits.sort_by(|a, b| {
+                (a.source, &a.value, a.secondary).cmp(&(b.source, &b.value, b.secondary))
+            });
+        }
+        Collected {
+            per_sdk,
+            artifacts: Vec::new(),
+        }
+    }
+}
+
+fn sig_value(rule: &SdkRule, list: SigList, sig: usize) -> &str {
+    match list {
+        SigList::Class => rule.class_prefixes.get(sig).map_or("", |s| &s.value),
+        SigList::Native => rule.native_libs.get(sig).map_or("", |s| &s.regex),
+        SigList::Manifest => rule.manifest.get(sig).map_or("", |s| &s.name),
+        SigList::Asset => rule.assets.get(sig).map_or("", |s| &s.regex),
+        SigList::DexString => rule.dex_strings.get(sig).map_or("", |s| &s.value),
+    }
+}
+
+/// Which SDKs claim each signature value (to tell shared signatures apart).
+fn owners_by_value(cat: &SdkCatalog) -> HashMap<(SigList, String), BTreeSet<usize>> {
+    let mut m: HashMap<(SigList, String), BTreeSet<usize>> = HashMap::new();
+    for (i, r) in cat.iter().enumerate() {
+        if r.shared_with.is_empty() && !cat.iter().any(|o| o.shared_with.contains(&r.id)) {
+            continue;
+        }
+        let mut put = |list, v: &str| {
+            m.entry((list, v.to_string())).or_default().insert(i);
+        };
+        for s in &r.class_prefixes {
+            put(SigList::Class, &s.value);
+        }
+        for s in &r.native_libs {
+            put(SigList::Native, &s.regex);
+        }
+        for s in &r.manifest {
+            put(SigList::Manifest, &s.name);
+        }
+        for s in &r.assets {
+            put(SigList::Asset, &s.regex);
+        }
+    }
+    m
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn component_kind(k: ComponentKind) -> (ManifestKind, ManifestKind) {
+    match k {
+        ComponentKind::Activity | ComponentKind::ActivityAlias => {
+            (ManifestKind::Activity, ManifestKind::ActivityRegex)
+        }
+        ComponentKind::Service => (ManifestKind::Service, ManifestKind::ServiceRegex),
+        ComponentKind::Receiver => (ManifestKind::Receiver, ManifestKind::ReceiverRegex),
+        ComponentKind::Provider => (ManifestKind::Provider, ManifestKind::ProviderRegex),
+    }
+}
+
+/// Runs every matcher over the app's evidence once.
+pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
+    let idx = &cat.index;
+    let mut acc = Acc {
+        cat,
+        hits: HashMap::new(),
+    };
+
+    // Classes of every DEX, secondary code included.
+    for dex in &app.dex {
+        let mut counts: HashMap<*const [SigRef], (&[SigRef], usize)> = HashMap::new();
+        for class in &dex.classes {
+            if let Some(owners) = idx.classes.longest(class) {
+                counts
+                    .entry(owners as *const [SigRef])
+                    .or_insert((owners, 0))
+                    .1 += 1;
+            }
+            if let Some((ac, refs)) = &idx.contains {
+                for m in ac.find_iter(class.as_str()) {
+                    if let Some(r) = refs.get(m.pattern().as_usize()) {
+                        let v = prefix_value(cat, *r);
+                        acc.add(
+                            std::slice::from_ref(r),
+                            EvidenceSource::DexClass,
+                            SigList::Class,
+                            &v,
+                            None,
+                            dex.secondary,
+                            1,
+                        );
+                    }
+                }
+            }
+        }
+        for (owners, n) in counts.into_values() {
+            for r in owners {
+                let v = prefix_value(cat, *r);
+                acc.add(
+                    std::slice::from_ref(r),
+                    EvidenceSource::DexClass,
+                    SigList::Class,
+                    &v,
+                    None,
+                    dex.secondary,
+                    n,
+                );
+            }
+        }
+        for s in &dex.strings_found {
+            if let Some(owners) = idx.dex_strings.get(s) {
+                acc.add(
+                    owners,
+                    EvidenceSource::DexString,
+                    SigList::DexString,
+                    s,
+                    None,
+                    dex.secondary,
+                    1,
+                );
+            }
+        }
+    }
+
+    // Native libraries: lib/<abi>/*.so and any other .so entry (packers put them in assets/).
+    let mut so_paths: BTreeSet<&str> = app.native_libs.iter().map(|l| l.path.as_str()).collect();
+    so_paths.extend(
+        app.entries
+            .iter()
+            .filter(|e| e.ends_with(".so") || e.contains(".so."))
+            .map(String::as_str),
+    );
+    for path in &so_paths {
+        let name = file_name(path);
+        for r in idx.native.matches(name) {
+            acc.add(
+                &[r],
+                EvidenceSource::NativeLib,
+                SigList::Native,
+                path,
+                None,
+                false,
+                1,
+            );
+        }
+    }
+    for lib in &app.native_libs {
+        for class in &lib.jni_classes {
+            if let Some(owners) = idx.classes.longest(class) {
+                for r in owners {
+                    let v = prefix_value(cat, *r);
+                    acc.add(
+                        std::slice::from_ref(r),
+                        EvidenceSource::JniClass,
+                        SigList::Class,
+                        &v,
+                        None,
+                        false,
+                        1,
+                    );
+                }
+            }
+        }
+    }
+
+    // Archive entries.
+    let mut artifacts = Vec::new();
+    for entry in &app.entries {
+        for r in idx.assets.matches(entry) {
+            acc.add(
+                &[r],
+                EvidenceSource::Asset,
+                SigList::Asset,
+                entry,
+                None,
+                false,
+                1,
+            );
+        }
+        if let Some(stem) = entry
+            .strip_prefix("META-INF/")
+            .and_then(|s| s.strip_suffix(".version"))
+        {
+            if let Some((group, artifact)) = stem.split_once('_') {
+                if !group.contains('/') {
+                    artifacts.push((group.to_string(), artifact.to_string()));
+                }
+            }
+        }
+    }
+
+    // The manifest.
+    let m = &app.manifest;
+    let meta_data = |md: &[crate::apk::manifest::MetaData], acc: &mut Acc<'_>| {
+        for d in md {
+            if let Some(owners) = idx.meta_data.get(&d.name) {
+                acc.add(
+                    owners,
+                    EvidenceSource::ManifestMetaData,
+                    SigList::Manifest,
+                    &d.name,
+                    Some(&d.name),
+                    false,
+                    1,
+                );
+            }
+        }
+    };
+    meta_data(&m.meta_data, &mut acc);
+    for c in &m.components {
+        let (exact, regex_kind) = component_kind(c.kind);
+        let item = Some(c.name.as_str());
+        if let Some(owners) = idx.components.get(&(exact, c.name.clone())) {
+            acc.add(
+                owners,
+                EvidenceSource::ManifestComponent,
+                SigList::Manifest,
+                &c.name,
+                item,
+                false,
+                1,
+            );
+        }
+        for (kind, set) in &idx.component_regex {
+            if *kind == regex_kind {
+                for r in set.matches(&c.name) {
+                    acc.add(
+                        &[r],
+                        EvidenceSource::ManifestComponent,
+                        SigList::Manifest,
+                        &c.name,
+                        item,
+                        false,
+                        1,
+                    );
+                }
+            }
+        }
+        if exact == ManifestKind::Activity {
+            for (suffix, r) in &idx.activity_suffixes {
+                let boundary = suffix.starts_with('.')
+                    || c.name.len() == suffix.len()
+                    || c.name[..c.name.len().saturating_sub(suffix.len())].ends_with('.');
+                if c.name.ends_with(suffix.as_str()) && boundary {
+                    acc.add(
+                        &[*r],
+                        EvidenceSource::ManifestComponent,
+                        SigList::Manifest,
+                        &c.name,
+                        item,
+                        false,
+                        1,
+                    );
+                }
+            }
+        }
+        for f in &c.intent_filters {
+            if c.kind == ComponentKind::Service {
+                for a in &f.actions {
+                    if let Some(owners) = idx.service_actions.get(a) {
+                        let v = format!("{} (action {a})", c.name);
+                        acc.add(
+                            owners,
+                            EvidenceSource::ManifestComponent,
+                            SigList::Manifest,
+                            &v,
+                            Some(&v),
+                            false,
+                            1,
+                        );
+                    }
+                }
+            }
+            if exact == ManifestKind::Activity {
+                for s in &f.schemes {
+                    for r in idx.data_schemes.matches(s) {
+                        let v = format!("{} (scheme {s})", c.name);
+                        acc.add(
+                            &[r],
+                            EvidenceSource::ManifestComponent,
+                            SigList::Manifest,
+                            &v,
+                            Some(&v),
+                            false,
+                            1,
+                        );
+                    }
+                }
+            }
+        }
+        meta_data(&c.meta_data, &mut acc);
+    }
+    if let Some(name) = &m.application.name {
+        if let Some(owners) = idx.application_names.get(name) {
+            acc.add(
+                owners,
+                EvidenceSource::ApplicationClass,
+                SigList::Manifest,
+                name,
+                Some(name),
+                false,
+                1,
+            );
+        }
+        if let Some(owners) = idx.classes.longest(name) {
+            for r in owners {
+                let v = prefix_value(cat, *r);
+                acc.add(
+                    std::slice::from_ref(r),
+                    EvidenceSource::ApplicationClass,
+                    SigList::Class,
+                    &v,
+                    Some(name),
+                    false,
+                    1,
+                );
+            }
+        }
+    }
+    let perms = m
+        .uses_permissions
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(m.declared_permissions.iter().map(|p| p.name.as_str()));
+    for p in perms {
+        for r in idx.permissions.matches(p) {
+            acc.add(
+                &[r],
+                EvidenceSource::ManifestPermission,
+                SigList::Manifest,
+                p,
+                Some(p),
+                false,
+                1,
+            );
+        }
+    }
+
+    let owners_of = owners_by_value(cat);
+    let mut out = acc.finish(&owners_of);
+    artifacts.sort();
+    artifacts.dedup();
+    out.artifacts = artifacts;
+    out
+}
+
+fn prefix_value(cat: &SdkCatalog, r: SigRef) -> String {
+    cat.at(r.sdk)
+        .and_then(|rule| rule.class_prefixes.get(r.sig))
+        .map(|c| c.value.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,172 @@
+//! From signature hits to detections: confidence, corroborating-only evidence, bundled copies,
+//! the WeChat variants, the packer, the versions the archive reveals.
+
+use super::collect::{Collected, Hit, Role};
+use super::{wechat, Confidence, Detection, Detections, Evidence};
+use crate::apk::App;
+use crate::rules::sdks::{SdkCatalog, SdkRule, SigConfidence};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The confidence earned by the hits that count (one high, or two medium of different kinds).
+pub(super) fn confidence_of(hits: &[Hit]) -> Confidence {
+    let counting = hits.iter().filter(|h| h.role == Role::Counts);
+    let mut medium_kinds = BTreeSet::new();
+    for h in counting {
+        match h.confidence {
+            SigConfidence::High => return Confidence::High,
+            SigConfidence::Medium => {
+                medium_kinds.insert(h.source);
+            }
+        }
+    }
+    if medium_kinds.len() >= 2 {
+        Confidence::Medium
+    } else {
+        Confidence::Weak
+    }
+}
+
+fn evidence_of(hits: &[Hit]) -> Vec<Evidence> {
+    hits.iter()
+        .map(|h| Evidence {
+            source: h.source,
+            value: h.value.clone(),
+            count: h.count,
+            confidence: match (&h.role, h.confidence) {
+                (Role::Counts, SigConfidence::High) => Confidence::High,
+                (Role::Counts, SigConfidence::Medium) => Confidence::Medium,
+                _ => Confidence::Weak,
+            },
+            secondary: h.secondary,
+        })
+        .collect()
+}
+
+/// The host of a detection made only of bundled copies.
+fn bundled_host(hits: &[Hit]) -> Option<String> {
+    hits.iter().find_map(|h| match &h.role {
+        Role::Bundled(host) => Some(host.clone()),
+        _ => None,
+    })
+}
+
+pub(super) fn new_detection(rule: &SdkRule, confidence: Confidence, hits: &[Hit]) -> Detection {
+    Detection {
+        id: rule.id.clone(),
+        name: rule
+            .names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| rule.name_en.clone()),
+        vendor: if rule.vendor_zh.is_empty() {
+            rule.vendor_en.clone()
+        } else {
+            rule.vendor_zh.clone()
+        },
+        category: rule.category.clone(),
+        confidence,
+        evidence: evidence_of(hits),
+        version: None,
+        artifacts: Vec::new(),
+        bundled_in: None,
+        features: Vec::new(),
+    }
+}
+
+/// Maven artifacts that belong to an SDK: listed in its `artifacts`, or whose group is one of
+/// its class prefixes (or below one).
+fn artifacts_of(rule: &SdkRule, artifacts: &[(String, String)]) -> Vec<String> {
+    artifacts
+        .iter()
+        .filter(|(g, a)| {
+            let full = format!("{g}:{a}");
+            rule.artifacts.contains(&full)
+                || rule.class_prefixes.iter().any(|c| {
+                    !c.contains
+                        && c.meta.bundled_in.is_none()
+                        && !c.meta.base
+                        && (g == &c.value || g.starts_with(&format!("{}.", c.value)))
+                })
+        })
+        .map(|(g, a)| format!("{g}:{a}"))
+        .collect()
+}
+
+/// Turns the collected hits into the app's detections.
+pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detections {
+    let mut reported: BTreeMap<String, Detection> = BTreeMap::new();
+    let mut hints: BTreeMap<String, Detection> = BTreeMap::new();
+    let mut wechat_hits: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
+
+    for (sdk, hits) in &collected.per_sdk {
+        let Some(rule) = cat.at(*sdk) else {
+            continue;
+        };
+        if wechat::is_variant(&rule.id) {
+            wechat_hits.insert(rule.id.clone(), hits.clone());
+            continue;
+        }
+        let conf = confidence_of(hits);
+        let mut det = new_detection(rule, conf, hits);
+        det.artifacts = artifacts_of(rule, &collected.artifacts);
+        if conf == Confidence::Weak {
+            det.bundled_in = bundled_host(hits);
+            hints.insert(rule.id.clone(), det);
+        } else {
+            reported.insert(rule.id.clone(), det);
+        }
+    }
+
+    for det in wechat::resolve(app, cat, &wechat_hits) {
+        if det.confidence == Confidence::Weak {
+            hints.insert(det.id.clone(), det);
+        } else {
+            reported.insert(det.id.clone(), det);
+        }
+    }
+
+    // SDKs shipped inside another reported SDK are not a separate integration.
+    let ids: BTreeSet<String> = reported.keys().cloned().collect();
+    for id in &ids {
+        let Some(rule) = cat.get(id) else {
+            continue;
+        };
+        if let Some(host) = rule
+            .bundled_by
+            .iter()
+            .find(|h| *h != id && ids.contains(*h))
+        {
+            if let Some(mut det) = reported.remove(id) {
+                det.bundled_in = Some(host.clone());
+                hints.insert(id.clone(), det);
+            }
+        }
+    }
+
+    let packer = reported
+        .values()
+        .filter(|d| d.category == "packer")
+        .min_by(|a, b| (a.confidence, &a.id).cmp(&(b.confidence, &b.id)))
+        .map(|d| d.id.clone());
+
+    let mut app_packages = Vec::new();
+    if !app.manifest.package.is_empty() {
+        app_packages.push(app.manifest.package.clone());
+    }
+    if let Some(name) = &app.manifest.application.name {
+        if cat.index.classes.longest(name).is_none() {
+            if let Some((pkg, _)) = name.rsplit_once('.') {
+                if !pkg.is_empty() && !app_packages.iter().any(|p| p == pkg) {
+                    app_packages.push(pkg.to_string());
+                }
+            }
+        }
+    }
+
+    Detections {
+        sdks: reported.into_values().collect(),
+        hints: hints.into_values().collect(),
+        packer,
+        app_packages,
+    }
+}

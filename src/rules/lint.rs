@@ -1,0 +1,74 @@
+//! `appaudit rules lint` and `appaudit rules list`: the knowledge base checked by the same parser
+//! the tool uses, and listed as a table.
+
+use super::sdks::{Diagnostic, SdkCatalog, SigConfidence};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use std::path::Path;
+
+/// Lints a rules directory (its `sdks/` subdirectory when it has one), or the built-in rules.
+/// Returns every problem; empty means clean.
+pub fn lint(dir: Option<&Path>) -> Vec<Diagnostic> {
+    let result = match dir {
+        Some(d) => {
+            let sdks = d.join("sdks");
+            let d = if sdks.is_dir() { sdks } else { d.to_path_buf() };
+            SdkCatalog::load_dir(&d).map(|_| ())
+        }
+        None => SdkCatalog::builtin().map(|_| ()),
+    };
+    result.err().unwrap_or_default()
+}
+
+/// The catalog (optionally one category) as a table: id, name, vendor, category, signatures.
+pub fn list_table(cat: &SdkCatalog, category: Option<&str>) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "id",
+            "name",
+            "vendor",
+            "category",
+            "signatures (high/medium)",
+        ]);
+    for r in cat
+        .iter()
+        .filter(|r| category.map_or(true, |c| r.category == c))
+    {
+        let mut high = 0;
+        let mut medium = 0;
+        let metas = r
+            .class_prefixes
+            .iter()
+            .map(|s| &s.meta)
+            .chain(r.native_libs.iter().map(|s| &s.meta))
+            .chain(r.manifest.iter().map(|s| &s.meta))
+            .chain(r.assets.iter().map(|s| &s.meta))
+            .chain(r.dex_strings.iter().map(|s| &s.meta));
+        for m in metas {
+            match m.confidence {
+                SigConfidence::High => high += 1,
+                SigConfidence::Medium => medium += 1,
+            }
+        }
+        let name = r
+            .names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| r.name_en.clone());
+        let vendor = if r.vendor_zh.is_empty() {
+            r.vendor_en.clone()
+        } else {
+            r.vendor_zh.clone()
+        };
+        table.add_row(vec![
+            r.id.clone(),
+            name,
+            vendor,
+            r.category.clone(),
+            format!("{high}/{medium}"),
+        ]);
+    }
+    table.to_string()
+}

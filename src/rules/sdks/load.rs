@@ -1,0 +1,533 @@
+//! Reading and validating `rules/sdks/*.toml`: every problem is collected as `file:line: message`.
+
+use super::{
+    ClassPrefix, DataTypes, DexStringSig, ManifestKind, ManifestSig, RegexSig, SdkRule,
+    SigConfidence, SigMeta, CATEGORIES,
+};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+use toml::Spanned;
+
+/// One problem in the rules, with its position.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// The rules file.
+    pub file: String,
+    /// 1-based line (0 when the problem is about the file as a whole).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSdk {
+    id: Spanned<String>,
+    name_en: String,
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    vendor_zh: String,
+    #[serde(default)]
+    vendor_en: String,
+    category: Spanned<String>,
+    #[serde(default)]
+    privacy_url: Option<String>,
+    #[serde(default)]
+    shared_with: Vec<Spanned<String>>,
+    #[serde(default)]
+    bundled_by: Vec<Spanned<String>>,
+    #[serde(default)]
+    artifacts: Vec<Spanned<String>>,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    network: Vec<Spanned<String>>,
+    #[serde(default)]
+    data_types: Option<RawDataTypes>,
+    #[serde(default)]
+    class_prefixes: Vec<RawClassPrefix>,
+    #[serde(default)]
+    native_libs: Vec<RawRegexSig>,
+    #[serde(default)]
+    manifest: Vec<RawManifestSig>,
+    #[serde(default)]
+    assets: Vec<RawRegexSig>,
+    #[serde(default)]
+    dex_strings: Vec<RawStringSig>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDataTypes {
+    confidence: Spanned<String>,
+    #[serde(default)]
+    items: Vec<String>,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClassPrefix {
+    value: Spanned<String>,
+    #[serde(default, rename = "match")]
+    match_: Option<Spanned<String>>,
+    confidence: Spanned<String>,
+    #[serde(default)]
+    base: bool,
+    #[serde(default)]
+    bundled_in: Option<Spanned<String>>,
+    #[serde(default)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegexSig {
+    regex: Spanned<String>,
+    confidence: Spanned<String>,
+    #[serde(default)]
+    base: bool,
+    #[serde(default)]
+    bundled_in: Option<Spanned<String>>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifestSig {
+    kind: Spanned<String>,
+    name: Spanned<String>,
+    confidence: Spanned<String>,
+    #[serde(default)]
+    base: bool,
+    #[serde(default)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStringSig {
+    value: Spanned<String>,
+    confidence: Spanned<String>,
+    #[serde(default)]
+    source: String,
+}
+
+/// Reads every `*.toml` of `dir`, sorted by name.
+pub(super) fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        vec![Diagnostic {
+            file: dir.display().to_string(),
+            line: 0,
+            message: format!("cannot read the directory: {e}"),
+        }]
+    })?;
+    let mut paths: Vec<_> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::read_to_string(&p) {
+            Ok(s) => files.push((p.display().to_string(), s)),
+            Err(e) => errors.push(Diagnostic {
+                file: p.display().to_string(),
+                line: 0,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    let end = offset.min(src.len());
+    src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Collects the problems of one file.
+struct FileCtx<'a> {
+    file: &'a str,
+    src: &'a str,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl FileCtx<'_> {
+    fn line<T>(&self, s: &Spanned<T>) -> usize {
+        line_of(self.src, s.span().start)
+    }
+
+    fn err(&mut self, line: usize, message: String) {
+        self.errors.push(Diagnostic {
+            file: self.file.to_string(),
+            line,
+            message,
+        });
+    }
+
+    fn confidence(&mut self, c: &Spanned<String>) -> SigConfidence {
+        match c.get_ref().as_str() {
+            "high" => SigConfidence::High,
+            "medium" => SigConfidence::Medium,
+            other => {
+                let line = self.line(c);
+                self.err(
+                    line,
+                    format!("confidence must be \"high\" or \"medium\", not {other:?}"),
+                );
+                SigConfidence::Medium
+            }
+        }
+    }
+
+    fn regex(&mut self, r: &Spanned<String>, what: &str) {
+        if let Err(e) = regex::Regex::new(r.get_ref()) {
+            let line = self.line(r);
+            let first = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            self.err(
+                line,
+                format!("invalid {what} regex {:?}: {first}", r.get_ref()),
+            );
+        }
+    }
+
+    fn meta(
+        &mut self,
+        confidence: &Spanned<String>,
+        base: bool,
+        bundled_in: &Option<Spanned<String>>,
+        source: &str,
+        line: usize,
+    ) -> SigMeta {
+        SigMeta {
+            confidence: self.confidence(confidence),
+            base,
+            bundled_in: bundled_in.as_ref().map(|b| b.get_ref().clone()),
+            source: source.to_string(),
+            line,
+        }
+    }
+}
+
+/// Spans kept for the cross-file checks.
+struct Positions {
+    id_line: usize,
+    refs: Vec<(String, usize, &'static str)>,
+}
+
+fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
+    let id_line = ctx.line(&raw.id);
+    let id = raw.id.get_ref().clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        ctx.err(
+            id_line,
+            format!("id {id:?} must be lowercase ASCII letters, digits and '_'"),
+        );
+    }
+    if !CATEGORIES.contains(&raw.category.get_ref().as_str()) {
+        let line = ctx.line(&raw.category);
+        ctx.err(
+            line,
+            format!(
+                "unknown category {:?} (one of: {})",
+                raw.category.get_ref(),
+                CATEGORIES.join(", ")
+            ),
+        );
+    }
+    let mut refs = Vec::new();
+    for s in &raw.shared_with {
+        refs.push((s.get_ref().clone(), ctx.line(s), "shared_with"));
+    }
+    for s in &raw.bundled_by {
+        refs.push((s.get_ref().clone(), ctx.line(s), "bundled_by"));
+    }
+    for a in &raw.artifacts {
+        if a.get_ref().split(':').count() != 2 {
+            let line = ctx.line(a);
+            ctx.err(
+                line,
+                format!("artifact {:?} must be group:artifact", a.get_ref()),
+            );
+        }
+    }
+    for n in &raw.network {
+        ctx.regex(n, "network");
+    }
+    let data_types = match &raw.data_types {
+        Some(d) => {
+            if !matches!(d.confidence.get_ref().as_str(), "high" | "medium") {
+                let line = ctx.line(&d.confidence);
+                ctx.err(
+                    line,
+                    format!(
+                        "confidence must be \"high\" or \"medium\", not {:?}",
+                        d.confidence.get_ref()
+                    ),
+                );
+            }
+            DataTypes {
+                confidence: d.confidence.get_ref().clone(),
+                items: d.items.clone(),
+                source: d.source.clone(),
+                sources: d.sources.clone(),
+            }
+        }
+        None => DataTypes::default(),
+    };
+
+    let mut class_prefixes = Vec::new();
+    for c in &raw.class_prefixes {
+        let line = ctx.line(&c.value);
+        let contains = match c.match_.as_ref().map(|m| m.get_ref().as_str()) {
+            None | Some("prefix") => false,
+            Some("contains") => true,
+            Some(other) => {
+                let l = c.match_.as_ref().map_or(line, |m| ctx.line(m));
+                ctx.err(
+                    l,
+                    format!("match must be \"prefix\" or \"contains\", not {other:?}"),
+                );
+                false
+            }
+        };
+        let v = c.value.get_ref();
+        let bad = v.is_empty()
+            || v.split('.').any(|seg| seg.is_empty())
+            || v.chars().any(|ch| ch.is_whitespace() || ch == '/');
+        if bad && !contains {
+            ctx.err(
+                line,
+                format!("class prefix {v:?} must be a dotted Java name (com.example.sdk)"),
+            );
+        }
+        if let Some(b) = &c.bundled_in {
+            refs.push((b.get_ref().clone(), ctx.line(b), "bundled_in"));
+        }
+        let meta = ctx.meta(&c.confidence, c.base, &c.bundled_in, &c.source, line);
+        class_prefixes.push(ClassPrefix {
+            value: v.clone(),
+            contains,
+            meta,
+        });
+    }
+    let regex_sigs =
+        |list: &[RawRegexSig], what: &str, ctx: &mut FileCtx<'_>, refs: &mut Vec<_>| {
+            let mut out = Vec::new();
+            for r in list {
+                let line = ctx.line(&r.regex);
+                ctx.regex(&r.regex, what);
+                if let Some(b) = &r.bundled_in {
+                    refs.push((b.get_ref().clone(), ctx.line(b), "bundled_in"));
+                }
+                let meta = ctx.meta(&r.confidence, r.base, &r.bundled_in, &r.source, line);
+                out.push(RegexSig {
+                    regex: r.regex.get_ref().clone(),
+                    note: r.note.clone(),
+                    meta,
+                });
+            }
+            out
+        };
+    let native_libs = regex_sigs(&raw.native_libs, "native library", ctx, &mut refs);
+    let assets = regex_sigs(&raw.assets, "asset", ctx, &mut refs);
+
+    let mut manifest = Vec::new();
+    for m in &raw.manifest {
+        let line = ctx.line(&m.name);
+        let Some(kind) = ManifestKind::parse(m.kind.get_ref()) else {
+            let l = ctx.line(&m.kind);
+            ctx.err(l, format!("unknown manifest kind {:?}", m.kind.get_ref()));
+            continue;
+        };
+        if kind.is_regex() {
+            ctx.regex(&m.name, kind.as_str());
+        }
+        if m.name.get_ref().is_empty() {
+            ctx.err(line, "empty manifest name".to_string());
+        }
+        let meta = ctx.meta(&m.confidence, m.base, &None, &m.source, line);
+        manifest.push(ManifestSig {
+            kind,
+            name: m.name.get_ref().clone(),
+            meta,
+        });
+    }
+    let mut dex_strings = Vec::new();
+    for s in &raw.dex_strings {
+        let line = ctx.line(&s.value);
+        if s.value.get_ref().is_empty() {
+            ctx.err(line, "empty dex string".to_string());
+        }
+        let meta = ctx.meta(&s.confidence, false, &None, &s.source, line);
+        dex_strings.push(DexStringSig {
+            value: s.value.get_ref().clone(),
+            meta,
+        });
+    }
+    let rule = SdkRule {
+        id,
+        name_en: raw.name_en,
+        names: raw.names,
+        vendor_zh: raw.vendor_zh,
+        vendor_en: raw.vendor_en,
+        category: raw.category.into_inner(),
+        privacy_url: raw.privacy_url,
+        shared_with: raw
+            .shared_with
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        bundled_by: raw
+            .bundled_by
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        artifacts: raw.artifacts.into_iter().map(Spanned::into_inner).collect(),
+        notes: raw.notes,
+        network: raw.network.into_iter().map(Spanned::into_inner).collect(),
+        data_types,
+        class_prefixes,
+        native_libs,
+        manifest,
+        assets,
+        dex_strings,
+        file: ctx.file.to_string(),
+    };
+    (rule, Positions { id_line, refs })
+}
+
+/// Parses every file and runs the cross-file checks; all problems are returned together.
+pub(super) fn parse_all(files: &[(String, String)]) -> Result<Vec<SdkRule>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut parsed: Vec<(SdkRule, Positions)> = Vec::new();
+    for (file, src) in files {
+        match toml::from_str::<RawSdk>(src) {
+            Ok(raw) => {
+                let mut ctx = FileCtx {
+                    file,
+                    src,
+                    errors: &mut errors,
+                };
+                parsed.push(convert(raw, &mut ctx));
+            }
+            Err(e) => {
+                let line = e.span().map_or(0, |s| line_of(src, s.start));
+                let msg = e.message().trim().replace('\n', " ");
+                errors.push(Diagnostic {
+                    file: file.clone(),
+                    line,
+                    message: msg,
+                });
+            }
+        }
+    }
+
+    // Duplicate ids.
+    let mut first: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (r, pos) in &parsed {
+        if let Some((f, l)) = first.get(r.id.as_str()) {
+            errors.push(Diagnostic {
+                file: r.file.clone(),
+                line: pos.id_line,
+                message: format!("duplicate id {:?} (first defined at {f}:{l})", r.id),
+            });
+        } else {
+            first.insert(&r.id, (&r.file, pos.id_line));
+        }
+    }
+    // References to other entries.
+    for (r, pos) in &parsed {
+        for (target, line, key) in &pos.refs {
+            if !first.contains_key(target.as_str()) {
+                errors.push(Diagnostic {
+                    file: r.file.clone(),
+                    line: *line,
+                    message: format!("{key} names an unknown SDK id {target:?}"),
+                });
+            } else if target == &r.id {
+                errors.push(Diagnostic {
+                    file: r.file.clone(),
+                    line: *line,
+                    message: format!("{key} names the entry itself"),
+                });
+            }
+        }
+    }
+    // Conflicting class prefixes: one prefix claimed by two SDKs that do not declare each other
+    // in shared_with (a signature marked bundled_in explains the overlap itself).
+    let mut owners: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (i, (r, _)) in parsed.iter().enumerate() {
+        for (j, c) in r.class_prefixes.iter().enumerate() {
+            if c.meta.bundled_in.is_none() {
+                owners.entry(c.value.as_str()).or_default().push((i, j));
+            }
+        }
+    }
+    for (value, list) in &owners {
+        for (k, &(i, j)) in list.iter().enumerate() {
+            for &(pi, pj) in &list[..k] {
+                if pi == i {
+                    continue;
+                }
+                let (a, _) = &parsed[pi];
+                let (b, _) = &parsed[i];
+                let shared = a.shared_with.contains(&b.id) || b.shared_with.contains(&a.id);
+                if !shared {
+                    let line = b.class_prefixes.get(j).map_or(0, |c| c.meta.line);
+                    let prev_line = a.class_prefixes.get(pj).map_or(0, |c| c.meta.line);
+                    errors.push(Diagnostic {
+                        file: b.file.clone(),
+                        line,
+                        message: format!(
+                            "class prefix {value:?} is also claimed by {:?} ({}:{prev_line}); declare shared_with or keep it in one entry",
+                            a.id, a.file
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(parsed.into_iter().map(|(r, _)| r).collect())
+    } else {
+        Err(errors)
+    }
+}

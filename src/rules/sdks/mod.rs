@@ -1,0 +1,337 @@
+//! The SDK knowledge base: one TOML file per SDK under `rules/sdks/`, embedded at build time.
+//!
+//! Loading validates everything (unknown keys, regexes, confidence values, references between
+//! entries, duplicate ids, conflicting class prefixes) and reports every problem as
+//! `file:line: message`, all at once.
+
+mod index;
+mod load;
+
+pub(crate) use index::{SdkIndex, SigRef};
+pub use load::Diagnostic;
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The categories an SDK entry may have.
+pub const CATEGORIES: &[&str] = &[
+    "push",
+    "analytics",
+    "ads",
+    "map",
+    "payment",
+    "face",
+    "anti-fraud",
+    "packer",
+    "crash",
+    "share",
+    "login",
+    "storage",
+    "feedback",
+    "other",
+];
+
+/// How sure a signature is (sdk-kb-notes.md, "Confidence semantics").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SigConfidence {
+    /// Verified: one match reports the SDK.
+    High,
+    /// Generic or unverified: needs a second, independent medium signature.
+    Medium,
+}
+
+/// What every signature carries besides its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SigMeta {
+    /// How sure the signature is.
+    pub confidence: SigConfidence,
+    /// A vendor base package or key shared by several products: corroborates, never reports alone.
+    pub base: bool,
+    /// The signature only ever comes from a copy shipped inside this other SDK.
+    pub bundled_in: Option<String>,
+    /// Where the signature comes from.
+    pub source: String,
+    /// Line in the rules file (for diagnostics).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A Java package (or class) prefix, matched on package boundaries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassPrefix {
+    /// `com.example.sdk` (or a class name).
+    pub value: String,
+    /// `match = "contains"`: a substring of the class name instead of a prefix.
+    pub contains: bool,
+    /// Confidence, flags, source.
+    #[serde(flatten)]
+    pub meta: SigMeta,
+}
+
+/// A regex over a file name (native library) or an archive entry path (asset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegexSig {
+    /// The regex, anchored by its author.
+    pub regex: String,
+    /// Why it is weak, when it is (a generic file name...).
+    pub note: Option<String>,
+    /// Confidence, flags, source.
+    #[serde(flatten)]
+    pub meta: SigMeta,
+}
+
+/// The kind of a manifest signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum ManifestKind {
+    /// `<meta-data android:name>` key, application or component level.
+    MetaData,
+    /// Exact activity (or activity-alias) name.
+    Activity,
+    /// Exact service name.
+    Service,
+    /// Exact receiver name.
+    Receiver,
+    /// Exact provider name.
+    Provider,
+    /// Regex over activity names.
+    ActivityRegex,
+    /// Regex over service names.
+    ServiceRegex,
+    /// Regex over receiver names.
+    ReceiverRegex,
+    /// Regex over provider names.
+    ProviderRegex,
+    /// An activity whose name ends with this (inside the app's own package).
+    ActivitySuffix,
+    /// `<application android:name>` (packer stubs).
+    ApplicationName,
+    /// A permission name with `<applicationId>` in it.
+    Permission,
+    /// An intent-filter action of a service.
+    ServiceAction,
+    /// An intent-filter data scheme of an activity (`<...>` is a placeholder).
+    ActivityDataScheme,
+    /// A string name in `resources.arsc` (not matched yet: resources are not decoded).
+    ResourceString,
+}
+
+impl ManifestKind {
+    /// Every kind with its name in the rules files.
+    pub const ALL: &'static [(&'static str, ManifestKind)] = &[
+        ("meta-data", ManifestKind::MetaData),
+        ("activity", ManifestKind::Activity),
+        ("service", ManifestKind::Service),
+        ("receiver", ManifestKind::Receiver),
+        ("provider", ManifestKind::Provider),
+        ("activity-regex", ManifestKind::ActivityRegex),
+        ("service-regex", ManifestKind::ServiceRegex),
+        ("receiver-regex", ManifestKind::ReceiverRegex),
+        ("provider-regex", ManifestKind::ProviderRegex),
+        ("activity-suffix", ManifestKind::ActivitySuffix),
+        ("application-name", ManifestKind::ApplicationName),
+        ("permission", ManifestKind::Permission),
+        ("service-action", ManifestKind::ServiceAction),
+        ("activity-data-scheme", ManifestKind::ActivityDataScheme),
+        ("resource-string", ManifestKind::ResourceString),
+    ];
+
+    /// Parses a kind name.
+    pub fn parse(s: &str) -> Option<ManifestKind> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
+    }
+
+    /// The kind name in the rules files.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+
+    /// Whether `name` is a regex for this kind.
+    pub fn is_regex(self) -> bool {
+        matches!(
+            self,
+            ManifestKind::ActivityRegex
+                | ManifestKind::ServiceRegex
+                | ManifestKind::ReceiverRegex
+                | ManifestKind::ProviderRegex
+        )
+    }
+}
+
+/// A manifest signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManifestSig {
+    /// What is matched.
+    pub kind: ManifestKind,
+    /// The name (exact, regex, suffix or pattern, by kind).
+    pub name: String,
+    /// Confidence, flags, source.
+    #[serde(flatten)]
+    pub meta: SigMeta,
+}
+
+/// A substring looked for in DEX string pools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DexStringSig {
+    /// The needle.
+    pub value: String,
+    /// Confidence, flags, source.
+    #[serde(flatten)]
+    pub meta: SigMeta,
+}
+
+/// The data an SDK typically collects.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DataTypes {
+    /// `high` (quoted from a disclosure that was read) or `medium` (generic for the SDK type).
+    pub confidence: String,
+    /// The data, as written by the source.
+    pub items: Vec<String>,
+    /// Where the list comes from.
+    pub source: String,
+    /// Every source consulted for the entry.
+    pub sources: Vec<String>,
+}
+
+/// One SDK of the knowledge base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SdkRule {
+    /// Stable id (`jpush`).
+    pub id: String,
+    /// English name.
+    pub name_en: String,
+    /// The names policies use: Chinese names, aliases, English names.
+    pub names: Vec<String>,
+    /// The vendor's legal Chinese name(s).
+    pub vendor_zh: String,
+    /// The vendor's English name.
+    pub vendor_en: String,
+    /// One of [`CATEGORIES`].
+    pub category: String,
+    /// The SDK's privacy policy, when known.
+    pub privacy_url: Option<String>,
+    /// Entries whose signatures overlap with this one on purpose.
+    pub shared_with: Vec<String>,
+    /// SDKs that ship a copy of this one: when one of them is reported, this is not separate.
+    pub bundled_by: Vec<String>,
+    /// Maven artifacts (`group:artifact`) that reveal the SDK (`META-INF/*.version`).
+    pub artifacts: Vec<String>,
+    /// Free notes.
+    pub notes: Option<String>,
+    /// Network endpoint regexes (Exodus), not matched against the APK.
+    pub network: Vec<String>,
+    /// Typical data.
+    pub data_types: DataTypes,
+    /// Class prefixes.
+    pub class_prefixes: Vec<ClassPrefix>,
+    /// Native library file-name regexes.
+    pub native_libs: Vec<RegexSig>,
+    /// Manifest signatures.
+    pub manifest: Vec<ManifestSig>,
+    /// Archive entry path regexes.
+    pub assets: Vec<RegexSig>,
+    /// DEX string needles.
+    pub dex_strings: Vec<DexStringSig>,
+    /// The rules file it came from.
+    #[serde(skip)]
+    pub file: String,
+}
+
+impl SdkRule {
+    /// Number of signatures of every kind.
+    pub fn signature_count(&self) -> usize {
+        self.class_prefixes.len()
+            + self.native_libs.len()
+            + self.manifest.len()
+            + self.assets.len()
+            + self.dex_strings.len()
+    }
+
+    /// Whether this is an app packer (hardening).
+    pub fn is_packer(&self) -> bool {
+        self.category == "packer"
+    }
+}
+
+/// The validated knowledge base with its compiled matchers.
+#[derive(Debug)]
+pub struct SdkCatalog {
+    rules: Vec<SdkRule>,
+    by_id: HashMap<String, usize>,
+    pub(crate) index: SdkIndex,
+}
+
+/// The knowledge base files embedded at build time: (file name, contents).
+const BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_sdks.rs"));
+
+impl SdkCatalog {
+    /// The built-in knowledge base (parsed and compiled once per process).
+    pub fn builtin() -> Result<&'static SdkCatalog, Vec<Diagnostic>> {
+        static BUILTIN: OnceLock<Result<SdkCatalog, Vec<Diagnostic>>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let files: Vec<(String, String)> = BUILTIN_FILES
+                    .iter()
+                    .map(|(n, s)| (format!("rules/sdks/{n}"), (*s).to_string()))
+                    .collect();
+                Self::from_sources(&files)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Loads every `*.toml` of a directory (`--rules DIR` gives `DIR/sdks`).
+    pub fn load_dir(dir: &Path) -> Result<SdkCatalog, Vec<Diagnostic>> {
+        let files = load::read_dir(dir)?;
+        Self::from_sources(&files)
+    }
+
+    /// Parses and validates (file name, contents) pairs into a catalog.
+    pub fn from_sources(files: &[(String, String)]) -> Result<SdkCatalog, Vec<Diagnostic>> {
+        let mut rules = load::parse_all(files)?;
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        let index = SdkIndex::build(&rules).map_err(|e| vec![e])?;
+        Ok(SdkCatalog {
+            rules,
+            by_id,
+            index,
+        })
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&SdkRule> {
+        self.by_id.get(id).and_then(|&i| self.rules.get(i))
+    }
+
+    /// Every entry, sorted by id.
+    pub fn iter(&self) -> impl Iterator<Item = &SdkRule> {
+        self.rules.iter()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The entry at an index of [`SdkCatalog::iter`] order.
+    pub(crate) fn at(&self, i: usize) -> Option<&SdkRule> {
+        self.rules.get(i)
+    }
+}

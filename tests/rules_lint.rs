@@ -1,0 +1,165 @@
+//! The shipped SDK rules lint clean, cover the knowledge base, and bad rules are reported with
+//! their file and line.
+
+use appaudit::rules::lint::{lint, list_table};
+use appaudit::rules::sdks::SdkCatalog;
+use std::path::Path;
+
+fn builtin() -> &'static SdkCatalog {
+    match SdkCatalog::builtin() {
+        Ok(c) => c,
+        Err(diags) => {
+            let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+            panic!("built-in rules do not load:\n{}", text.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn shipped_rules_lint_clean() {
+    let diags = lint(None);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let diags = lint(Some(&dir));
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn at_least_240_sdks_have_signatures() {
+    let n = builtin().iter().filter(|r| r.signature_count() > 0).count();
+    assert!(n >= 240, "{n} SDKs with signatures");
+}
+
+#[test]
+fn every_packer_is_present() {
+    let cat = builtin();
+    for id in [
+        "bangcle",
+        "qihoo_jiagu",
+        "tencent_legu",
+        "tencent_yusec",
+        "ijiami",
+        "baidu_jiagu",
+        "ali_jiagu",
+        "netease_yidun_jiagu",
+        "dingxiang_jiagu",
+        "naga",
+        "kiwisec",
+        "payegis",
+        "cmcc_mogosec",
+        "manxi",
+        "google_pairip",
+        "dexprotector",
+        "appsealing",
+    ] {
+        let r = cat.get(id).unwrap_or_else(|| panic!("packer {id} missing"));
+        assert_eq!(r.category, "packer", "{id}");
+        assert!(r.signature_count() > 0, "{id}");
+    }
+    assert!(cat.iter().filter(|r| r.is_packer()).count() >= 17);
+}
+
+#[test]
+fn list_table_filters_by_category() {
+    let t = list_table(builtin(), Some("packer"));
+    assert!(t.contains("bangcle"));
+    assert!(!t.contains("jpush"));
+}
+
+const GOOD: &str = r#"id = "good_sdk"
+name_en = "Good"
+names = ["好SDK"]
+vendor_zh = "好公司"
+vendor_en = "Good Inc."
+category = "push"
+
+[[class_prefixes]]
+value = "com.good.sdk"
+confidence = "high"
+"#;
+
+fn lint_files(files: &[(&str, &str)]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let base = dir.path().display().to_string();
+    lint(Some(dir.path()))
+        .iter()
+        .map(|d| {
+            let s = d.to_string();
+            s.strip_prefix(&base)
+                .map(|r| r.trim_start_matches('/').to_string())
+                .unwrap_or(s)
+        })
+        .collect()
+}
+
+#[test]
+fn bad_rules_give_every_diagnostic_with_file_and_line() {
+    let unknown_key = GOOD.replace("good_sdk", "unknown_key").replace(
+        "confidence = \"high\"\n",
+        "confidence = \"high\"\nweight = 3\n",
+    );
+    let bad_regex = r#"id = "bad_regex"
+name_en = "Bad regex"
+category = "ads"
+
+[[native_libs]]
+regex = '^libbad(\.so$'
+confidence = "high"
+
+[[class_prefixes]]
+value = "com.bad.regex"
+confidence = "certain"
+"#;
+    let dup = GOOD.replace("com.good.sdk", "com.dup.sdk");
+    let conflict = r#"id = "conflict"
+name_en = "Conflict"
+category = "analytics"
+
+[[class_prefixes]]
+value = "com.other"
+confidence = "medium"
+
+[[class_prefixes]]
+value = "com.good.sdk"
+confidence = "high"
+"#;
+    let got = lint_files(&[
+        ("a_good.toml", GOOD),
+        ("b_unknown.toml", &unknown_key),
+        ("c_regex.toml", bad_regex),
+        ("d_dup.toml", &dup),
+        ("e_conflict.toml", conflict),
+    ]);
+    let has = |prefix: &str, needle: &str| {
+        got.iter()
+            .any(|d| d.starts_with(prefix) && d.contains(needle))
+    };
+    assert!(has("b_unknown.toml:11:", "weight"), "{got:#?}");
+    assert!(
+        has("c_regex.toml:6:", "invalid native library regex"),
+        "{got:#?}"
+    );
+    assert!(has("c_regex.toml:11:", "confidence"), "{got:#?}");
+    assert!(
+        has("d_dup.toml:1:", "duplicate id \"good_sdk\""),
+        "{got:#?}"
+    );
+    assert!(has("e_conflict.toml:10:", "com.good.sdk"), "{got:#?}");
+    assert_eq!(got.len(), 5, "{got:#?}");
+}
+
+#[test]
+fn shared_with_allows_a_common_prefix() {
+    let a = GOOD.replace(
+        "category = \"push\"",
+        "category = \"push\"\nshared_with = [\"other_sdk\"]",
+    );
+    let b = GOOD
+        .replace("good_sdk", "other_sdk")
+        .replace("category = \"push\"", "category = \"share\"");
+    let got = lint_files(&[("a.toml", &a), ("b.toml", &b)]);
+    assert!(got.is_empty(), "{got:#?}");
+}
