@@ -76,36 +76,41 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
                 missing.entry(c.data_type.as_str()).or_default().push(c);
             }
         }
-        for (data_type, calls) in missing {
-            let row = rows.first().and_then(|&i| policy.sdks.get(i));
-            let mut evidence: Vec<String> = calls
-                .iter()
-                .take(6)
-                .map(|c| format!("{} calls {}", c.caller, c.api))
-                .collect();
-            if let Some(r) = row {
-                evidence.push(format!(
-                    "policy line {}: {} lists {}",
-                    r.line,
-                    r.name,
-                    if r.data.is_empty() {
-                        "no data".to_string()
-                    } else {
-                        r.data.join("、")
-                    }
-                ));
-            }
-            findings.push(Finding::new(
-                "sdk-data-not-disclosed",
-                &sdk.id,
-                format!(
-                    "{} collects {data_type} but its row{} does not list it",
-                    sdk.name,
-                    row.map_or(String::new(), |r| format!(" (line {})", r.line))
-                ),
-                evidence,
+        if missing.is_empty() {
+            continue;
+        }
+        let row = rows.first().and_then(|&i| policy.sdks.get(i));
+        let types: Vec<&str> = missing.keys().copied().collect();
+        let mut evidence: Vec<String> = missing
+            .values()
+            .flatten()
+            .take(8)
+            .map(|c| format!("{} calls {} ({})", c.caller, c.api, c.data_type))
+            .collect();
+        if let Some(r) = row {
+            evidence.push(format!(
+                "policy line {}: {} lists {}",
+                r.line,
+                r.name,
+                if r.data.is_empty() {
+                    "no data".to_string()
+                } else {
+                    r.data.join("、")
+                }
             ));
         }
+        findings.push(Finding::new(
+            "sdk-data-not-disclosed",
+            &sdk.id,
+            format!(
+                "{} collects {} but its row{} does not list {}",
+                sdk.name,
+                types.join(", "),
+                row.map_or(String::new(), |r| format!(" (line {})", r.line)),
+                if types.len() == 1 { "it" } else { "them" }
+            ),
+            evidence,
+        ));
     }
     findings
 }

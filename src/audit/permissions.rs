@@ -58,7 +58,8 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
     // One finding per disclosing sentence whose permissions the app requests none of: a phrase
     // such as 位置 maps to several permissions, and requesting any one of them is enough.
     let mut groups: BTreeMap<(usize, &str), Vec<&str>> = BTreeMap::new();
-    for p in &policy.permissions {
+    // Only the policy's permission statements count here, not words met in passing.
+    for p in policy.permissions.iter().filter(|p| p.source != "text") {
         groups
             .entry((p.line, p.text.as_str()))
             .or_default()

@@ -34,15 +34,27 @@ fn category_words(category: &str) -> &'static [&'static str] {
     }
 }
 
-fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<&'static str> {
+/// How well a row names the SDK: `None` when it does not; higher is better. An exact name beats
+/// a containing one (so 微信支付SDK goes to WeChat Pay, not to the generic 微信 alias of WeChat
+/// Share), a name beats a package, a package beats a vendor with a matching purpose.
+fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static str)> {
     let row_key = name_key(&row.name);
-    if sdk
+    let by_name = sdk
         .names
         .iter()
         .chain(std::iter::once(&sdk.name))
-        .any(|n| names_match(&name_key(n), &row_key))
-    {
-        return Some("name");
+        .map(|n| name_key(n))
+        .filter(|k| names_match(k, &row_key))
+        .map(|k| {
+            if k == row_key {
+                10_000 + k.chars().count()
+            } else {
+                1_000 + k.chars().count().min(row_key.chars().count())
+            }
+        })
+        .max();
+    if let Some(score) = by_name {
+        return Some((score, "name"));
     }
     let by_package = row.packages.iter().any(|p| {
         let p = p.trim().trim_end_matches(".*").trim_end_matches('.');
@@ -54,7 +66,7 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<&'static str> {
             })
     });
     if by_package {
-        return Some("package");
+        return Some((500, "package"));
     }
     let vendor_names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
     let vendor_hit = row
@@ -68,7 +80,7 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<&'static str> {
             row.purpose.as_deref().unwrap_or_default().to_lowercase()
         );
         if category_words(&sdk.category).iter().any(|w| text.contains(w)) {
-            return Some("vendor");
+            return Some((100, "vendor"));
         }
     }
     None
@@ -90,16 +102,25 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
     let mut rows_of_sdk = Vec::with_capacity(input.sdks.len());
     let mut row_used = vec![false; rows.len()];
     for sdk in input.sdks {
-        let matches: Vec<(usize, &'static str)> = rows
+        let mut matches: Vec<(usize, usize, &'static str)> = rows
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| row_names_sdk(r, sdk).map(|how| (i, how)))
+            .filter_map(|(i, r)| row_names_sdk(r, sdk).map(|(score, how)| (i, score, how)))
             .collect();
-        for (i, _) in &matches {
+        // Best row first; a row that names another SDK exactly is not this SDK's row.
+        matches.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let exact_elsewhere = |i: usize| {
+            input.sdks.iter().any(|other| {
+                other.id != sdk.id
+                    && row_names_sdk(&rows[i], other).is_some_and(|(s, _)| s >= 10_000)
+            })
+        };
+        matches.retain(|&(i, score, _)| score >= 10_000 || !exact_elsewhere(i));
+        for (i, _, _) in &matches {
             row_used[*i] = true;
         }
-        rows_of_sdk.push(matches.iter().map(|(i, _)| *i).collect());
-        if let Some(&(i, how)) = matches.first() {
+        rows_of_sdk.push(matches.iter().map(|(i, _, _)| *i).collect());
+        if let Some(&(i, _, how)) = matches.first() {
             let row = &rows[i];
             disclosed.push(Some(DisclosedAs {
                 name: row.name.clone(),

@@ -222,7 +222,7 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
                     .1 += 1;
             }
             if let Some((ac, refs)) = &idx.contains {
-                for m in ac.find_iter(class.as_str()) {
+                for m in ac.find_iter(&class[..]) {
                     if let Some(r) = refs.get(m.pattern().as_usize()) {
                         let v = prefix_value(cat, *r);
                         acc.add(

@@ -2,6 +2,10 @@
 
 use crate::apk::manifest::{Component, DeclaredPermission, MetaData};
 use crate::apk::{Anomaly, App};
+use crate::audit::AttributedCall;
+use crate::detect::Detection;
+use crate::engine::Analysis;
+use std::collections::BTreeMap;
 use crate::report::{table, ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
 
@@ -100,12 +104,16 @@ pub struct InspectReport {
     pub tool: ToolInfo,
     /// The app.
     pub app: AppInfo,
-    /// SDKs detected (filled by detection).
-    pub sdks: Vec<serde_json::Value>,
+    /// SDKs detected, with every piece of evidence.
+    pub sdks: Vec<Detection>,
+    /// Weak hints and bundled copies: evidence that did not make a detection.
+    pub sdk_hints: Vec<Detection>,
     /// Requested permissions.
     pub permissions: Vec<PermissionInfo>,
-    /// Sensitive API calls.
-    pub data_access: Vec<serde_json::Value>,
+    /// Sensitive API calls, attributed to SDKs.
+    pub data_access: Vec<AttributedCall>,
+    /// The largest packages by number of classes.
+    pub packages: Vec<PackageCount>,
     /// DEX files.
     pub dex: Vec<DexInfo>,
     /// Native libraries.
@@ -116,12 +124,51 @@ pub struct InspectReport {
     pub anomalies: Vec<Anomaly>,
 }
 
-/// Whether a permission is dangerous, from the permission rules.
-pub type DangerFn<'a> = &'a dyn Fn(&str) -> bool;
+/// A package and how many classes it holds.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PackageCount {
+    /// Package name, collapsed to at most three segments.
+    pub package: String,
+    /// Classes under it.
+    pub classes: usize,
+}
+
+/// The largest packages, each collapsed to its first three segments (`com.tencent.bugly`).
+pub fn largest_packages(app: &App, n: usize) -> Vec<PackageCount> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for class in app.dex.iter().flat_map(|d| d.classes.iter()) {
+        let parts: Vec<&str> = class.split('.').collect();
+        let depth = (parts.len().saturating_sub(1)).clamp(1, 3);
+        let pkg = if parts.len() == 1 {
+            "(default package)".to_string()
+        } else {
+            parts[..depth].join(".")
+        };
+        *counts.entry(pkg).or_default() += 1;
+    }
+    let mut v: Vec<PackageCount> = counts
+        .into_iter()
+        .map(|(package, classes)| PackageCount { package, classes })
+        .collect();
+    v.sort_by(|a, b| b.classes.cmp(&a.classes).then_with(|| a.package.cmp(&b.package)));
+    v.truncate(n);
+    v
+}
 
 impl InspectReport {
-    /// Builds the report from an analysed app.
-    pub fn new(app: &App, dangerous: DangerFn<'_>) -> Self {
+    /// Builds the report from an analysis (app, detections, attributed calls).
+    pub fn from_analysis(a: &Analysis) -> Self {
+        let mut rep = Self::new(&a.app);
+        rep.app.packer = a.detections.packer.clone();
+        rep.sdks = a.detections.sdks.clone();
+        rep.sdk_hints = a.detections.hints.clone();
+        rep.data_access = a.calls.clone();
+        rep
+    }
+
+    /// Builds the report from an app alone (no detection).
+    pub fn new(app: &App) -> Self {
+        let dangerous = crate::rules::is_dangerous;
         let m = &app.manifest;
         InspectReport {
             schema_version: SCHEMA_VERSION,
@@ -137,6 +184,7 @@ impl InspectReport {
                 packer: None,
             },
             sdks: Vec::new(),
+            sdk_hints: Vec::new(),
             permissions: m
                 .uses_permissions
                 .iter()
@@ -148,6 +196,7 @@ impl InspectReport {
                 })
                 .collect(),
             data_access: Vec::new(),
+            packages: largest_packages(app, 15),
             dex: app
                 .dex
                 .iter()
@@ -231,6 +280,42 @@ impl InspectReport {
         out.push_str(&t.to_string());
         out.push('\n');
 
+        if let Some(p) = &self.app.packer {
+            out.push_str(&format!(
+                "\nPACKED by {p}: the DEX code seen here is a stub; SDKs and data access are a lower bound.\n"
+            ));
+        }
+        if !self.sdks.is_empty() {
+            let mut t = table::new(&["SDK", "vendor", "category", "evidence"]);
+            for d in &self.sdks {
+                let mut kinds: Vec<&str> = d.evidence.iter().map(|e| e.source.as_str()).collect();
+                kinds.dedup();
+                let first = d.evidence.first().map_or(String::new(), |e| e.value.clone());
+                t.add_row(vec![
+                    format!("{} ({})", d.name, d.id),
+                    d.vendor.clone(),
+                    d.category.clone(),
+                    format!("{first}; {} items: {}", d.evidence.len(), kinds.join(", ")),
+                ]);
+            }
+            out.push_str(&format!("\nSDKs ({})\n", self.sdks.len()));
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+        if !self.data_access.is_empty() {
+            let mut t = table::new(&["data", "API", "caller", "SDK"]);
+            for c in &self.data_access {
+                t.add_row(vec![
+                    c.data_type.clone(),
+                    c.api.rsplit('/').next().unwrap_or(&c.api).to_string(),
+                    c.caller.clone(),
+                    c.sdk.clone().unwrap_or_else(|| "app / other".to_string()),
+                ]);
+            }
+            out.push_str(&format!("\nSensitive API calls ({})\n", self.data_access.len()));
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
         if !self.permissions.is_empty() {
             let mut t = table::new(&["permission", "dangerous", "note"]);
             for p in &self.permissions {
@@ -300,6 +385,15 @@ impl InspectReport {
                 t.add_row(vec![name, d.classes.to_string()]);
             }
             out.push_str("\nDEX files\n");
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+        if !self.packages.is_empty() {
+            let mut t = table::new(&["package", "classes"]);
+            for p in &self.packages {
+                t.add_row(vec![p.package.clone(), p.classes.to_string()]);
+            }
+            out.push_str("\nLargest packages\n");
             out.push_str(&t.to_string());
             out.push('\n');
         }
