@@ -557,7 +557,7 @@ fn unused_opcode_stops_only_that_method() {
     let mut good = invoke35(0x6e, line1);
     good.push(RETURN_VOID);
     b.class("Lcom/x/A;", vec![bad], vec![good]);
-    let (data, _) = b.build();
+    let (data, lay) = b.build();
     let s = parse_dex("c.dex", &data, &opts()).unwrap();
     let apis: Vec<_> = s.api_calls.iter().map(|c| c.api.as_str()).collect();
     assert_eq!(
@@ -573,6 +573,14 @@ fn unused_opcode_stops_only_that_method() {
         "{:?}",
         s.anomalies
     );
+    let at = lay.code[0] + 16 + 2 * 3; // the unused opcode follows a 3-unit invoke
+    assert!(
+        s.anomalies[0].contains(&format!("offset {at:#x}")),
+        "{:?}",
+        s.anomalies
+    );
+    let e = invoked_methods(&data, "com.x.A").unwrap_err();
+    assert_eq!((e.structure.as_str(), e.offset), ("code_item", at as u64));
     assert!(invoked_methods(&data, "com.x.A").is_err());
 }
 
@@ -792,4 +800,72 @@ fn seeded_byte_flips_never_panic() {
         let _ = parse_dex("c", &d, &DexOptions { strict: true, ..o });
         let _ = class_refs(&d, "com.example.Main");
     }
+}
+
+/// Speed check, not run by default:
+/// `cargo test --release --test dex_parse -- --ignored --nocapture speed`.
+#[test]
+#[ignore]
+fn speed_100k_classes_over_5_dex() {
+    let mut files = Vec::new();
+    for f in 0..5 {
+        let mut b = DexBuilder::new();
+        let framework: Vec<u32> = [
+            (TM, "getDeviceId"),
+            (TM, "getPhoneType"),
+            ("Ljava/lang/StringBuilder;", "append"),
+            ("Ljava/lang/String;", "length"),
+            ("Landroid/util/Log;", "d"),
+            ("Landroid/net/wifi/WifiInfo;", "getMacAddress"),
+        ]
+        .iter()
+        .map(|(c, n)| b.method(c, n, "Ljava/lang/String;", &[]))
+        .collect();
+        for k in 0..20_000u32 {
+            let s = b.string(&format!("string constant {k}"));
+            let own = b.method(
+                &format!("Lcom/app{f}/pkg{}/C{k};", k % 97),
+                "helper",
+                "V",
+                &[],
+            );
+            let mut code = Vec::new();
+            for j in 0..6u32 {
+                code.extend(invoke35(
+                    0x6e,
+                    framework[((k + j) % 5) as usize + u32::from(k % 100 == 0) as usize],
+                ));
+                code.extend(const_string(s));
+                code.extend([0x0112, 0x00d8, 0x0101, 0x0028 | 0x0100]); // const/4, add-int/lit8, goto +1
+                code.extend(invoke35(0x71, own));
+            }
+            code.push(RETURN_VOID);
+            b.class(
+                &format!("Lcom/app{f}/pkg{}/C{k};", k % 97),
+                vec![code.clone()],
+                vec![code],
+            );
+        }
+        files.push(b.build().0);
+    }
+    let needles: Vec<String> = ["constant 1999", "jpush", "umeng"]
+        .map(String::from)
+        .to_vec();
+    let o = DexOptions {
+        string_needles: &needles,
+        ..opts()
+    };
+    let start = std::time::Instant::now();
+    let mut classes = 0;
+    let mut calls = 0;
+    for d in &files {
+        let s = parse_dex("c.dex", d, &o).unwrap();
+        assert!(s.anomalies.is_empty(), "{:?}", &s.anomalies[..1]);
+        classes += s.classes.len();
+        calls += s.api_calls.len();
+    }
+    let took = start.elapsed();
+    let mb: usize = files.iter().map(Vec::len).sum::<usize>() / (1 << 20);
+    eprintln!("{classes} classes, {calls} api calls, {mb} MiB of DEX in {took:?} (one thread)");
+    assert_eq!(classes, 100_000);
 }

@@ -202,7 +202,11 @@ pub fn class_refs(data: &[u8], class: &str) -> Result<Option<ClassRefs>, ParseEr
             Ok(())
         })?;
         if let Some(p) = problems.into_iter().next() {
-            return Err(ParseError::invalid("code_item", 0, p));
+            return Err(ParseError::invalid(
+                "code_item",
+                p.insn_offset(),
+                p.to_string(),
+            ));
         }
         return Ok(Some(refs));
     }
@@ -275,7 +279,7 @@ fn walk_class(
     dex: &Dex<'_>,
     off: u32,
     mut f: impl FnMut(Ref) -> Result<(), String>,
-) -> Result<Vec<String>, ParseError> {
+) -> Result<Vec<MethodProblem>, ParseError> {
     let data = dex.data;
     let mut c = Cursor::at(data, to_usize(off), "class_data_item")?;
     let static_fields = c.uleb128()?;
@@ -316,13 +320,43 @@ fn walk_class(
             }
             let insns = code_insns(data, code_off)?;
             if let Err(e) = code::walk(insns, &mut f) {
-                problems.push(format!(
-                    "method #{method_idx} (code_item at {code_off:#x}): {e}; rest of the method skipped"
-                ));
+                problems.push(MethodProblem {
+                    method_idx,
+                    code_off,
+                    error: e,
+                });
             }
         }
     }
     Ok(problems)
+}
+
+/// A method whose instructions could not all be walked.
+#[derive(Debug)]
+struct MethodProblem {
+    method_idx: u32,
+    code_off: u32,
+    error: code::WalkError,
+}
+
+impl MethodProblem {
+    /// File offset of the offending instruction (insns start 16 bytes into the code_item).
+    fn insn_offset(&self) -> u64 {
+        u64::from(self.code_off) + 16 + 2 * self.error.unit as u64
+    }
+}
+
+impl std::fmt::Display for MethodProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "method #{} (code_item at {:#x}), instruction at offset {:#x}: {}; rest of the method skipped",
+            self.method_idx,
+            self.code_off,
+            self.insn_offset(),
+            self.error.problem
+        )
+    }
 }
 
 /// The insns of the code_item at `off`.
