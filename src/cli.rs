@@ -160,7 +160,9 @@ pub fn parse_override(s: &str) -> Result<(String, crate::audit::Severity), Strin
         .split_once('=')
         .ok_or_else(|| format!("{s:?}: expected RULE=LEVEL"))?;
     if crate::audit::registry::get(rule).is_none() {
-        return Err(format!("unknown rule {rule:?} (see `appaudit rules explain`)"));
+        return Err(format!(
+            "unknown rule {rule:?} (see `appaudit rules explain`)"
+        ));
     }
     let sev = crate::audit::Severity::parse(level)
         .ok_or_else(|| format!("{level:?}: expected high, medium, low or info"))?;

@@ -67,9 +67,7 @@ pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
             },
         })
         .collect();
-    calls.sort_by(|a, b| {
-        (&a.data_type, &a.caller, &a.api).cmp(&(&b.data_type, &b.caller, &b.api))
-    });
+    calls.sort_by(|a, b| (&a.data_type, &a.caller, &a.api).cmp(&(&b.data_type, &b.caller, &b.api)));
     calls.dedup();
     Analysis {
         app,

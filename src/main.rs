@@ -90,7 +90,10 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Pass)
 }
 
-fn load_policies(files: &[std::path::PathBuf], encoding: Option<&str>) -> Result<(policy::PolicyDoc, Vec<InputFile>), Error> {
+fn load_policies(
+    files: &[std::path::PathBuf],
+    encoding: Option<&str>,
+) -> Result<(policy::PolicyDoc, Vec<InputFile>), Error> {
     let opts = policy::LoadOptions {
         encoding: encoding.map(str::to_string),
         ..Default::default()
@@ -171,7 +174,11 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
         AuditFormat::Markdown => rep.render_markdown(),
     };
     emit(args.output.as_deref(), &text)?;
-    Ok(if failed { Outcome::Findings } else { Outcome::Pass })
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Pass
+    })
 }
 
 fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
@@ -188,7 +195,10 @@ fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
     match action {
         RulesAction::List { category } => {
             let catalog = engine::load_catalog(cli.rules.as_deref())?;
-            emit(None, &appaudit::rules::lint::list_table(catalog, category.as_deref()))?;
+            emit(
+                None,
+                &appaudit::rules::lint::list_table(catalog, category.as_deref()),
+            )?;
             Ok(Outcome::Pass)
         }
         RulesAction::Lint { dir } => {

@@ -82,7 +82,10 @@ fn aapt_xmltree(text: &str) -> Vec<AaptElement> {
             let name = name.rsplit(':').next().unwrap_or_default().to_string();
             let value = match rhs.strip_prefix('"') {
                 Some(s) => {
-                    let end = s.rfind("\" (Raw").or_else(|| s.rfind('"')).unwrap_or(s.len());
+                    let end = s
+                        .rfind("\" (Raw")
+                        .or_else(|| s.rfind('"'))
+                        .unwrap_or(s.len());
                     format!("\"{}\"", &s[..end])
                 }
                 None => rhs.split(" (Raw").next().unwrap_or_default().to_string(),
@@ -146,7 +149,12 @@ fn decoded_manifest_holds_every_element_and_attribute_aapt_shows() {
                     el.name, el.attributes
                 );
             }
-            assert_eq!(el.attributes.len(), t.attrs.len(), "{case}: attributes of <{}>", el.name);
+            assert_eq!(
+                el.attributes.len(),
+                t.attrs.len(),
+                "{case}: attributes of <{}>",
+                el.name
+            );
         }
     }
 }

@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 fn files(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read_dir").flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
@@ -49,7 +52,10 @@ fn every_fixture_apk_is_fresh() {
             recorded.trim(),
             "fixtures/{case}: sources changed since the APK was built; run fixtures/build {case}"
         );
-        assert!(common::apk(&case).is_file(), "fixtures/{case}.apk is missing");
+        assert!(
+            common::apk(&case).is_file(),
+            "fixtures/{case}.apk is missing"
+        );
         checked += 1;
     }
     assert!(checked >= 3, "only {checked} fixture cases found");

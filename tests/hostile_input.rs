@@ -35,7 +35,10 @@ fn assert_clean_outcome(args: &[&str], file: &Path, what: &str) {
     );
     if code == Some(2) {
         assert!(err.contains("appaudit: error:"), "{what}: {err}");
-        assert!(err.contains(&file.display().to_string()), "{what}: error does not name the file: {err}");
+        assert!(
+            err.contains(&file.display().to_string()),
+            "{what}: error does not name the file: {err}"
+        );
         assert!(!err.contains("panicked"), "{what}: {err}");
     }
     assert!(took < Duration::from_secs(10), "{what}: took {took:?}");
@@ -54,17 +57,27 @@ fn empty_file_is_a_clear_error() {
     let out = common::appaudit_on(&["inspect"], &p, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("empty.apk") && err.contains("end of central directory"), "{err}");
+    assert!(
+        err.contains("empty.apk") && err.contains("end of central directory"),
+        "{err}"
+    );
 }
 
 #[test]
 fn non_zip_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = temp_file(&dir, "notes.apk", &b"just some text, not an archive\n".repeat(50));
+    let p = temp_file(
+        &dir,
+        "notes.apk",
+        &b"just some text, not an archive\n".repeat(50),
+    );
     let out = common::appaudit_on(&["inspect"], &p, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("notes.apk") && err.contains("not a zip archive"), "{err}");
+    assert!(
+        err.contains("notes.apk") && err.contains("not a zip archive"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -82,7 +95,10 @@ fn zip_without_manifest_is_a_clear_error() {
     let out = common::appaudit_on(&["inspect"], &p, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("nomanifest.apk") && err.contains("no AndroidManifest.xml"), "{err}");
+    assert!(
+        err.contains("nomanifest.apk") && err.contains("no AndroidManifest.xml"),
+        "{err}"
+    );
 }
 
 /// Lengths to cut a file at: every length near both ends, and a spread over the middle.
@@ -104,7 +120,10 @@ fn truncated_fixtures_never_panic() {
         for cut in cut_points(data.len()) {
             // Ok (with anomalies) or a clear error; a panic fails the test.
             if let Err(e) = analyze_bytes(path, &data[..cut], &Options::default()) {
-                assert!(e.to_string().starts_with("truncated.apk: "), "{case}@{cut}: {e}");
+                assert!(
+                    e.to_string().starts_with("truncated.apk: "),
+                    "{case}@{cut}: {e}"
+                );
             }
         }
     }
@@ -117,7 +136,11 @@ fn truncated_fixtures_through_the_binary_stay_bounded() {
         let data = std::fs::read(apk(case)).expect("fixture");
         for (i, cut) in cut_points(data.len()).into_iter().step_by(23).enumerate() {
             let p = temp_file(&dir, &format!("{case}-{i}.apk"), &data[..cut]);
-            assert_clean_outcome(&["inspect", "--format", "json"], &p, &format!("{case} cut at {cut}"));
+            assert_clean_outcome(
+                &["inspect", "--format", "json"],
+                &p,
+                &format!("{case} cut at {cut}"),
+            );
         }
     }
 }
@@ -186,13 +209,21 @@ fn flipped_manifests_through_the_binary_stay_bounded() {
             let i = rng.below(m.len());
             m[i] = rng.next() as u8;
         }
-        let p = temp_file(&dir, &format!("flip-{round}.apk"), &with_manifest(&data, &m));
+        let p = temp_file(
+            &dir,
+            &format!("flip-{round}.apk"),
+            &with_manifest(&data, &m),
+        );
         let (code, err, _) = bounded_run(&["inspect"], &p);
         if code == Some(2) {
             errors += 1;
             assert!(err.contains("AndroidManifest.xml"), "round {round}: {err}");
         }
-        assert_clean_outcome(&["inspect", "--manifest"], &p, &format!("flip round {round}"));
+        assert_clean_outcome(
+            &["inspect", "--manifest"],
+            &p,
+            &format!("flip round {round}"),
+        );
     }
     // Some flips must hit structure (the test would prove nothing otherwise).
     assert!(errors > 0, "no flipped manifest was rejected");

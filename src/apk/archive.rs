@@ -159,7 +159,9 @@ impl<'a> Archive<'a> {
             if sig != CDH_SIG {
                 return Err(c.err_at(
                     rec,
-                    format!("entry {i}: bad signature {sig:#010x}, expected a central directory record"),
+                    format!(
+                        "entry {i}: bad signature {sig:#010x}, expected a central directory record"
+                    ),
                 ));
             }
             c.skip(4)?; // versions made by / needed
@@ -272,10 +274,7 @@ impl<'a> Archive<'a> {
         c.need(LFH_LEN)?;
         let sig = c.u32()?;
         if sig != LFH_SIG {
-            return Err(c.err_at(
-                hdr,
-                format!("{}: bad signature {sig:#010x}", entry.name),
-            ));
+            return Err(c.err_at(hdr, format!("{}: bad signature {sig:#010x}", entry.name)));
         }
         c.skip(22)?;
         let name_len = usize::from(c.u16()?);
@@ -283,7 +282,11 @@ impl<'a> Archive<'a> {
         c.skip(name_len + extra_len)?;
         let start = c.pos();
         let csize = usize::try_from(entry.compressed_size).map_err(|_| {
-            ParseError::invalid(structure, entry.header_offset, "compressed size out of range")
+            ParseError::invalid(
+                structure,
+                entry.header_offset,
+                "compressed size out of range",
+            )
         })?;
         let mut d = Cursor::at(self.data, start, "entry data")?;
         let raw = d.bytes(csize).map_err(|e| ParseError {
@@ -472,7 +475,9 @@ fn inflate(raw: &[u8], expected: u64, cap: u64) -> Result<Vec<u8>, String> {
                 let before = z.total_out();
                 let st = z
                     .decompress(
-                        &raw[usize::try_from(z.total_in()).unwrap_or(raw.len()).min(raw.len())..],
+                        &raw[usize::try_from(z.total_in())
+                            .unwrap_or(raw.len())
+                            .min(raw.len())..],
                         &mut probe,
                         FlushDecompress::Finish,
                     )
@@ -490,7 +495,9 @@ fn inflate(raw: &[u8], expected: u64, cap: u64) -> Result<Vec<u8>, String> {
             let grow = (out.capacity().max(64 << 10)).min(cap - out.len());
             out.reserve_exact(grow);
         }
-        let in_pos = usize::try_from(z.total_in()).unwrap_or(raw.len()).min(raw.len());
+        let in_pos = usize::try_from(z.total_in())
+            .unwrap_or(raw.len())
+            .min(raw.len());
         let before_in = z.total_in();
         let before_out = z.total_out();
         let st = z
@@ -498,7 +505,10 @@ fn inflate(raw: &[u8], expected: u64, cap: u64) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("corrupt deflate data: {e}"))?;
         match st {
             Status::StreamEnd => return Ok(out),
-            _ if z.total_in() == before_in && z.total_out() == before_out && out.len() < out.capacity() => {
+            _ if z.total_in() == before_in
+                && z.total_out() == before_out
+                && out.len() < out.capacity() =>
+            {
                 return Err(format!(
                     "deflate data ends early after {} bytes of output",
                     out.len()

@@ -183,7 +183,12 @@ struct StringPool<'a> {
 }
 
 impl<'a> StringPool<'a> {
-    fn parse(data: &'a [u8], chunk_start: usize, header_size: usize, chunk_end: usize) -> Result<Self, ParseError> {
+    fn parse(
+        data: &'a [u8],
+        chunk_start: usize,
+        header_size: usize,
+        chunk_end: usize,
+    ) -> Result<Self, ParseError> {
         let mut c = Cursor::at(data, chunk_start + 8, "string pool header")?;
         let count = c.u32()?;
         let _style_count = c.u32()?;
@@ -197,7 +202,10 @@ impl<'a> StringPool<'a> {
             return Err(ParseError::invalid(
                 "string pool",
                 chunk_start as u64,
-                format!("{count} strings declared but the chunk holds only {} bytes", chunk.len()),
+                format!(
+                    "{count} strings declared but the chunk holds only {} bytes",
+                    chunk.len()
+                ),
             ));
         }
         let mut oc = Cursor::at(chunk, offsets_at, "string pool offsets")?;
@@ -231,7 +239,10 @@ impl<'a> StringPool<'a> {
             return Err(ParseError::invalid(
                 "string pool",
                 self.base as u64,
-                format!("string index {idx} out of range ({} strings)", self.offsets.len()),
+                format!(
+                    "string index {idx} out of range ({} strings)",
+                    self.offsets.len()
+                ),
             ));
         };
         let at = self.strings_start.saturating_add(to_usize(off));
@@ -257,7 +268,9 @@ impl<'a> StringPool<'a> {
         } else {
             let len = read_len16(&mut c).map_err(wrap)?;
             let bytes = c.bytes(len.saturating_mul(2)).map_err(wrap)?;
-            let units = bytes.chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+            let units = bytes
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]));
             Ok(char::decode_utf16(units)
                 .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
                 .collect())
@@ -326,7 +339,10 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
         return Err(ParseError::invalid(
             "XML chunk header",
             0,
-            format!("type {:#06x} is not a binary XML document (0x0003)", top.kind),
+            format!(
+                "type {:#06x} is not a binary XML document (0x0003)",
+                top.kind
+            ),
         ));
     }
     if top.size < data.len() {
@@ -365,9 +381,9 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
                 }
             }
             RES_XML_START_NAMESPACE | RES_XML_END_NAMESPACE => {
-                let sp = pool
-                    .as_ref()
-                    .ok_or_else(|| ParseError::invalid("namespace", h.start as u64, "before the string pool"))?;
+                let sp = pool.as_ref().ok_or_else(|| {
+                    ParseError::invalid("namespace", h.start as u64, "before the string pool")
+                })?;
                 let mut nc = Cursor::at(&data[..chunk_end], body, "namespace")?;
                 let prefix = nc.u32()?;
                 let uri = nc.u32()?;
@@ -381,9 +397,9 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
                 }
             }
             RES_XML_START_ELEMENT => {
-                let sp = pool
-                    .as_ref()
-                    .ok_or_else(|| ParseError::invalid("start element", h.start as u64, "before the string pool"))?;
+                let sp = pool.as_ref().ok_or_else(|| {
+                    ParseError::invalid("start element", h.start as u64, "before the string pool")
+                })?;
                 let mut ec = Cursor::at(&data[..chunk_end], h.start + 8, "start element")?;
                 let line = ec.u32()?;
                 ec.seek(body)?;
@@ -413,7 +429,9 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
                     let at = body + attr_start + i * attr_size;
                     let mut ac = Cursor::at(&data[..chunk_end], at.min(chunk_end), "attribute")?;
                     if at > chunk_end {
-                        return Err(ac.err_at(at, format!("attribute {i} lies past the element chunk")));
+                        return Err(
+                            ac.err_at(at, format!("attribute {i} lies past the element chunk"))
+                        );
                     }
                     let ans = ac.u32()?;
                     let aname = ac.u32()?;
@@ -536,7 +554,11 @@ fn typed_value(sp: &StringPool<'_>, dtype: u8, d: u32, raw: u32) -> Result<Value
         }
         0x01 => Value::Reference(d),
         0x02 => Value::Attribute(d),
-        0x03 => Value::String(if raw != NO_INDEX { sp.get(raw)? } else { sp.get(d)? }),
+        0x03 => Value::String(if raw != NO_INDEX {
+            sp.get(raw)?
+        } else {
+            sp.get(d)?
+        }),
         0x04 => Value::Float(f32::from_bits(d)),
         0x05 => Value::Dimension(d),
         0x06 => Value::Fraction(d),

@@ -158,7 +158,10 @@ impl Manifest {
     pub fn from_document(doc: &Document) -> Result<Manifest, String> {
         let root = &doc.root;
         if root.name != "manifest" {
-            return Err(format!("the root element is <{}>, not <manifest>", root.name));
+            return Err(format!(
+                "the root element is <{}>, not <manifest>",
+                root.name
+            ));
         }
         let package = root
             .plain_attr("package")
@@ -170,7 +173,9 @@ impl Manifest {
             ..Default::default()
         };
         let code = root.android_attr("versionCode").and_then(Value::as_int);
-        let major = root.android_attr("versionCodeMajor").and_then(Value::as_int);
+        let major = root
+            .android_attr("versionCodeMajor")
+            .and_then(Value::as_int);
         m.version_code = code.map(|c| {
             let low = u64::from(u32::from_le_bytes((c as i32).to_le_bytes()));
             match major {
@@ -307,7 +312,9 @@ fn read_application(app: &Element, m: &mut Manifest) {
         debuggable: attr_bool("debuggable"),
         allow_backup: attr_bool("allowBackup"),
         uses_cleartext_traffic: attr_bool("usesCleartextTraffic"),
-        network_security_config: app.android_attr("networkSecurityConfig").map(Value::as_text),
+        network_security_config: app
+            .android_attr("networkSecurityConfig")
+            .map(Value::as_text),
         label: app.android_attr("label").map(Value::as_text),
     };
     let target_sdk = m.target_sdk.unwrap_or(1);
@@ -356,9 +363,15 @@ fn read_application(app: &Element, m: &mut Manifest) {
             exported_explicit: explicit.is_some(),
             permission: el.android_attr("permission").map(Value::as_text),
             authorities: el.android_attr("authorities").map(Value::as_text),
-            enabled: el.android_attr("enabled").and_then(Value::as_bool).unwrap_or(true),
+            enabled: el
+                .android_attr("enabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
             intent_filters,
-            meta_data: el.children_named("meta-data").filter_map(read_meta).collect(),
+            meta_data: el
+                .children_named("meta-data")
+                .filter_map(read_meta)
+                .collect(),
         });
     }
 }

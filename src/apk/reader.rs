@@ -94,7 +94,11 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
     let mut code: Vec<(CodeKind, &Entry)> = archive
         .entries()
         .iter()
-        .filter(|e| archive.find(&e.name).is_some_and(|first| std::ptr::eq(first, *e)))
+        .filter(|e| {
+            archive
+                .find(&e.name)
+                .is_some_and(|first| std::ptr::eq(first, *e))
+        })
         .filter_map(|e| classify(&e.name).map(|k| (k, e)))
         .collect();
     // Android loads classes.dex, classes2.dex, ... and stops at the first gap.

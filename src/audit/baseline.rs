@@ -38,11 +38,13 @@ impl Baseline {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text).map_err(|problems| Error::Usage(format!(
-            "baseline {}:\n{}",
-            path.display(),
-            problems.join("\n")
-        )))
+        Self::parse(&text).map_err(|problems| {
+            Error::Usage(format!(
+                "baseline {}:\n{}",
+                path.display(),
+                problems.join("\n")
+            ))
+        })
     }
 
     /// Parses baseline TOML.
@@ -210,12 +212,22 @@ mod tests {
 
     #[test]
     fn parse_rejects_unknown_keys_rules_and_dates() {
-        assert!(Baseline::parse("[[accepted]]\nrule='allow-backup'\nsubject='application'\nreason='x'\n").is_ok());
-        let e = Baseline::parse("[[accepted]]\nrule='allow-backup'\nsubject='a'\nreason='x'\ncolour='red'\n").unwrap_err();
+        assert!(Baseline::parse(
+            "[[accepted]]\nrule='allow-backup'\nsubject='application'\nreason='x'\n"
+        )
+        .is_ok());
+        let e = Baseline::parse(
+            "[[accepted]]\nrule='allow-backup'\nsubject='a'\nreason='x'\ncolour='red'\n",
+        )
+        .unwrap_err();
         assert!(e[0].contains("line 5") && e[0].contains("colour"), "{e:?}");
-        let e = Baseline::parse("[[accepted]]\nrule='no-such-rule'\nsubject='a'\nreason='x'\n").unwrap_err();
+        let e = Baseline::parse("[[accepted]]\nrule='no-such-rule'\nsubject='a'\nreason='x'\n")
+            .unwrap_err();
         assert!(e[0].contains("unknown rule"), "{e:?}");
-        let e = Baseline::parse("[[accepted]]\nrule='allow-backup'\nsubject='a'\nreason='x'\nexpires='soon'\n").unwrap_err();
+        let e = Baseline::parse(
+            "[[accepted]]\nrule='allow-backup'\nsubject='a'\nreason='x'\nexpires='soon'\n",
+        )
+        .unwrap_err();
         assert!(e[0].contains("YYYY-MM-DD"), "{e:?}");
     }
 
@@ -235,6 +247,9 @@ mod tests {
         assert_eq!(findings[0].suppressed.as_deref(), Some("legacy"));
         assert_eq!(findings[1].suppressed, None);
         let rules: Vec<&str> = findings[2..].iter().map(|f| f.rule.as_str()).collect();
-        assert_eq!(rules, ["baseline-entry-expired", "baseline-entry-unmatched"]);
+        assert_eq!(
+            rules,
+            ["baseline-entry-expired", "baseline-entry-unmatched"]
+        );
     }
 }

@@ -35,9 +35,9 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
         if policy.data_types.iter().any(|d| d.data_type == *data_type) {
             continue;
         }
-        let name = catalog
-            .get(data_type)
-            .map_or(data_type.to_string(), |r| format!("{} ({})", r.name_en, r.name_zh));
+        let name = catalog.get(data_type).map_or(data_type.to_string(), |r| {
+            format!("{} ({})", r.name_en, r.name_zh)
+        });
         let evidence = calls
             .iter()
             .take(10)
@@ -63,7 +63,11 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
             continue;
         }
         let mut missing: BTreeMap<&str, Vec<&crate::audit::AttributedCall>> = BTreeMap::new();
-        for c in input.calls.iter().filter(|c| c.sdk.as_deref() == Some(&sdk.id)) {
+        for c in input
+            .calls
+            .iter()
+            .filter(|c| c.sdk.as_deref() == Some(&sdk.id))
+        {
             let listed = rows.iter().filter_map(|&i| policy.sdks.get(i)).any(|row| {
                 let text = format!(
                     "{} {}",

@@ -49,13 +49,15 @@ pub fn check(input: &AuditInput<'_>) -> Vec<Finding> {
         if !c.exported || c.permission.is_some() || !c.enabled {
             continue;
         }
-        let launcher = matches!(c.kind, ComponentKind::Activity | ComponentKind::ActivityAlias)
-            && c.intent_filters.iter().any(|f| {
-                f.actions.iter().any(|a| a == "android.intent.action.MAIN")
-                    && f.categories
-                        .iter()
-                        .any(|k| k == "android.intent.category.LAUNCHER")
-            });
+        let launcher = matches!(
+            c.kind,
+            ComponentKind::Activity | ComponentKind::ActivityAlias
+        ) && c.intent_filters.iter().any(|f| {
+            f.actions.iter().any(|a| a == "android.intent.action.MAIN")
+                && f.categories
+                    .iter()
+                    .any(|k| k == "android.intent.category.LAUNCHER")
+        });
         if launcher {
             continue;
         }
@@ -67,8 +69,16 @@ pub fn check(input: &AuditInput<'_>) -> Vec<Finding> {
         findings.push(Finding::new(
             "exported-without-permission",
             &c.name,
-            format!("{} {} is exported without a permission", c.kind.tag(), c.name),
-            vec![format!("manifest: <{} android:name=\"{}\"> exported by {how}", c.kind.tag(), c.name)],
+            format!(
+                "{} {} is exported without a permission",
+                c.kind.tag(),
+                c.name
+            ),
+            vec![format!(
+                "manifest: <{} android:name=\"{}\"> exported by {how}",
+                c.kind.tag(),
+                c.name
+            )],
         ));
     }
     findings

@@ -31,7 +31,12 @@ pub enum Severity {
 
 impl Severity {
     /// All, from the most severe.
-    pub const ALL: [Severity; 4] = [Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 4] = [
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     /// Parses `high|medium|low|info`.
     pub fn parse(s: &str) -> Option<Severity> {
@@ -244,7 +249,12 @@ mod tests {
 
     #[test]
     fn the_gate_counts_unsuppressed_findings_at_or_above_the_level() {
-        let mut f = vec![Finding::new("allow-backup", "application", "m".into(), vec![])];
+        let mut f = vec![Finding::new(
+            "allow-backup",
+            "application",
+            "m".into(),
+            vec![],
+        )];
         assert!(gate_fails(&f, Some(Severity::Low)));
         assert!(!gate_fails(&f, Some(Severity::Medium)));
         assert!(!gate_fails(&f, None));
@@ -254,8 +264,18 @@ mod tests {
 
     #[test]
     fn overrides_apply_in_one_place() {
-        let mut f = vec![Finding::new("allow-backup", "application", "m".into(), vec![])];
-        finish(&mut f, &[("allow-backup".into(), Severity::High)], None, (2026, 1, 1));
+        let mut f = vec![Finding::new(
+            "allow-backup",
+            "application",
+            "m".into(),
+            vec![],
+        )];
+        finish(
+            &mut f,
+            &[("allow-backup".into(), Severity::High)],
+            None,
+            (2026, 1, 1),
+        );
         assert_eq!(f[0].severity, Severity::High);
     }
 }

@@ -20,7 +20,15 @@ pub fn fold(s: &str) -> String {
 
 /// Generic words a policy adds to a product name; cut from the end (repeatedly).
 const NAME_SUFFIXES: &[&str] = &[
-    "sdk", "服务", "插件", "组件", "套件", "软件开发工具包", "工具包", "android", "安卓版",
+    "sdk",
+    "服务",
+    "插件",
+    "组件",
+    "套件",
+    "软件开发工具包",
+    "工具包",
+    "android",
+    "安卓版",
 ];
 
 /// [`fold`], then generic suffixes removed: the key two names are compared by.
@@ -109,7 +117,8 @@ pub fn vendor_matches(policy_vendor: &str, names: &[&str]) -> bool {
             .map(vendor_key)
             .any(|k| {
                 !k.is_empty()
-                    && (k == p || (chars(&k).min(chars(&p)) >= 4 && (k.contains(&p) || p.contains(&k))))
+                    && (k == p
+                        || (chars(&k).min(chars(&p)) >= 4 && (k.contains(&p) || p.contains(&k))))
             })
     })
 }
@@ -129,7 +138,10 @@ mod tests {
     #[test]
     fn names_match_needs_a_specific_overlap() {
         assert!(names_match(&name_key("极光推送SDK"), &name_key("极光推送")));
-        assert!(names_match(&name_key("友盟+统计SDK"), &name_key("友盟统计")));
+        assert!(names_match(
+            &name_key("友盟+统计SDK"),
+            &name_key("友盟统计")
+        ));
         assert!(!names_match(&name_key("QQ"), &name_key("QQ音乐SDK")));
         assert!(!names_match("", "x"));
     }
@@ -140,7 +152,10 @@ mod tests {
             "深圳市和讯华谷信息技术有限公司",
             &["深圳市和讯华谷信息技术有限公司", "Aurora Mobile (Jiguang)"]
         ));
-        assert!(vendor_matches("Aurora Mobile Ltd.", &["Aurora Mobile (Jiguang)"]));
+        assert!(vendor_matches(
+            "Aurora Mobile Ltd.",
+            &["Aurora Mobile (Jiguang)"]
+        ));
         assert!(!vendor_matches(
             "北京百度网讯科技有限公司",
             &["高德软件有限公司", "AutoNavi"]

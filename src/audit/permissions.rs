@@ -37,7 +37,11 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
             .map(String::as_str)
             .take(6)
             .collect();
-        let severity = if dangerous { Severity::High } else { Severity::Medium };
+        let severity = if dangerous {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
         findings.push(
             Finding::new(
                 "undisclosed-permission",
@@ -80,7 +84,9 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
         findings.push(Finding::new(
             "disclosed-permission-not-requested",
             first,
-            format!("the policy names {text:?} (line {line}) but the app requests no such permission"),
+            format!(
+                "the policy names {text:?} (line {line}) but the app requests no such permission"
+            ),
             vec![
                 format!("policy line {line}: {text}"),
                 format!("manifest: none of {}", perms.join(", ")),

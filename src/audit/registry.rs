@@ -46,7 +46,8 @@ impl Rule {
 const PIPL_23: &str = "PIPL art. 23: a handler providing personal information to another handler must tell the individual the recipient's name, contact, purpose, manner and the kinds of information";
 const RENDING_2_1: &str = "《App违法违规收集使用个人信息行为认定方法》 二.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
 const MIIT_26: &str = "工信部 26号文 (2021) on SDK governance: publish each SDK's basic information and its personal-information rules";
-const GBT_41391_SDK: &str = "GB/T 41391-2022 §6.6: third-party SDKs and the information they collect are disclosed";
+const GBT_41391_SDK: &str =
+    "GB/T 41391-2022 §6.6: third-party SDKs and the information they collect are disclosed";
 const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of the purposes, manner and kinds of personal information processed";
 const GDPR_13: &str = "GDPR art. 13(1)(e), 13(1)(c): recipients or categories of recipients, and the purposes of processing, are given to the data subject";
 const PLAY_UD: &str = "Google Play User Data policy: the privacy policy discloses the types of data collected and the parties it is shared with, including SDKs";
@@ -215,7 +216,12 @@ mod tests {
             assert!(!r.summary.is_empty() && !r.checks.is_empty(), "{}", r.id);
             assert!(!r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
             let doc = r.explain();
-            for heading in ["## What it checks", "## Why it matters", "## How to fix", "## Clauses"] {
+            for heading in [
+                "## What it checks",
+                "## Why it matters",
+                "## How to fix",
+                "## Clauses",
+            ] {
                 assert!(doc.contains(heading), "{}: {heading}", r.id);
             }
             assert_eq!(get(r.id).map(|x| x.id), Some(r.id), "round trip {}", r.id);

@@ -60,9 +60,7 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static 
         let p = p.trim().trim_end_matches(".*").trim_end_matches('.');
         !p.is_empty()
             && sdk.prefixes.iter().any(|pre| {
-                pre == p
-                    || pre.starts_with(&format!("{p}."))
-                    || p.starts_with(&format!("{pre}."))
+                pre == p || pre.starts_with(&format!("{p}.")) || p.starts_with(&format!("{pre}."))
             })
     });
     if by_package {
@@ -79,7 +77,10 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static 
             row.name.to_lowercase(),
             row.purpose.as_deref().unwrap_or_default().to_lowercase()
         );
-        if category_words(&sdk.category).iter().any(|w| text.contains(w)) {
+        if category_words(&sdk.category)
+            .iter()
+            .any(|w| text.contains(w))
+        {
             return Some((100, "vendor"));
         }
     }
@@ -144,7 +145,9 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                     how: "prose",
                 }));
                 let mut ev = evidence_lines(sdk);
-                ev.push(format!("policy line {line}: mentions {n:?} outside the SDK list"));
+                ev.push(format!(
+                    "policy line {line}: mentions {n:?} outside the SDK list"
+                ));
                 findings.push(Finding::new(
                     "sdk-disclosed-in-prose-only",
                     &sdk.id,
@@ -160,7 +163,12 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                 let mut ev = evidence_lines(sdk);
                 ev.push(format!(
                     "policy: no SDK row or mention of {}",
-                    sdk.names.iter().take(4).cloned().collect::<Vec<_>>().join(" / ")
+                    sdk.names
+                        .iter()
+                        .take(4)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" / ")
                 ));
                 findings.push(Finding::new(
                     "undisclosed-sdk",
@@ -216,7 +224,12 @@ fn vendor_check(sdk: &SdkView, row: &SdkDisclosure, findings: &mut Vec<Finding>)
     if names.is_empty() {
         return;
     }
-    let message = match row.vendor.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    let message = match row
+        .vendor
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         None => format!(
             "the row for {} (line {}) does not name its vendor; expected {}",
             row.name, row.line, sdk.vendor

@@ -1,6 +1,8 @@
 //! The `audit` report: the JSON contract (schema_version 1), and its table and Markdown views.
 
-use crate::audit::{AttributedCall, AuditOutcome, DisclosedAs, Finding, SdkEvidence, SdkView, Severity};
+use crate::audit::{
+    AttributedCall, AuditOutcome, DisclosedAs, Finding, SdkEvidence, SdkView, Severity,
+};
 use crate::policy::PolicyDoc;
 use crate::report::inspect::AppInfo;
 use crate::report::{table, ToolInfo, SCHEMA_VERSION};
@@ -242,7 +244,11 @@ impl AuditReport {
             if group.is_empty() {
                 continue;
             }
-            out.push_str(&format!("{} ({})\n", sev.as_str().to_uppercase(), group.len()));
+            out.push_str(&format!(
+                "{} ({})\n",
+                sev.as_str().to_uppercase(),
+                group.len()
+            ));
             let mut t = table::new(&["rule", "subject", "finding"]);
             for f in group {
                 let mut text = f.message.clone();
@@ -258,9 +264,16 @@ impl AuditReport {
             out.push_str(&t.to_string());
             out.push_str("\n\n");
         }
-        let suppressed: Vec<&Finding> = self.findings.iter().filter(|f| f.suppressed.is_some()).collect();
+        let suppressed: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_some())
+            .collect();
         if !suppressed.is_empty() {
-            out.push_str(&format!("SUPPRESSED by the baseline ({})\n", suppressed.len()));
+            out.push_str(&format!(
+                "SUPPRESSED by the baseline ({})\n",
+                suppressed.len()
+            ));
             for f in suppressed {
                 out.push_str(&format!(
                     "  {} {}: {}\n",
@@ -297,7 +310,9 @@ impl AuditReport {
             self.rules.version
         ));
         if !self.sdks.is_empty() {
-            out.push_str("### SDKs\n\n| SDK | vendor | category | disclosed |\n|---|---|---|---|\n");
+            out.push_str(
+                "### SDKs\n\n| SDK | vendor | category | disclosed |\n|---|---|---|---|\n",
+            );
             for sdk in &self.sdks {
                 out.push_str(&format!(
                     "| {} (`{}`) | {} | {} | {} |\n",

@@ -5,9 +5,9 @@ use crate::apk::{Anomaly, App};
 use crate::audit::AttributedCall;
 use crate::detect::Detection;
 use crate::engine::Analysis;
-use std::collections::BTreeMap;
 use crate::report::{table, ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `app` in every report.
 #[derive(Debug, Clone, Serialize)]
@@ -150,7 +150,11 @@ pub fn largest_packages(app: &App, n: usize) -> Vec<PackageCount> {
         .into_iter()
         .map(|(package, classes)| PackageCount { package, classes })
         .collect();
-    v.sort_by(|a, b| b.classes.cmp(&a.classes).then_with(|| a.package.cmp(&b.package)));
+    v.sort_by(|a, b| {
+        b.classes
+            .cmp(&a.classes)
+            .then_with(|| a.package.cmp(&b.package))
+    });
     v.truncate(n);
     v
 }
@@ -249,11 +253,7 @@ impl InspectReport {
         ]);
         t.add_row(vec![
             "SDK levels".to_string(),
-            format!(
-                "min {} target {}",
-                opt(a.min_sdk),
-                opt(a.target_sdk)
-            ),
+            format!("min {} target {}", opt(a.min_sdk), opt(a.target_sdk)),
         ]);
         t.add_row(vec!["sha256".to_string(), a.sha256.clone()]);
         let m = &self.manifest;
@@ -290,7 +290,10 @@ impl InspectReport {
             for d in &self.sdks {
                 let mut kinds: Vec<&str> = d.evidence.iter().map(|e| e.source.as_str()).collect();
                 kinds.dedup();
-                let first = d.evidence.first().map_or(String::new(), |e| e.value.clone());
+                let first = d
+                    .evidence
+                    .first()
+                    .map_or(String::new(), |e| e.value.clone());
                 t.add_row(vec![
                     format!("{} ({})", d.name, d.id),
                     d.vendor.clone(),
@@ -312,7 +315,10 @@ impl InspectReport {
                     c.sdk.clone().unwrap_or_else(|| "app / other".to_string()),
                 ]);
             }
-            out.push_str(&format!("\nSensitive API calls ({})\n", self.data_access.len()));
+            out.push_str(&format!(
+                "\nSensitive API calls ({})\n",
+                self.data_access.len()
+            ));
             out.push_str(&t.to_string());
             out.push('\n');
         }

@@ -19,7 +19,10 @@ fn level(s: Severity) -> &'static str {
 fn policy_line(evidence: &[String]) -> Option<u64> {
     evidence.iter().find_map(|e| {
         let rest = e.strip_prefix("policy line ")?;
-        rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
     })
 }
 

@@ -34,7 +34,7 @@ pub fn list_table(cat: &SdkCatalog, category: Option<&str>) -> String {
         ]);
     for r in cat
         .iter()
-        .filter(|r| category.map_or(true, |c| r.category == c))
+        .filter(|r| category.is_none_or(|c| r.category == c))
     {
         let mut high = 0;
         let mut medium = 0;

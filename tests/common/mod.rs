@@ -19,7 +19,11 @@ pub fn apk(case: &str) -> PathBuf {
 
 /// `fixtures/<case>/expected/<file>`, read as text.
 pub fn expected(case: &str, file: &str) -> String {
-    let p = root().join("fixtures").join(case).join("expected").join(file);
+    let p = root()
+        .join("fixtures")
+        .join(case)
+        .join("expected")
+        .join(file);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
