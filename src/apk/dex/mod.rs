@@ -6,6 +6,10 @@
 //! ([`DexOptions::strict`] turns it into an error). An unused opcode, or an invoke of a method id
 //! out of range, is always an anomaly that stops the walk of that one method.
 //!
+//! Calls are read from invoke-* (0x6e-0x72), their /range forms (0x74-0x78), invoke-polymorphic
+//! (0xfa/0xfb), and invoke-custom (0xfc/0xfd) through its call site's bootstrap method handle.
+//! Each method id is matched against the catalogue once per file (cached).
+//!
 //! Strings are decoded only when needed: class names, and the names of invoked methods whose
 //! class descriptor (compared as raw bytes) is in the API catalogue. Invalid MUTF-8 in a class name
 //! is replaced by U+FFFD and recorded as an anomaly (strict mode: an error naming the string index
@@ -411,12 +415,11 @@ fn find_strings(dex: &Dex<'_>, needles: &[String]) -> Vec<String> {
             break;
         }
     }
-    let mut out: Vec<String> = needles
+    let mut seen = std::collections::HashSet::new();
+    needles
         .iter()
         .zip(found)
-        .filter(|(n, f)| *f && !n.is_empty())
+        .filter(|(n, f)| *f && !n.is_empty() && seen.insert(n.as_str()))
         .map(|(n, _)| n.clone())
-        .collect();
-    out.dedup();
-    out
+        .collect()
 }
