@@ -18,6 +18,8 @@ struct DexBuilder {
     methods: Vec<(u32, u32, u32)>, // class type, proto, name string
     method_index: HashMap<(u32, u32, u32), u32>,
     classes: Vec<ClassSpec>,
+    /// Call sites (for invoke-custom), each given by its bootstrap method id.
+    call_sites: Vec<u32>,
     version: [u8; 3],
 }
 
@@ -241,6 +243,39 @@ impl DexBuilder {
                 }
             }
         }
+        if !self.call_sites.is_empty() {
+            // method_handle_items (invoke-static), call_site_items, and a map_list naming them.
+            align4(&mut out);
+            let handles = out.len();
+            for &m in &self.call_sites {
+                out.extend_from_slice(&4u16.to_le_bytes());
+                out.extend_from_slice(&0u16.to_le_bytes());
+                out.extend_from_slice(&(m as u16).to_le_bytes());
+                out.extend_from_slice(&0u16.to_le_bytes());
+            }
+            let mut items = Vec::new();
+            for k in 0..self.call_sites.len() {
+                items.push(out.len() as u32);
+                // [method handle k, string 0, method type 0]
+                out.extend_from_slice(&[3, 0x16 | (1 << 5)]);
+                out.extend_from_slice(&(k as u16).to_le_bytes());
+                out.extend_from_slice(&[0x17, 0, 0x15, 0]);
+            }
+            align4(&mut out);
+            let ids = out.len();
+            for off in items {
+                out.extend_from_slice(&off.to_le_bytes());
+            }
+            let map = out.len();
+            out.extend_from_slice(&2u32.to_le_bytes());
+            for (ty, off) in [(7u16, ids), (8u16, handles)] {
+                out.extend_from_slice(&ty.to_le_bytes());
+                out.extend_from_slice(&0u16.to_le_bytes());
+                out.extend_from_slice(&(self.call_sites.len() as u32).to_le_bytes());
+                out.extend_from_slice(&(off as u32).to_le_bytes());
+            }
+            put_u32(&mut out, 0x34, map as u32);
+        }
         let file_size = out.len() as u32;
         out[..8].copy_from_slice(b"dex\n000\0");
         out[4..7].copy_from_slice(&self.version);
@@ -350,8 +385,23 @@ fn every_form() -> (Vec<u8>, Vec<String>, Vec<String>) {
             .into(),
     );
     code.extend([0x0300, 2, 3, 0, 0x6e6e, 0x7070, 0x7171]); // fill-array-data, 3 shorts
-    code.extend([0x10fc, 0, 0]); // invoke-custom call_site@0: not listed
+    let boot = b.method(
+        "Ljava/lang/invoke/LambdaMetafactory;",
+        "metafactory",
+        "Ljava/lang/invoke/CallSite;",
+        &[
+            "Ljava/lang/invoke/MethodHandles$Lookup;",
+            "Ljava/lang/String;",
+            "Ljava/lang/invoke/MethodType;",
+        ],
+    );
+    b.call_sites.push(boot);
+    let boot_sig = "Ljava/lang/invoke/LambdaMetafactory;->metafactory(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;";
+    code.extend([0x10fc, 0, 0]); // invoke-custom call_site@0: its bootstrap method
+    expected.push(boot_sig.into());
     code.extend([0x00fd, 0, 0]); // invoke-custom/range
+    expected.push(boot_sig.into());
+    code.extend([0x00fd, 9, 0]); // a call site that does not exist: nothing
     code.extend([0x0018, 1, 2, 3, 4]); // const-wide (51l)
     let s1 = b.string("plain string");
     let s2 = b.string("jumbo \u{1F600} a\0b");
@@ -391,6 +441,23 @@ fn every_invoke_form_is_found_with_its_exact_target() {
             "Landroid/telephony/TelephonyManager;->getDeviceId"
         ]
     );
+}
+
+#[test]
+fn invoke_custom_matches_through_its_bootstrap_method() {
+    let mut b = DexBuilder::new();
+    let imei = b.method(TM, "getDeviceId", "Ljava/lang/String;", &[]);
+    b.call_sites.push(imei);
+    b.class(
+        "Lcom/x/Indy;",
+        vec![vec![0x00fc, 0, 0, RETURN_VOID]],
+        vec![],
+    );
+    let (data, _) = b.build();
+    let s = parse_dex("c.dex", &data, &opts()).unwrap();
+    assert_eq!(s.api_calls.len(), 1);
+    assert_eq!(s.api_calls[0].caller, "com.x.Indy");
+    assert_eq!(s.api_calls[0].data_type, "imei");
 }
 
 #[test]

@@ -193,3 +193,35 @@ fn truncations_and_byte_flips_never_panic() {
         let _ = parse_elf("x.so", &d);
     }
 }
+
+/// A real JNI library from the JDK, where installed: its exports name Java classes.
+#[test]
+fn a_real_jni_library_from_the_jdk() {
+    let path = "/usr/lib/jvm/java-17-openjdk-amd64/lib/libjava.so";
+    let Ok(data) = std::fs::read(path) else {
+        eprintln!("skipped: {path} is not installed");
+        return;
+    };
+    let lib = parse_elf(path, &data).unwrap();
+    assert_eq!(lib.abi, "x86_64");
+    assert_eq!(lib.soname.as_deref(), Some("libjava.so"));
+    assert_eq!(lib.needed, ["libjvm.so", "libc.so.6"]);
+    assert!(lib.exports > 200, "{}", lib.exports);
+    for class in [
+        "java.io.Console",
+        "java.lang.Object",
+        "jdk.internal.misc.VM",
+    ] {
+        assert!(
+            lib.jni_classes.iter().any(|c| c == class),
+            "{class}: {:?}",
+            lib.jni_classes
+        );
+    }
+    assert!(lib.jni_classes.windows(2).all(|w| w[0] < w[1]));
+    eprintln!(
+        "{} exports, {} JNI classes",
+        lib.exports,
+        lib.jni_classes.len()
+    );
+}

@@ -46,6 +46,10 @@ pub struct Dex<'a> {
     pub protos: Section,
     pub methods: Section,
     pub class_defs: Section,
+    /// call_site_ids and method_handles, from the map_list (empty if absent or unusable: they
+    /// only serve to name the bootstrap method of invoke-custom).
+    pub call_sites: Section,
+    pub method_handles: Section,
 }
 
 /// Adler-32, the DEX checksum (over everything after the checksum field).
@@ -74,6 +78,46 @@ fn le_u32(data: &[u8], off: usize) -> Option<u32> {
 fn le_u16(data: &[u8], off: usize) -> Option<u16> {
     let b = data.get(off..off.checked_add(2)?)?;
     Some(u16::from_le_bytes([b[0], b[1]]))
+}
+
+/// The call_site_ids and method_handles sections from the map_list at `map_off`; empty
+/// sections for anything missing, out of range or malformed.
+fn map_sections(data: &[u8], map_off: usize) -> (Section, Section) {
+    let mut found = (Section::default(), Section::default());
+    let Some(n) = le_u32(data, map_off).map(to_usize) else {
+        return found;
+    };
+    let items = map_off.saturating_add(4);
+    if n.saturating_mul(12) > data.len().saturating_sub(items) {
+        return found;
+    }
+    for k in 0..n {
+        let at = items + 12 * k;
+        let (Some(ty), Some(size), Some(off)) = (
+            le_u16(data, at),
+            le_u32(data, at + 4).map(to_usize),
+            le_u32(data, at + 8).map(to_usize),
+        ) else {
+            break;
+        };
+        let item = match ty {
+            0x0007 => 4,
+            0x0008 => 8,
+            _ => continue,
+        };
+        let fits =
+            off >= HEADER_SIZE && size.saturating_mul(item) <= data.len().saturating_sub(off);
+        if !fits {
+            continue;
+        }
+        let sec = Section { off, count: size };
+        if ty == 0x0007 {
+            found.0 = sec;
+        } else {
+            found.1 = sec;
+        }
+    }
+    found
 }
 
 impl<'a> Dex<'a> {
@@ -119,7 +163,8 @@ impl<'a> Dex<'a> {
                 data.len() as u64,
             ));
         }
-        c.skip(12)?; // link_size, link_off, map_off
+        c.skip(8)?; // link_size, link_off
+        let map_off = to_usize(c.u32()?);
         let mut section = |name: &'static str, item: usize| -> Result<Section, ParseError> {
             let field = c.pos();
             let count = to_usize(c.u32()?);
@@ -157,7 +202,11 @@ impl<'a> Dex<'a> {
             protos,
             methods,
             class_defs,
+            call_sites: Section::default(),
+            method_handles: Section::default(),
         };
+        let mut dex = dex;
+        (dex.call_sites, dex.method_handles) = map_sections(data, map_off);
         dex.validate_ids()?;
         Ok(dex)
     }
@@ -241,6 +290,41 @@ impl<'a> Dex<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The bootstrap method of call site `idx` (invoke-custom), if it can be read: the first
+    /// element of the call site's encoded array is a method handle of an invoke kind.
+    pub fn call_site_bootstrap(&self, idx: u32) -> Option<u32> {
+        let i = to_usize(idx);
+        if i >= self.call_sites.count {
+            return None;
+        }
+        let off = to_usize(le_u32(self.data, self.call_sites.off + 4 * i)?);
+        let mut c = Cursor::at(self.data, off, "call_site_item").ok()?;
+        if c.uleb128().ok()? < 1 {
+            return None;
+        }
+        let head = c.u8().ok()?;
+        const VALUE_METHOD_HANDLE: u8 = 0x16;
+        if head & 0x1f != VALUE_METHOD_HANDLE || head >> 5 > 3 {
+            return None;
+        }
+        let mut mh = 0u32;
+        for (k, b) in c.bytes(usize::from(head >> 5) + 1).ok()?.iter().enumerate() {
+            mh |= u32::from(*b) << (8 * k);
+        }
+        let mh = to_usize(mh);
+        if mh >= self.method_handles.count {
+            return None;
+        }
+        let item = self.method_handles.off + 8 * mh;
+        let kind = le_u16(self.data, item)?;
+        // 0x04..=0x08: invoke-static, -instance, -constructor, -direct, -interface.
+        if !(0x04..=0x08).contains(&kind) {
+            return None;
+        }
+        let m = u32::from(le_u16(self.data, item + 4)?);
+        (to_usize(m) < self.methods.count).then_some(m)
     }
 
     fn method_at(&self, off: usize) -> Option<MethodId> {

@@ -6,6 +6,10 @@
 //! ([`DexOptions::strict`] turns it into an error). An unused opcode, or an invoke of a method id
 //! out of range, is always an anomaly that stops the walk of that one method.
 //!
+//! Calls are read from invoke-* (0x6e-0x72), their /range forms (0x74-0x78), invoke-polymorphic
+//! (0xfa/0xfb), and invoke-custom (0xfc/0xfd) through its call site's bootstrap method handle.
+//! Each method id is matched against the catalogue once per file (cached).
+//!
 //! Strings are decoded only when needed: class names, and the names of invoked methods whose
 //! class descriptor (compared as raw bytes) is in the API catalogue. Invalid MUTF-8 in a class name
 //! is replaced by U+FFFD and recorded as an anomaly (strict mode: an error naming the string index
@@ -105,7 +109,15 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
         if def.class_data_off != 0 {
             hits.clear();
             let walked = walk_class(&dex, def.class_data_off, |r| {
-                let Ref::Invoke(m) = r else { return Ok(()) };
+                let m = match r {
+                    Ref::Invoke(m) => m,
+                    // invoke-custom: the call site's bootstrap method, when it can be read.
+                    Ref::InvokeCustom(cs) => match dex.call_site_bootstrap(cs) {
+                        Some(m) => m,
+                        None => return Ok(()),
+                    },
+                    Ref::String(_) => return Ok(()),
+                };
                 let slot = resolved.get_mut(to_usize(m)).ok_or_else(|| {
                     format!(
                         "invoke of method #{m}, past method_ids_size {}",
@@ -155,7 +167,8 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
 /// Every method invoked by the methods of `class` (Java form `com.a.B$C` or descriptor
 /// `Lcom/a/B$C;`), in bytecode order, duplicates kept, as `Lcls;->name(params)ret`. Empty if the
 /// class is not defined here. Strict: any problem in the class's code is an error.
-/// invoke-custom call sites are not listed.
+/// invoke-custom lists its call site's bootstrap method when the call site can be read (a call
+/// site that cannot be read lists nothing).
 pub fn invoked_methods(data: &[u8], class: &str) -> Result<Vec<String>, ParseError> {
     Ok(class_refs(data, class)?
         .map(|r| r.invoked)
@@ -165,7 +178,8 @@ pub fn invoked_methods(data: &[u8], class: &str) -> Result<Vec<String>, ParseErr
 /// What one class's code refers to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ClassRefs {
-    /// Invoked methods, `Lcls;->name(params)ret`, in bytecode order, duplicates kept.
+    /// Invoked methods, `Lcls;->name(params)ret`, in bytecode order, duplicates kept
+    /// (invoke-custom: the bootstrap method of its call site).
     pub invoked: Vec<String>,
     /// Strings loaded by const-string and const-string/jumbo, in bytecode order.
     pub strings: Vec<String>,
@@ -197,7 +211,12 @@ pub fn class_refs(data: &[u8], class: &str) -> Result<Option<ClassRefs>, ParseEr
                 Ref::String(idx) => refs
                     .strings
                     .push(dex.string(idx).map_err(|e| e.to_string())?.into_owned()),
-                Ref::InvokeCustom(_) => {}
+                Ref::InvokeCustom(cs) => {
+                    if let Some(m) = dex.call_site_bootstrap(cs) {
+                        refs.invoked
+                            .push(method_signature(&dex, m).map_err(|e| e.to_string())?);
+                    }
+                }
             }
             Ok(())
         })?;
@@ -396,12 +415,11 @@ fn find_strings(dex: &Dex<'_>, needles: &[String]) -> Vec<String> {
             break;
         }
     }
-    let mut out: Vec<String> = needles
+    let mut seen = std::collections::HashSet::new();
+    needles
         .iter()
         .zip(found)
-        .filter(|(n, f)| *f && !n.is_empty())
+        .filter(|(n, f)| *f && !n.is_empty() && seen.insert(n.as_str()))
         .map(|(n, _)| n.clone())
-        .collect();
-    out.dedup();
-    out
+        .collect()
 }
