@@ -66,7 +66,10 @@ impl<'a> Cursor<'a> {
     /// Moves to `pos`, which must lie within the data.
     pub fn seek(&mut self, pos: usize) -> Result<(), ParseError> {
         if pos > self.data.len() {
-            return Err(self.err_at(pos, format!("seek past the end of {} bytes", self.data.len())));
+            return Err(self.err_at(
+                pos,
+                format!("seek past the end of {} bytes", self.data.len()),
+            ));
         }
         self.pos = pos;
         Ok(())
@@ -183,7 +186,10 @@ mod tests {
         assert_eq!(c.u32().unwrap(), 2);
         let e = c.u32().unwrap_err();
         assert_eq!(e.offset, 6);
-        assert_eq!(e.problem, crate::error::Problem::Truncated { need: 4, have: 1 });
+        assert_eq!(
+            e.problem,
+            crate::error::Problem::Truncated { need: 4, have: 1 }
+        );
     }
 
     #[test]
