@@ -145,14 +145,14 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
         }
         .into_iter()
         .map(|e| SdkEvidence {
-                source: e.source.as_str().to_string(),
-                value: if e.count > 1 {
-                    format!("{} ({} classes)", e.value, e.count)
-                } else {
-                    e.value.clone()
-                },
-            })
-            .collect(),
+            source: e.source.as_str().to_string(),
+            value: if e.count > 1 {
+                format!("{} ({} classes)", e.value, e.count)
+            } else {
+                e.value.clone()
+            },
+        })
+        .collect(),
     }
 }
 
