@@ -141,6 +141,9 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
             // Strongest evidence first, so a summary's first item is the telling one.
             let mut ev: Vec<&crate::detect::Evidence> = d.evidence.iter().collect();
             ev.sort_by_key(|e| e.confidence);
+            // Two signatures can match the same item (two regexes on one library).
+            let mut seen = std::collections::HashSet::new();
+            ev.retain(|e| seen.insert((e.source, e.value.as_str())));
             ev
         }
         .into_iter()

@@ -3,9 +3,6 @@
 //! README), the packer where there is one and none elsewhere, and on `lookalike` no evidence taken
 //! from a decoy (names that a substring matcher would hit but a package-boundary or anchored
 //! matcher must not).
-//!
-//! Note: `fixtures/build` recreates `expected/` from scratch, which deletes `sdks.txt`; after a
-//! rebuild, restore it with `git checkout -- fixtures/<case>/expected/sdks.txt`.
 
 mod common;
 
@@ -14,10 +11,9 @@ use std::collections::BTreeSet;
 
 /// Every case and the packer its README names (`None`: `app.packer` must be null).
 const CASES: &[(&str, Option<&str>)] = &[
-    // DISAGREEMENT (reported, not asserted; the lead decides): wallet/README.md says the bundled
-    // copy com.tencent.bugly.webank / libBugly-webank.so is evidence for webank_face_ocr "not
-    // tencent_bugly"; the binary lists it under tencent_bugly too (confidence "weak"). The id set
-    // asserted here agrees with the README either way.
+    // wallet: the bundled copy com.tencent.bugly.webank / libBugly-webank.so does not make
+    // tencent_bugly (its own classes do); it is still listed under tencent_bugly as "weak"
+    // evidence, which records that a copy ships inside another SDK.
     ("wallet", Some("bangcle")),
     ("clean", None),
     ("multidex", None),
