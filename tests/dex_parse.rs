@@ -541,6 +541,15 @@ fn api_calls_are_unique_sorted_and_attributed_to_the_caller() {
         apis: Some(&cat),
         ..opts()
     };
+    // Its only entry is of low confidence: skipped unless asked for.
+    assert!(parse_dex("classes.dex", &data, &o)
+        .unwrap()
+        .api_calls
+        .is_empty());
+    let o = DexOptions {
+        include_low: true,
+        ..o
+    };
     let s = parse_dex("classes.dex", &data, &o).unwrap();
     let apis: Vec<_> = s
         .api_calls

@@ -1,7 +1,7 @@
 //! Cross-check against DEX files written by a real assembler: Debian's `smali` (the same tool
 //! that builds the fixtures). Skipped, with a note, where smali is not installed.
 
-use appaudit::apk::dex::{class_refs, invoked_methods, parse_dex, DexOptions};
+use appaudit::apk::dex::{class_refs, invoked_methods, parse_dex, DexOptions, DexSummary};
 use std::path::Path;
 use std::process::Command;
 
@@ -104,6 +104,8 @@ fn smali_output_parses_as_dexdump_reads_it() {
                 "Landroid/telephony/TelephonyManager;->getDeviceId",
                 "imei"
             ),
+            // const-string "content://sms": a string entry with match = "prefix".
+            ("com.example.A", "content://sms", "sms"),
             (
                 "com.example.B$Inner",
                 "Landroid/net/wifi/WifiInfo;->getMacAddress",
@@ -131,4 +133,122 @@ fn smali_output_parses_as_dexdump_reads_it() {
             "Ljava/lang/Object;->hashCode()I",
         ]
     );
+}
+
+/// Field reads, string constants and low-confidence entries, in real smali output.
+const KINDS: &str = r#".class public Lcom/example/Kinds;
+.super Ljava/lang/Object;
+.field public uri:Landroid/net/Uri;
+
+.method public static reads(Landroid/content/ContentResolver;Lcom/example/Kinds;)V
+    .registers 10
+    move-object v1, p0
+    sget-object v2, Landroid/provider/ContactsContract$Contacts;->CONTENT_URI:Landroid/net/Uri;
+    sget-object v0, Landroid/os/Build;->SERIAL:Ljava/lang/String;
+    iget-object v0, p1, Lcom/example/Kinds;->uri:Landroid/net/Uri;
+    const-string v0, "content://com.android.contacts/data/phones"
+    const-string/jumbo v0, "ro.serialno"
+    const-string v0, "/proc/net/arp"
+    const/4 v3, 0
+    const/4 v4, 0
+    const/4 v5, 0
+    const/4 v6, 0
+    invoke-virtual/range {v1 .. v6}, Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;
+    return-void
+.end method
+"#;
+
+/// Writes: sput/iput of catalogue fields, and strings that only look like entries.
+const WRITES: &str = r#".class public Lcom/example/Writes;
+.super Ljava/lang/Object;
+
+.method public static w(Landroid/net/Uri;Lcom/example/Other;)V
+    .registers 4
+    sput-object p0, Landroid/provider/CallLog$Calls;->CONTENT_URI:Landroid/net/Uri;
+    const-string v0, "ro.serialno.suffix"
+    const-string v1, "xcontent://sms"
+    const-string v1, "android_id"
+    const-string v1, "CONTENT://SMS"
+    iput-object p0, p1, Landroid/provider/Telephony$Sms;->CONTENT_URI:Landroid/net/Uri;
+    return-void
+.end method
+"#;
+
+fn assemble(sources: &[(&str, &str)]) -> Option<Vec<u8>> {
+    if !Path::new("/usr/bin/smali").exists() {
+        eprintln!("skipped: /usr/bin/smali is not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("classes.dex");
+    let mut cmd = Command::new("/usr/bin/smali");
+    cmd.args(["a", "--api", "26", "-o"]).arg(&out);
+    for (name, text) in sources {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        cmd.arg(p);
+    }
+    assert!(cmd.status().unwrap().success());
+    Some(std::fs::read(&out).unwrap())
+}
+
+fn triples(s: &DexSummary) -> Vec<(&str, &str, &str)> {
+    s.api_calls
+        .iter()
+        .map(|c| (c.caller.as_str(), c.api.as_str(), c.data_type.as_str()))
+        .collect()
+}
+
+#[test]
+fn field_reads_and_string_constants_match_low_confidence_only_on_request() {
+    let Some(data) = assemble(&[("Kinds.smali", KINDS), ("Writes.smali", WRITES)]) else {
+        return;
+    };
+    let strict = DexOptions {
+        strict: true,
+        ..DexOptions::default()
+    };
+    let s = parse_dex("classes.dex", &data, &strict).unwrap();
+    let k = "com.example.Kinds";
+    let default = [
+        (k, "Landroid/os/Build;->SERIAL", "device_serial"),
+        (
+            k,
+            "Landroid/provider/ContactsContract$Contacts;->CONTENT_URI",
+            "contacts",
+        ),
+        (k, "content://com.android.contacts", "contacts"),
+        (k, "ro.serialno", "device_serial"),
+    ];
+    assert_eq!(triples(&s), default, "writes and look-alikes never match");
+    let low = DexOptions {
+        include_low: true,
+        ..strict
+    };
+    let s = parse_dex("classes.dex", &data, &low).unwrap();
+    let mut with_low = default.to_vec();
+    with_low.extend([
+        (k, "/proc/net/arp", "wifi_info"),
+        (
+            k,
+            "Landroid/content/ContentResolver;->query",
+            "content_provider_query",
+        ),
+    ]);
+    with_low.sort();
+    assert_eq!(triples(&s), with_low);
+    let refs = class_refs(&data, k).unwrap().unwrap();
+    assert_eq!(
+        refs.fields,
+        [
+            "Landroid/provider/ContactsContract$Contacts;->CONTENT_URI:Landroid/net/Uri;",
+            "Landroid/os/Build;->SERIAL:Ljava/lang/String;",
+            "Lcom/example/Kinds;->uri:Landroid/net/Uri;",
+        ]
+    );
+    assert!(class_refs(&data, "com.example.Writes")
+        .unwrap()
+        .unwrap()
+        .fields
+        .is_empty());
 }

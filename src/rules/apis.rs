@@ -1,6 +1,7 @@
-//! The sensitive-API catalogue (`rules/apis.toml`): which framework calls collect which data type.
-//! Only `kind = "invoke"` entries drive bytecode matching; `field` and `string` entries are kept
-//! as data for other checks.
+//! The sensitive-API catalogue (`rules/apis.toml`): which framework calls, field reads and string
+//! constants reveal which data type. All three kinds are matched in the bytecode (see the header
+//! of `rules/apis.toml` for the exact semantics); `confidence = "low"` entries are matched only
+//! when asked for (`DexOptions::include_low`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -12,10 +13,21 @@ use std::sync::OnceLock;
 pub enum ApiKind {
     /// A method call (`Lcls;->name`), matched in the bytecode.
     Invoke,
-    /// A static field read (`Lcls;->FIELD`).
+    /// A field read, static or instance (`Lcls;->FIELD`), matched on sget*/iget*.
     Field,
-    /// A string constant (`content://sms`, `/proc/net/arp`).
+    /// A string constant (`content://sms`, `/proc/net/arp`), matched on const-string(/jumbo).
     String,
+}
+
+/// How a `kind = "string"` entry compares with a string constant of the code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StringMatch {
+    /// The constant is exactly the entry's `api`.
+    #[default]
+    Exact,
+    /// The constant starts with the entry's `api` (`content://sms` matches `content://sms/inbox`).
+    Prefix,
 }
 
 /// How surely a match means the data is collected.
@@ -43,6 +55,9 @@ pub struct ApiRule {
     pub kind: ApiKind,
     /// How surely a match means the data is collected.
     pub confidence: Confidence,
+    /// For `kind = "string"`: exact (default) or prefix comparison. Not allowed on other kinds.
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub string_match: Option<StringMatch>,
     /// The permission guarding the API, as prose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
@@ -62,12 +77,17 @@ impl ApiRule {
 /// Method name bytes -> index of the rule, for one class.
 pub type MethodRules = HashMap<Box<[u8]>, usize>;
 
-/// The catalogue, indexed for bytecode matching by (class descriptor, method name).
+/// The catalogue, indexed for bytecode matching: invokes and fields by (class descriptor, member
+/// name), strings by value.
 #[derive(Debug, Default)]
 pub struct ApiCatalog {
     rules: Vec<ApiRule>,
     /// class descriptor bytes -> method name bytes -> index into `rules` (invoke entries only).
     by_class: HashMap<Box<[u8]>, MethodRules>,
+    /// class descriptor bytes -> field name bytes -> index into `rules` (field entries only).
+    fields_by_class: HashMap<Box<[u8]>, MethodRules>,
+    /// (MUTF-8 bytes, prefix?, index into `rules`) of every string entry, in file order.
+    strings: Vec<(Box<[u8]>, bool, usize)>,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +170,11 @@ impl ApiCatalog {
                 }
                 ApiKind::String => {}
             }
+            if rule.string_match.is_some() && rule.kind != ApiKind::String {
+                errors.push(format!(
+                    "{file}:{line}: `match` is only for kind = \"string\" entries"
+                ));
+            }
             if let Some(first) = seen.insert(rule.api.clone(), line) {
                 errors.push(format!(
                     "{file}:{line}: duplicate api {:?} (first at line {first})",
@@ -157,12 +182,24 @@ impl ApiCatalog {
                 ));
                 continue;
             }
-            if rule.kind == ApiKind::Invoke {
-                if let Some((class, member)) = rule.class_and_member() {
-                    cat.by_class
-                        .entry(class.as_bytes().into())
-                        .or_default()
-                        .insert(member.as_bytes().into(), cat.rules.len());
+            let index = cat.rules.len();
+            match rule.kind {
+                ApiKind::Invoke | ApiKind::Field => {
+                    let map = if rule.kind == ApiKind::Invoke {
+                        &mut cat.by_class
+                    } else {
+                        &mut cat.fields_by_class
+                    };
+                    if let Some((class, member)) = rule.class_and_member() {
+                        map.entry(class.as_bytes().into())
+                            .or_default()
+                            .insert(member.as_bytes().into(), index);
+                    }
+                }
+                ApiKind::String => {
+                    let prefix = rule.string_match == Some(StringMatch::Prefix);
+                    let bytes = crate::apk::dex::mutf8::encode(&rule.api);
+                    cat.strings.push((bytes.into(), prefix, index));
                 }
             }
             cat.rules.push(rule);
@@ -189,6 +226,45 @@ impl ApiCatalog {
     /// checked first, so names of methods on other classes are never read.
     pub fn class_methods(&self, class_descriptor: &[u8]) -> Option<&MethodRules> {
         self.by_class.get(class_descriptor)
+    }
+
+    /// True if the catalogue has field entries.
+    pub fn has_fields(&self) -> bool {
+        !self.fields_by_class.is_empty()
+    }
+
+    /// True if the catalogue has string entries.
+    pub fn has_strings(&self) -> bool {
+        !self.strings.is_empty()
+    }
+
+    /// The field names watched on a class (field entries), if the class is in the catalogue.
+    pub fn class_fields(&self, class_descriptor: &[u8]) -> Option<&MethodRules> {
+        self.fields_by_class.get(class_descriptor)
+    }
+
+    /// The field rule for a field, by class descriptor and field name.
+    pub fn lookup_field(&self, class_descriptor: &str, field_name: &str) -> Option<&ApiRule> {
+        let i = *self
+            .fields_by_class
+            .get(class_descriptor.as_bytes())?
+            .get(field_name.as_bytes())?;
+        self.rules.get(i)
+    }
+
+    /// The index of the first string entry (in file order) matching a string constant given as
+    /// raw MUTF-8 bytes: equal to its `api`, or starting with it for `match = "prefix"`.
+    pub fn match_string(&self, value: &[u8]) -> Option<usize> {
+        self.strings
+            .iter()
+            .find(|(s, prefix, _)| {
+                if *prefix {
+                    value.starts_with(s)
+                } else {
+                    value == &s[..]
+                }
+            })
+            .map(|&(_, _, i)| i)
     }
 
     /// Rule `i` (an index from [`class_methods`](Self::class_methods)).
@@ -231,6 +307,51 @@ mod tests {
             "fields do not match calls"
         );
         assert!(cat.iter().any(|r| r.kind == ApiKind::String));
+        let f = cat
+            .lookup_field(
+                "Landroid/provider/ContactsContract$Contacts;",
+                "CONTENT_URI",
+            )
+            .unwrap();
+        assert_eq!((f.kind, f.data_type.as_str()), (ApiKind::Field, "contacts"));
+        assert!(cat
+            .lookup(
+                "Landroid/provider/ContactsContract$Contacts;",
+                "CONTENT_URI"
+            )
+            .is_none());
+        let rule = |v: &str| cat.match_string(v.as_bytes()).and_then(|i| cat.get(i));
+        assert_eq!(rule("content://sms/inbox").unwrap().api, "content://sms");
+        assert_eq!(rule("content://sms").unwrap().data_type, "sms");
+        assert_eq!(rule("ro.serialno").unwrap().data_type, "device_serial");
+        assert!(
+            rule("ro.serialno.x").is_none(),
+            "exact entries match whole strings"
+        );
+        assert!(rule("xcontent://sms").is_none());
+        assert!(rule("android_id").is_none());
+    }
+
+    #[test]
+    fn match_is_only_for_strings() {
+        let text = r#"
+[[api]]
+api = "content://x"
+data_type = "x"
+kind = "string"
+confidence = "high"
+match = "prefix"
+
+[[api]]
+api = "Lcom/a/B;->C"
+data_type = "x"
+kind = "field"
+confidence = "high"
+match = "prefix"
+"#;
+        let errs = ApiCatalog::from_toml(text, "apis.toml").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("apis.toml:9: `match`"), "{errs:?}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Dalvik bytecode: instruction widths, payload sizes, and a walk that reports the references an
-//! audit cares about (invoked methods, loaded strings) without allocating.
+//! audit cares about (invoked methods, read fields, loaded strings) without allocating.
 
 /// Width in 16-bit code units of every opcode, from its format in the Dalvik bytecode spec;
 /// 0 marks an unused opcode. `nop` (0x00) is 1 unless it heads a payload (see [`payload_units`]).
@@ -42,6 +42,8 @@ pub enum Ref {
     InvokeCustom(u32),
     /// const-string, const-string/jumbo: a string_id.
     String(u32),
+    /// iget* (0x52-0x58) and sget* (0x60-0x66), field reads: a field_id.
+    Field(u32),
 }
 
 /// Why a walk stopped before the end of the method.
@@ -113,6 +115,7 @@ pub fn walk(insns: &[u8], mut f: impl FnMut(Ref) -> Result<(), String>) -> Resul
             0x1b => Some(Ref::String(arg(1) | (arg(2) << 16))),
             0x6e..=0x72 | 0x74..=0x78 | 0xfa | 0xfb => Some(Ref::Invoke(arg(1))),
             0xfc | 0xfd => Some(Ref::InvokeCustom(arg(1))),
+            0x52..=0x58 | 0x60..=0x66 => Some(Ref::Field(arg(1))),
             _ => None,
         };
         if let Some(r) = r {
@@ -169,7 +172,11 @@ mod tests {
             0x0300, 1, 3, 0, 0x6e6e, 0x6e, // fill-array-data payload, 3 bytes
             0x0377, 9, 0, // invoke-static/range method@9
             0x00fa, 4, 0, 5, // invoke-polymorphic
-            0x00fc, 2, 0,      // invoke-custom call_site@2
+            0x00fc, 2, 0, // invoke-custom call_site@2
+            0x0162, 5, // sget-object v1, field@5
+            0x0167, 6, // sput v1, field@6: a write, not reported
+            0x1054, 7, // iget-object v0, v1, field@7
+            0x1059, 8,      // iput v0, v1, field@8: a write
             0x000e, // return-void
         ];
         assert_eq!(
@@ -180,7 +187,9 @@ mod tests {
                 Ref::String(0x10001),
                 Ref::Invoke(9),
                 Ref::Invoke(4),
-                Ref::InvokeCustom(2)
+                Ref::InvokeCustom(2),
+                Ref::Field(5),
+                Ref::Field(7),
             ]
         );
     }

@@ -32,6 +32,14 @@ pub struct MethodId {
     pub name_idx: u32,
 }
 
+/// A `field_id_item`.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldId {
+    pub class_idx: u16,
+    pub type_idx: u16,
+    pub name_idx: u32,
+}
+
 /// A DEX file whose header and id sections were validated.
 #[derive(Debug)]
 pub struct Dex<'a> {
@@ -44,6 +52,7 @@ pub struct Dex<'a> {
     pub strings: Section,
     pub types: Section,
     pub protos: Section,
+    pub fields: Section,
     pub methods: Section,
     pub class_defs: Section,
     /// call_site_ids and method_handles, from the map_list (empty if absent or unusable: they
@@ -189,7 +198,7 @@ impl<'a> Dex<'a> {
         let strings = section("string_ids", 4)?;
         let types = section("type_ids", 4)?;
         let protos = section("proto_ids", 12)?;
-        section("field_ids", 8)?; // validated, not needed
+        let fields = section("field_ids", 8)?;
         let methods = section("method_ids", 8)?;
         let class_defs = section("class_defs", 32)?;
         let dex = Dex {
@@ -200,6 +209,7 @@ impl<'a> Dex<'a> {
             strings,
             types,
             protos,
+            fields,
             methods,
             class_defs,
             call_sites: Section::default(),
@@ -254,6 +264,27 @@ impl<'a> Dex<'a> {
                     i,
                     off,
                     "shorty_idx or return_type_idx out of range".into(),
+                ));
+            }
+        }
+        for i in 0..self.fields.count {
+            let off = self.fields.off + 8 * i;
+            let (Some(class_idx), Some(type_idx), Some(name_idx)) =
+                (le_u16(d, off), le_u16(d, off + 2), le_u32(d, off + 4))
+            else {
+                return Err(bad("field_id_item", i, off, "cut".into()));
+            };
+            if usize::from(class_idx) >= self.types.count
+                || usize::from(type_idx) >= self.types.count
+                || to_usize(name_idx) >= self.strings.count
+            {
+                return Err(bad(
+                    "field_id_item",
+                    i,
+                    off,
+                    format!(
+                        "class_idx {class_idx}, type_idx {type_idx} or name_idx {name_idx} out of range"
+                    ),
                 ));
             }
         }
@@ -410,6 +441,26 @@ impl<'a> Dex<'a> {
         }
         self.method_at(self.methods.off + 8 * i)
             .ok_or_else(|| Self::out_of_range("method_ids", idx, self.methods.count))
+    }
+
+    /// Field id `idx`.
+    pub fn field(&self, idx: u32) -> Result<FieldId, ParseError> {
+        let i = to_usize(idx);
+        let off = self.fields.off.saturating_add(8 * i);
+        match (
+            le_u16(self.data, off),
+            le_u16(self.data, off + 2),
+            le_u32(self.data, off + 4),
+        ) {
+            (Some(class_idx), Some(type_idx), Some(name_idx)) if i < self.fields.count => {
+                Ok(FieldId {
+                    class_idx,
+                    type_idx,
+                    name_idx,
+                })
+            }
+            _ => Err(Self::out_of_range("field_ids", idx, self.fields.count)),
+        }
     }
 
     /// Class def `i` (0 <= i < class_defs.count).

@@ -1,4 +1,5 @@
-//! DEX parsing: defined classes, and for each class the framework methods it invokes.
+//! DEX parsing: defined classes, and for each class the sensitive framework methods it invokes,
+//! fields it reads and string constants it loads (the kinds of `rules/apis.toml`).
 //!
 //! The header and id sections are validated up front ([`header`]); a broken one is an error.
 //! Class data and code items are read class by class: in the default permissive mode a broken one
@@ -8,10 +9,12 @@
 //!
 //! Calls are read from invoke-* (0x6e-0x72), their /range forms (0x74-0x78), invoke-polymorphic
 //! (0xfa/0xfb), and invoke-custom (0xfc/0xfd) through its call site's bootstrap method handle.
-//! Each method id is matched against the catalogue once per file (cached).
+//! Field reads are iget* (0x52-0x58) and sget* (0x60-0x66); strings, const-string(/jumbo). Each
+//! method, field and string id is matched against the catalogue once per file (cached); entries
+//! of low confidence only when [`DexOptions::include_low`] is set.
 //!
-//! Strings are decoded only when needed: class names, and the names of invoked methods whose
-//! class descriptor (compared as raw bytes) is in the API catalogue. Invalid MUTF-8 in a class name
+//! Strings are decoded only when needed: class names, and the names of invoked methods and read
+//! fields whose class descriptor (compared as raw bytes) is in the API catalogue. Invalid MUTF-8 in a class name
 //! is replaced by U+FFFD and recorded as an anomaly (strict mode: an error naming the string index
 //! and the offset of the bad byte).
 
@@ -21,10 +24,11 @@ pub mod mutf8;
 
 use crate::cursor::{to_usize, Cursor};
 use crate::error::ParseError;
-use crate::rules::apis::ApiCatalog;
+use crate::rules::apis::{ApiCatalog, Confidence};
 use code::Ref;
 use header::Dex;
 use serde::Serialize;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use code::WIDTH as OPCODE_WIDTHS;
 pub use header::adler32;
@@ -71,6 +75,92 @@ pub struct DexOptions<'a> {
     /// Make a broken class_data/code item or a class name in invalid MUTF-8 an error instead of
     /// an anomaly.
     pub strict: bool,
+    /// Also report catalogue entries of `confidence = "low"` (generic calls such as
+    /// `ContentResolver;->query`, too generic to be findings on their own). Default: skipped.
+    pub include_low: bool,
+}
+
+/// Matches the references met in the bytecode against the catalogue, resolving each method,
+/// field and string id once per file. The caches are atomics so that threads walking different
+/// classes can share them (a race only resolves an id twice, to the same answer).
+struct Matcher<'d, 'a> {
+    dex: &'d Dex<'a>,
+    catalog: &'d ApiCatalog,
+    include_low: bool,
+    /// Per id: 0 = not resolved yet, 1 = no rule, r + 2 = rule r. Bounded by the file size (each
+    /// id section was checked against it).
+    methods: Vec<AtomicU32>,
+    fields: Vec<AtomicU32>,
+    strings: Vec<AtomicU32>,
+}
+
+impl<'d, 'a> Matcher<'d, 'a> {
+    fn new(dex: &'d Dex<'a>, catalog: &'d ApiCatalog, include_low: bool) -> Self {
+        let slots = |n: usize| (0..n).map(|_| AtomicU32::new(0)).collect();
+        Matcher {
+            dex,
+            catalog,
+            include_low,
+            methods: slots(dex.methods.count),
+            fields: if catalog.has_fields() {
+                slots(dex.fields.count)
+            } else {
+                Vec::new()
+            },
+            strings: if catalog.has_strings() {
+                slots(dex.strings.count)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The catalogue rule that reference `r` matches, if any; an error for a method id out of
+    /// range (field and string ids out of range match nothing).
+    fn rule_for(&self, r: Ref) -> Result<Option<usize>, String> {
+        let dex = self.dex;
+        let (slots, id, kind) = match r {
+            Ref::Invoke(m) => (&self.methods, m, Ref::Invoke(m)),
+            // invoke-custom: the call site's bootstrap method, when it can be read.
+            Ref::InvokeCustom(cs) => match dex.call_site_bootstrap(cs) {
+                Some(m) => (&self.methods, m, Ref::Invoke(m)),
+                None => return Ok(None),
+            },
+            Ref::Field(f) => (&self.fields, f, r),
+            Ref::String(s) => (&self.strings, s, r),
+        };
+        let Some(slot) = slots.get(to_usize(id)) else {
+            return match kind {
+                Ref::Invoke(m) => Err(format!(
+                    "invoke of method #{m}, past method_ids_size {}",
+                    dex.methods.count
+                )),
+                _ => Ok(None),
+            };
+        };
+        let mut v = slot.load(Ordering::Relaxed);
+        if v == 0 {
+            let rule = match kind {
+                Ref::Invoke(m) => resolve_method(dex, self.catalog, m),
+                Ref::Field(f) => resolve_field(dex, self.catalog, f),
+                Ref::String(s) => dex
+                    .string_bytes(s)
+                    .ok()
+                    .and_then(|b| self.catalog.match_string(b)),
+                Ref::InvokeCustom(_) => None,
+            }
+            .filter(|&i| {
+                self.include_low
+                    || self
+                        .catalog
+                        .get(i)
+                        .is_some_and(|r| r.confidence != Confidence::Low)
+            });
+            v = rule.map_or(1, |r| u32::try_from(r).map_or(1, |r| r.saturating_add(2)));
+            slot.store(v, Ordering::Relaxed);
+        }
+        Ok((v >= 2).then(|| to_usize(v - 2)))
+    }
 }
 
 /// Parses one DEX file.
@@ -98,9 +188,7 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
             ));
         }
     }
-    // Per method id: 0 = not resolved yet, 1 = no rule, r + 2 = rule r. Bounded by the file size
-    // (method_ids was checked against it).
-    let mut resolved = vec![0u32; dex.methods.count];
+    let matcher = Matcher::new(&dex, catalog, opts.include_low);
     let mut hits: Vec<usize> = Vec::new();
     s.classes.reserve(dex.class_defs.count);
     for i in 0..dex.class_defs.count {
@@ -109,29 +197,8 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
         if def.class_data_off != 0 {
             hits.clear();
             let walked = walk_class(&dex, def.class_data_off, |r| {
-                let m = match r {
-                    Ref::Invoke(m) => m,
-                    // invoke-custom: the call site's bootstrap method, when it can be read.
-                    Ref::InvokeCustom(cs) => match dex.call_site_bootstrap(cs) {
-                        Some(m) => m,
-                        None => return Ok(()),
-                    },
-                    Ref::String(_) => return Ok(()),
-                };
-                let slot = resolved.get_mut(to_usize(m)).ok_or_else(|| {
-                    format!(
-                        "invoke of method #{m}, past method_ids_size {}",
-                        dex.methods.count
-                    )
-                })?;
-                if *slot == 0 {
-                    *slot = match resolve(&dex, catalog, m) {
-                        Some(rule) => u32::try_from(rule).map_or(1, |r| r.saturating_add(2)),
-                        None => 1,
-                    };
-                }
-                if *slot >= 2 {
-                    hits.push(to_usize(*slot - 2));
+                if let Some(rule) = matcher.rule_for(r)? {
+                    hits.push(rule);
                 }
                 Ok(())
             });
@@ -175,7 +242,7 @@ pub fn invoked_methods(data: &[u8], class: &str) -> Result<Vec<String>, ParseErr
         .unwrap_or_default())
 }
 
-/// What one class's code refers to.
+/// What one class's code refers to (invokes, field reads, string constants).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ClassRefs {
     /// Invoked methods, `Lcls;->name(params)ret`, in bytecode order, duplicates kept
@@ -183,6 +250,8 @@ pub struct ClassRefs {
     pub invoked: Vec<String>,
     /// Strings loaded by const-string and const-string/jumbo, in bytecode order.
     pub strings: Vec<String>,
+    /// Fields read by iget*/sget*, `Lcls;->name:type`, in bytecode order, duplicates kept.
+    pub fields: Vec<String>,
 }
 
 /// The methods invoked and strings loaded by `class` (see [`invoked_methods`]); `None` if the
@@ -217,6 +286,9 @@ pub fn class_refs(data: &[u8], class: &str) -> Result<Option<ClassRefs>, ParseEr
                             .push(method_signature(&dex, m).map_err(|e| e.to_string())?);
                     }
                 }
+                Ref::Field(f) => refs
+                    .fields
+                    .push(field_signature(&dex, f).map_err(|e| e.to_string())?),
             }
             Ok(())
         })?;
@@ -251,10 +323,29 @@ fn method_signature(dex: &Dex<'_>, m: u32) -> Result<String, ParseError> {
 
 /// The catalogue rule matching method id `m`, if any. The class descriptor is looked up first,
 /// as raw bytes; the method name is read only for classes in the catalogue.
-fn resolve(dex: &Dex<'_>, catalog: &ApiCatalog, m: u32) -> Option<usize> {
+fn resolve_method(dex: &Dex<'_>, catalog: &ApiCatalog, m: u32) -> Option<usize> {
     let id = dex.method(m).ok()?;
     let methods = catalog.class_methods(dex.type_bytes(u32::from(id.class_idx)).ok()?)?;
     methods.get(dex.string_bytes(id.name_idx).ok()?).copied()
+}
+
+/// The catalogue rule matching field id `f`, if any (class first, then name, as for methods).
+fn resolve_field(dex: &Dex<'_>, catalog: &ApiCatalog, f: u32) -> Option<usize> {
+    let id = dex.field(f).ok()?;
+    let fields = catalog.class_fields(dex.type_bytes(u32::from(id.class_idx)).ok()?)?;
+    fields.get(dex.string_bytes(id.name_idx).ok()?).copied()
+}
+
+/// `Lcls;->name:type` for field id `f`.
+fn field_signature(dex: &Dex<'_>, f: u32) -> Result<String, ParseError> {
+    let id = dex.field(f)?;
+    let ty = id.type_idx;
+    Ok(format!(
+        "{}->{}:{}",
+        dex.string(dex.type_string_idx(u32::from(id.class_idx))?)?,
+        dex.string(id.name_idx)?,
+        dex.string(dex.type_string_idx(u32::from(ty))?)?
+    ))
 }
 
 /// The Java name of type `idx` (`Lcom/a/B$C;` -> `com.a.B$C`).
