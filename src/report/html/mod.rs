@@ -40,6 +40,7 @@ figcaption{font-size:12px;color:#555}
 .st-listed-not-found,.sev-info,.st-not-requested,.st-not-relevant{background:#7f8c8d}
 .st-prose-only,.sev-low,.st-sdk-undisclosed{background:#b7950b}
 .st-disclosed{background:#1e8449}
+#sdk-side-by-side td:nth-child(2){white-space:nowrap}
 .ev{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:11px;color:#444;word-break:break-all}
 code{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:12px}
 .muted{color:#888}
