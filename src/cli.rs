@@ -262,6 +262,15 @@ pub enum InspectFormat {
     Json,
 }
 
+/// A report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Chinese
+    Zh,
+    /// English
+    En,
+}
+
 /// `appaudit inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -276,6 +285,9 @@ pub struct InspectArgs {
     /// Print every class defined in the app's DEX files, one per line, sorted.
     #[arg(long)]
     pub classes: bool,
+    /// Language of SDK names in the table: zh (the names Chinese policies use) or en.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
     /// Write the output to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

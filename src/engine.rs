@@ -137,18 +137,25 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
         vendor_names,
         category: d.category.clone(),
         prefixes,
-        evidence: d
-            .evidence
-            .iter()
-            .map(|e| SdkEvidence {
-                source: e.source.as_str().to_string(),
-                value: if e.count > 1 {
-                    format!("{} ({} classes)", e.value, e.count)
-                } else {
-                    e.value.clone()
-                },
-            })
-            .collect(),
+        evidence: {
+            // Strongest evidence first, so a summary's first item is the telling one.
+            let mut ev: Vec<&crate::detect::Evidence> = d.evidence.iter().collect();
+            ev.sort_by_key(|e| e.confidence);
+            // Two signatures can match the same item (two regexes on one library).
+            let mut seen = std::collections::HashSet::new();
+            ev.retain(|e| seen.insert((e.source, e.value.as_str())));
+            ev
+        }
+        .into_iter()
+        .map(|e| SdkEvidence {
+            source: e.source.as_str().to_string(),
+            value: if e.count > 1 {
+                format!("{} ({} classes)", e.value, e.count)
+            } else {
+                e.value.clone()
+            },
+        })
+        .collect(),
     }
 }
 

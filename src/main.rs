@@ -82,7 +82,10 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
         emit(args.output.as_deref(), &out)?;
         return Ok(Outcome::Pass);
     }
-    let rep = InspectReport::from_analysis(&analysis);
+    let mut rep = InspectReport::from_analysis(&analysis);
+    if args.lang == appaudit::cli::Lang::En {
+        rep = rep.in_english(catalog);
+    }
     let text = match args.format {
         InspectFormat::Json => report::to_json(&rep),
         InspectFormat::Table => rep.render_table(),

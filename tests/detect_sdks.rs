@@ -23,6 +23,7 @@ struct Builder {
     app_name: Option<&'static str>,
     perms: Vec<String>,
     strings: Vec<String>,
+    versions: Vec<(String, String)>,
 }
 
 fn comp(kind: ComponentKind, name: &str) -> Component {
@@ -53,6 +54,11 @@ impl Builder {
         self.libs.extend(l);
         self
     }
+    fn version_file(mut self, name: &str, version: &str) -> Self {
+        self.versions.push((name.to_string(), version.to_string()));
+        self
+    }
+
     fn entries(mut self, e: &[&'static str]) -> Self {
         self.entries.extend(e);
         self
@@ -144,6 +150,7 @@ impl Builder {
             dex,
             native_libs,
             entries,
+            version_files: self.versions,
             anomalies: Vec::new(),
         }
     }
@@ -510,6 +517,20 @@ fn version_files_name_the_artifact() {
     assert_eq!(
         admob.artifacts,
         vec!["com.google.android.gms:play-services-ads"]
+    );
+    assert_eq!(admob.version, None, "no version file contents, no version");
+    let a = app()
+        .classes(&["com.google.android.gms.ads.AdView"])
+        .entries(&["META-INF/com.google.android.gms_play-services-ads.version"])
+        .version_file(
+            "META-INF/com.google.android.gms_play-services-ads.version",
+            "22.6.0",
+        )
+        .build();
+    let d = detect(&a, catalog());
+    assert_eq!(
+        d.get("admob").and_then(|x| x.version.as_deref()),
+        Some("22.6.0")
     );
 }
 

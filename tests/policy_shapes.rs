@@ -138,6 +138,19 @@ const CASES: &[Case] = &[
         ],
         mentioned: &["com.google.android.gms.permission.AD_ID"],
     },
+    Case {
+        file: "english-html/policy.html",
+        sdks: &[
+            ("Firebase Analytics", "Google LLC"),
+            ("Adjust SDK", "adjust GmbH"),
+            ("OneSignal SDK", "OneSignal, Inc."),
+        ],
+        listed: &[
+            "android.permission.CAMERA",
+            "android.permission.READ_CALENDAR",
+        ],
+        mentioned: &["com.google.android.gms.permission.AD_ID"],
+    },
 ];
 
 #[test]
@@ -343,4 +356,126 @@ fn truncated_and_mangled_input_never_panics() {
             let _ = parse_bytes(rel, &bytes[cut..], &LoadOptions::default());
         }
     }
+}
+
+#[test]
+fn english_html_table_header() {
+    let d = fixture("english-html/policy.html");
+    assert_eq!(
+        (d.language, d.format.as_str(), d.date.as_deref()),
+        ("en", "html", Some("2024-05-02"))
+    );
+    let s = &d.sdks[1];
+    assert_eq!(s.source, appaudit::policy::SdkSource::Table);
+    assert_eq!(s.purpose.as_deref(), Some("Install attribution"));
+    assert_eq!(s.data, vec!["Advertising ID", "IP address"]);
+    assert_eq!(
+        s.link.as_deref(),
+        Some("https://www.adjust.com/terms/privacy-policy/")
+    );
+    // The permission list follows its heading after an intro sentence.
+    let camera = d
+        .permissions
+        .iter()
+        .find(|p| p.permission == "android.permission.CAMERA");
+    assert_eq!(
+        camera.map(|p| (p.line, p.source)),
+        Some((46, "permission-list"))
+    );
+}
+
+/// The wallet fixture: chapter 二 "设备权限的调用" is a heading, then an intro sentence, then
+/// eight items "（1）相机权限：…" .. "（8）日历权限：…" on lines 60-67. Each is a permission-list
+/// disclosure at its own line, even when a word met earlier in passing (摄像头, line 41) names
+/// the same permission.
+#[test]
+fn wallet_permission_chapter() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/wallet/policy.txt");
+    let d = load(&path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let listed: Vec<(usize, &str)> = d
+        .permissions
+        .iter()
+        .filter(|p| p.source == "permission-list")
+        .map(|p| (p.line, p.permission.rsplit('.').next().unwrap_or("")))
+        .collect();
+    let lines: BTreeSet<usize> = listed.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, (60..=67).collect(), "one item per line 60-67");
+    let at = |line: usize| -> BTreeSet<&str> {
+        listed
+            .iter()
+            .filter(|(l, _)| *l == line)
+            .map(|(_, p)| *p)
+            .collect()
+    };
+    let set = |xs: &[&'static str]| xs.iter().copied().collect::<BTreeSet<&str>>();
+    assert_eq!(at(60), set(&["CAMERA"]));
+    assert_eq!(
+        at(61),
+        set(&["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"])
+    );
+    assert_eq!(
+        at(62),
+        set(&["READ_EXTERNAL_STORAGE", "WRITE_EXTERNAL_STORAGE"])
+    );
+    assert_eq!(at(63), set(&["READ_PHONE_STATE"]));
+    assert_eq!(at(64), set(&["INTERNET"]));
+    assert_eq!(at(65), set(&["QUERY_ALL_PACKAGES", "GET_INSTALLED_APPS"]));
+    assert_eq!(at(66), set(&["POST_NOTIFICATIONS"]));
+    assert_eq!(at(67), set(&["READ_CALENDAR", "WRITE_CALENDAR"]));
+    for p in &d.permissions {
+        if p.permission == "android.permission.CAMERA" {
+            assert_eq!(p.source, "permission-list", "{p:?}");
+        }
+    }
+}
+
+/// Permission sections in other shapes: a title line, a numbered sub-heading per permission,
+/// marker-less "X权限：" lines, a "名称 | 用途" table; and where a section ends.
+#[test]
+fn permission_section_shapes() {
+    let parse = |name: &str, text: &str| {
+        parse_bytes(name, text.as_bytes(), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let listed = |d: &PolicyDoc| -> Vec<(usize, String)> {
+        d.permissions
+            .iter()
+            .filter(|p| p.source == "permission-list")
+            .map(|p| {
+                (
+                    p.line,
+                    p.permission.rsplit('.').next().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    // Markdown: sub-headings under "## 三、权限说明", each naming one permission.
+    let d = parse(
+        "p.md",
+        "# 隐私政策\n\n## 三、权限说明\n\n我们按需申请权限。\n\n### 3.1 相机权限\n\n用于扫码。\n\n### 3.2 麦克风\n\n用于语音输入。\n\n## 四、联系我们\n\n1. 通知：我们不会发送广告。\n",
+    );
+    assert_eq!(
+        listed(&d),
+        vec![(7, "CAMERA".to_string()), (11, "RECORD_AUDIO".to_string())]
+    );
+    // Plain text: a title line, marker-less "X权限：" lines; the next title ends the section.
+    let d = parse(
+        "p.txt",
+        "隐私政策\n\n设备权限\n相机权限：用于扫码。\n日历权限：用于添加提醒。\n\n联系我们\n1、通知：我们不会发送广告。\n",
+    );
+    let got = listed(&d);
+    assert!(got.contains(&(4, "CAMERA".to_string())), "{got:?}");
+    assert!(got.contains(&(5, "READ_CALENDAR".to_string())), "{got:?}");
+    assert!(got.iter().all(|(l, _)| *l <= 5), "{got:?}");
+    // HTML: a bold line, then a table whose first column is the permission's name.
+    let d = parse(
+        "p.html",
+        "<html><body><p><strong>申请的权限</strong></p>\n<table><tr><th>名称</th><th>用途</th></tr>\n<tr><td>相机</td><td>扫码</td></tr>\n<tr><td>位置</td><td>附近门店</td></tr></table>\n</body></html>",
+    );
+    let got = listed(&d);
+    assert!(got.contains(&(3, "CAMERA".to_string())), "{got:?}");
+    assert!(
+        got.contains(&(4, "ACCESS_FINE_LOCATION".to_string())),
+        "{got:?}"
+    );
 }

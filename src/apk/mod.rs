@@ -39,6 +39,8 @@ pub struct App {
     pub native_libs: Vec<NativeLib>,
     /// Every archive entry name (sanitized for display), in central-directory order.
     pub entries: Vec<String>,
+    /// `META-INF/*.version` files (Maven artifact versions): (entry name, version text).
+    pub version_files: Vec<(String, String)>,
     /// Problems that did not stop the analysis.
     pub anomalies: Vec<Anomaly>,
 }

@@ -149,8 +149,30 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
         dex,
         native_libs,
         entries: archive.entries().iter().map(|e| e.name.clone()).collect(),
+        version_files: version_files(&archive),
         anomalies,
     })
+}
+
+/// The contents of small `META-INF/<group>_<artifact>.version` files: what Gradle records of
+/// each AndroidX / Play services / SDK artifact's version.
+fn version_files(archive: &Archive<'_>) -> Vec<(String, String)> {
+    archive
+        .entries()
+        .iter()
+        .filter(|e| {
+            e.name.starts_with("META-INF/") && e.name.ends_with(".version") && e.size <= 128
+        })
+        .filter_map(|e| {
+            let (bytes, _) = archive.read(e).ok()?;
+            let text = std::str::from_utf8(&bytes).ok()?.trim();
+            let ok = !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_+".contains(c));
+            ok.then(|| (e.name.clone(), text.to_string()))
+        })
+        .collect()
 }
 
 /// Reads the manifest entry into a typed manifest plus the oddities met.

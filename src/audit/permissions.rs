@@ -70,8 +70,20 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
             .push(p.permission.as_str());
     }
     let mut reported: Vec<&str> = Vec::new();
+    let target = input.app.manifest.target_sdk.unwrap_or(1);
     for ((line, text), perms) in groups {
         if perms.iter().any(|p| requested.contains(p)) {
+            continue;
+        }
+        // A permission newer than the app's target API is not needed for the capability
+        // (notifications need no POST_NOTIFICATIONS below API 33): nothing to report.
+        let newer = |p: &&str| {
+            catalog
+                .get(p)
+                .and_then(|r| r.added_api)
+                .is_some_and(|api| api > target)
+        };
+        if perms.iter().all(newer) {
             continue;
         }
         let Some(first) = perms.first().copied() else {

@@ -3,7 +3,7 @@
 
 use crate::audit::normalize::{name_key, names_match, vendor_matches};
 use crate::audit::{AuditInput, DisclosedAs, Finding, SdkView};
-use crate::policy::SdkDisclosure;
+use crate::policy::{SdkDisclosure, SdkSource};
 
 /// What the SDK rules found, and the rows matched to each SDK (for the data rules).
 pub struct SdkPart {
@@ -121,7 +121,11 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
             row_used[*i] = true;
         }
         rows_of_sdk.push(matches.iter().map(|(i, _, _)| *i).collect());
-        if let Some(&(i, _, how)) = matches.first() {
+        // A row the parser found in running text is a prose disclosure, not an SDK-list row.
+        let listed = matches
+            .iter()
+            .find(|&&(i, _, _)| rows[i].source != SdkSource::Prose);
+        if let Some(&(i, _, how)) = listed {
             let row = &rows[i];
             disclosed.push(Some(DisclosedAs {
                 name: row.name.clone(),
@@ -132,11 +136,15 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
             continue;
         }
         // No row: a mention anywhere in the text is a weaker disclosure.
-        let prose = sdk
-            .names
-            .iter()
-            .filter(|n| n.chars().count() >= 2)
-            .find_map(|n| input.policy.mentions(n).map(|line| (n, line)));
+        let prose = matches
+            .first()
+            .map(|&(i, _, _)| (&rows[i].name, rows[i].line))
+            .or_else(|| {
+                sdk.names
+                    .iter()
+                    .filter(|n| n.chars().count() >= 2)
+                    .find_map(|n| input.policy.mentions(n).map(|line| (n, line)))
+            });
         match prose {
             Some((n, line)) => {
                 disclosed.push(Some(DisclosedAs {

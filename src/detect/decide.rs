@@ -92,6 +92,17 @@ fn artifacts_of(rule: &SdkRule, artifacts: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
+/// The version recorded for the first of the SDK's artifacts that has a `.version` file.
+fn version_of(app: &App, artifacts: &[String]) -> Option<String> {
+    artifacts.iter().find_map(|a| {
+        let file = format!("META-INF/{}.version", a.replacen(':', "_", 1));
+        app.version_files
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, v)| v.clone())
+    })
+}
+
 /// Turns the collected hits into the app's detections.
 pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detections {
     let mut reported: BTreeMap<String, Detection> = BTreeMap::new();
@@ -109,6 +120,7 @@ pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detec
         let conf = confidence_of(hits);
         let mut det = new_detection(rule, conf, hits);
         det.artifacts = artifacts_of(rule, &collected.artifacts);
+        det.version = version_of(app, &det.artifacts);
         if conf == Confidence::Weak {
             det.bundled_in = bundled_host(hits);
             hints.insert(rule.id.clone(), det);

@@ -212,7 +212,7 @@ fn md_heading_level(t: &str) -> Option<u8> {
 }
 
 /// Chinese section headings: 一、…  （一）…  第一条/章 …, short and not ending a sentence.
-fn zh_heading_level(t: &str) -> Option<u8> {
+pub(crate) fn zh_heading_level(t: &str) -> Option<u8> {
     let n = t.chars().count();
     if n > 40 || t.ends_with(['。', '；', ';', '，', '：', ':']) {
         return None;

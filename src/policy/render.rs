@@ -1,6 +1,6 @@
 //! The human view of a policy as understood (`policy --format table`), within 80 columns.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use comfy_table::Table;
 use std::fmt::Write;
 
 use super::PolicyDoc;
@@ -17,12 +17,7 @@ fn short(s: &str, n: usize) -> String {
 }
 
 fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(80)
-        .set_header(header.to_vec());
-    t
+    crate::report::table::new(header)
 }
 
 /// Render what was understood of a policy as text tables.

@@ -203,7 +203,7 @@ impl AuditReport {
         let mut out = String::new();
         let s = &self.summary;
         out.push_str(&format!(
-            "{} {} ({}) against {}\n",
+            "app:    {} {} ({})\npolicy: {}\n",
             self.app.package,
             self.app.version_name.as_deref().unwrap_or("-"),
             self.app.path,

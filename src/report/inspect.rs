@@ -122,6 +122,12 @@ pub struct InspectReport {
     pub manifest: ManifestInfo,
     /// What was odd but did not stop the analysis.
     pub anomalies: Vec<Anomaly>,
+    /// English SDK names and vendors by id, for the table in English.
+    #[serde(skip)]
+    pub names_en: BTreeMap<String, (String, String)>,
+    /// Language of the table view: `zh` (the names Chinese policies use) or `en`.
+    #[serde(skip)]
+    pub lang: &'static str,
 }
 
 /// A package and how many classes it holds.
@@ -168,6 +174,21 @@ impl InspectReport {
         rep.sdk_hints = a.detections.hints.clone();
         rep.data_access = a.calls.clone();
         rep
+    }
+
+    /// Shows SDK names in English in the table view (from the knowledge base).
+    pub fn in_english(mut self, catalog: &crate::rules::sdks::SdkCatalog) -> Self {
+        self.lang = "en";
+        self.names_en = self
+            .sdks
+            .iter()
+            .filter_map(|d| {
+                catalog
+                    .get(&d.id)
+                    .map(|r| (d.id.clone(), (r.name_en.clone(), r.vendor_en.clone())))
+            })
+            .collect();
+        self
     }
 
     /// Builds the report from an app alone (no detection).
@@ -233,6 +254,8 @@ impl InspectReport {
                 meta_data: m.meta_data.clone(),
             },
             anomalies: app.anomalies.clone(),
+            names_en: BTreeMap::new(),
+            lang: "zh",
         }
     }
 
@@ -288,6 +311,14 @@ impl InspectReport {
         if !self.sdks.is_empty() {
             let mut t = table::new(&["SDK", "vendor", "category", "evidence"]);
             for d in &self.sdks {
+                let (name, vendor) = match self.names_en.get(&d.id) {
+                    Some((n, v)) if self.lang == "en" => (n.clone(), v.clone()),
+                    _ => (d.name.clone(), crate::engine::vendor_display(&d.vendor)),
+                };
+                let name = match &d.version {
+                    Some(v) => format!("{name} {v}"),
+                    None => name,
+                };
                 let mut kinds: Vec<&str> = d.evidence.iter().map(|e| e.source.as_str()).collect();
                 kinds.dedup();
                 let first = d
@@ -295,10 +326,14 @@ impl InspectReport {
                     .first()
                     .map_or(String::new(), |e| e.value.clone());
                 t.add_row(vec![
-                    format!("{} ({})", d.name, d.id),
-                    d.vendor.clone(),
+                    format!("{name} ({})", d.id),
+                    vendor,
                     d.category.clone(),
-                    format!("{first}; {} items: {}", d.evidence.len(), kinds.join(", ")),
+                    format!(
+                        "{first} (+{} more: {})",
+                        d.evidence.len().saturating_sub(1),
+                        kinds.join(", ")
+                    ),
                 ]);
             }
             out.push_str(&format!("\nSDKs ({})\n", self.sdks.len()));

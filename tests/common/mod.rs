@@ -5,7 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The fixture cases built by `fixtures/build` and committed with their oracle data.
-pub const CASES: &[&str] = &["wallet", "clean", "multidex", "codeshapes"];
+pub const CASES: &[&str] = &[
+    "wallet",
+    "clean",
+    "multidex",
+    "codeshapes",
+    "lookalike",
+    "packer",
+];
 
 /// The crate root.
 pub fn root() -> PathBuf {

@@ -1,0 +1,363 @@
+//! Permissions: items of a permission list, rows of a permission table, and permissions named
+//! anywhere else in the text.
+
+use super::{for_each_text, roles, Col};
+use crate::policy::blocks::{Block, Table};
+use crate::policy::terms::{self, Vocab};
+use crate::policy::{PermissionDisclosure, PolicyDoc};
+
+pub(super) fn push_perm(
+    doc: &mut PolicyDoc,
+    permission: &str,
+    text: &str,
+    line: usize,
+    source: &'static str,
+) {
+    if doc
+        .permissions
+        .iter()
+        .any(|p| p.permission == permission && (p.line == line || source == "text"))
+    {
+        return;
+    }
+    let text: String = text.chars().take(80).collect();
+    doc.permissions.push(PermissionDisclosure {
+        permission: permission.to_string(),
+        text,
+        line,
+        source,
+        file: None,
+    });
+}
+
+pub(super) fn marker_style(m: &str) -> String {
+    m.chars()
+        .map(|c| {
+            if c.is_ascii_digit() || "一二三四五六七八九十".contains(c) || c.is_ascii_lowercase()
+            {
+                '9'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .replace("99", "9")
+}
+
+/// How a permission list was introduced, which decides where it ends and what its items are.
+#[derive(Debug, Clone, PartialEq)]
+enum Intro {
+    /// A heading (`二、设备权限的调用`, `## 系统权限`, `<h3>`) of this level, or a short title line
+    /// (a bold `<p>`, a line of its own: level 7). Every list item up to the next heading of the
+    /// same level or above is an item, whatever its marker; a deeper heading that names a
+    /// permission is an item too.
+    Section(u8),
+    /// A list item (`7、下述权限…：`, `2. Permissions we request`) with this marker style: the
+    /// items are the list items of one other style that follow it.
+    Item(String),
+    /// A sentence ending in a colon (`我们会申请以下权限：`): the list items of one style that follow.
+    Colon,
+}
+
+/// Whether a block opens a permission list, and how.
+fn intro_of(b: &Block) -> Option<Intro> {
+    let t = b.text().to_lowercase();
+    if !(t.contains("权限") || t.contains("permission")) {
+        return None;
+    }
+    let colon = t.trim_end().ends_with(['：', ':']);
+    let short_title = t.chars().count() <= 40 && !t.contains(['。', '；', ';']);
+    match b {
+        Block::Heading { level, .. } => Some(Intro::Section(*level)),
+        Block::ListItem { marker, .. } if colon || short_title => {
+            Some(Intro::Item(marker_style(marker)))
+        }
+        Block::Paragraph { .. } if colon => Some(Intro::Colon),
+        Block::Paragraph { .. } if short_title => Some(Intro::Section(7)),
+        _ => None,
+    }
+}
+
+/// A line that starts another section: a Chinese section number (`三、…`, `（四）…`, `第五条`)
+/// or, after a title-line intro, another short title.
+fn is_section_line(text: &str, after_title: bool) -> bool {
+    if crate::policy::blocks::zh_heading_level(text).is_some() {
+        return true;
+    }
+    after_title
+        && text.chars().count() <= 20
+        && !text.contains(['。', '；', ';', '，', ',', '：', ':', '（', '('])
+}
+
+/// `相机权限：用于…` or `3.1 相机权限：…` as a paragraph of its own: the title before the colon,
+/// when it is short and names a permission.
+fn paragraph_item(text: &str, zh: bool) -> Option<String> {
+    let body = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '．');
+    let prefix = &text[..text.len() - body.len()];
+    if !prefix.is_empty() && !prefix.contains(['.', '．']) {
+        return None;
+    }
+    let body = body.trim_start();
+    let colon = body.find(['：', ':'])?;
+    let title = body[..colon].trim();
+    let n = title.chars().count();
+    if n == 0 || n > 20 || title.contains(['。', '；', ';', '，', ',']) {
+        return None;
+    }
+    names_permission(title, zh).then(|| title.to_string())
+}
+
+/// Whether a title (an item's first words) names a permission, with the list vocabulary.
+fn names_permission(title: &str, zh: bool) -> bool {
+    if zh {
+        !terms::permissions(Vocab::ZhAll).find(title).is_empty()
+    } else {
+        !terms::permissions(Vocab::En).find(title).is_empty()
+            || !english_list_terms(title).is_empty()
+    }
+}
+
+/// Items of permission lists, each with the paragraphs that follow it; permission tables, in a
+/// permission section or not.
+pub(super) fn permission_lists(blocks: &[Block], zh: bool, doc: &mut PolicyDoc) {
+    let mut i = 0;
+    while i < blocks.len() {
+        if let Block::Table(tb) = &blocks[i] {
+            permission_table(tb, zh, false, doc);
+        }
+        match intro_of(&blocks[i]) {
+            Some(intro) => i = permission_section(blocks, i, intro, zh, doc).max(i + 1),
+            None => i += 1,
+        }
+    }
+}
+
+/// Paragraphs read before the first item of a list (an intro sentence or two).
+const MAX_LEAD_PARAGRAPHS: usize = 3;
+
+/// The items of the list introduced at `start`; the index of the first block after it.
+fn permission_section(
+    blocks: &[Block],
+    start: usize,
+    intro: Intro,
+    zh: bool,
+    doc: &mut PolicyDoc,
+) -> usize {
+    let mut j = start + 1;
+    let mut style: Option<String> = None;
+    let mut item: Option<(String, String, usize)> = None; // title, body, line
+    let mut lead = 0;
+    let flush = |item: &mut Option<(String, String, usize)>, doc: &mut PolicyDoc| {
+        if let Some(it) = item.take() {
+            perm_item(&it, zh, doc);
+        }
+    };
+    while j < blocks.len() {
+        match &blocks[j] {
+            Block::Heading { level, text, line } => {
+                let Intro::Section(l) = intro else { break };
+                if *level <= l {
+                    break;
+                }
+                // A sub-heading: an item when it names a permission, else the end of the items
+                // before it (its paragraphs belong to no item).
+                flush(&mut item, doc);
+                let title = item_title(text);
+                if names_permission(&title, zh) {
+                    item = Some((title, text.clone(), *line));
+                }
+            }
+            Block::ListItem { marker, text, line } => {
+                let st = marker_style(marker);
+                match &intro {
+                    Intro::Item(own) if *own == st => break,
+                    Intro::Item(_) | Intro::Colon => {
+                        if style.as_ref().is_some_and(|s| *s != st) {
+                            break;
+                        }
+                    }
+                    Intro::Section(_) => {}
+                }
+                style = Some(st);
+                flush(&mut item, doc);
+                item = Some((item_title(text), text.clone(), *line));
+            }
+            Block::Paragraph { text, line } => {
+                if is_section_line(text, intro == Intro::Section(7)) {
+                    break;
+                }
+                if let Some(title) = paragraph_item(text, zh) {
+                    flush(&mut item, doc);
+                    item = Some((title, text.clone(), *line));
+                } else if let Some(it) = item.as_mut() {
+                    it.1.push('\n');
+                    it.1.push_str(text);
+                } else if lead < MAX_LEAD_PARAGRAPHS {
+                    lead += 1;
+                } else {
+                    break;
+                }
+            }
+            Block::Table(tb) => {
+                flush(&mut item, doc);
+                permission_table(tb, zh, true, doc);
+            }
+        }
+        j += 1;
+    }
+    flush(&mut item, doc);
+    j
+}
+
+pub(super) fn item_title(text: &str) -> String {
+    let end = text
+        .find(['。', '：', ':', '；', ';'])
+        .or_else(|| text.find(". "))
+        .unwrap_or(text.len());
+    text[..end].trim().to_string()
+}
+
+pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut PolicyDoc) {
+    let (title, body, line) = item;
+    let (title_vocab, body_vocab) = if zh {
+        (Vocab::ZhAll, Vocab::ZhSpecific)
+    } else {
+        (Vocab::En, Vocab::En)
+    };
+    let mut found = Vec::new();
+    for h in terms::permissions(title_vocab).find(title) {
+        found.extend(h.ids);
+    }
+    if !zh {
+        // In an English list the title is the capability: "Camera", "Contacts", "Storage".
+        for h in english_list_terms(title) {
+            found.push(h);
+        }
+    }
+    // The body explains the purpose and often names other things (照片, 网络类型): read it only
+    // when the title names no permission.
+    if found.is_empty() {
+        for h in terms::permissions(body_vocab).find(body) {
+            found.extend(h.ids);
+        }
+    }
+    for p in found {
+        push_perm(doc, &p, title, *line, "permission-list");
+    }
+}
+
+/// English capability words valid inside a permission list only.
+pub(super) fn english_list_terms(title: &str) -> Vec<String> {
+    let t = title.to_lowercase();
+    let mut out = Vec::new();
+    let map: &[(&str, &[&str])] = &[
+        ("camera", &["android.permission.CAMERA"]),
+        ("contacts", &["android.permission.READ_CONTACTS"]),
+        ("calendar", &["android.permission.READ_CALENDAR"]),
+        (
+            "storage",
+            &[
+                "android.permission.READ_EXTERNAL_STORAGE",
+                "android.permission.WRITE_EXTERNAL_STORAGE",
+            ],
+        ),
+        ("notifications", &["android.permission.POST_NOTIFICATIONS"]),
+        (
+            "location",
+            &[
+                "android.permission.ACCESS_FINE_LOCATION",
+                "android.permission.ACCESS_COARSE_LOCATION",
+            ],
+        ),
+        ("microphone", &["android.permission.RECORD_AUDIO"]),
+        ("phone number", &["android.permission.READ_PHONE_NUMBERS"]),
+    ];
+    for (w, perms) in map {
+        if t.split(|c: char| !c.is_ascii_alphanumeric() && c != ' ')
+            .any(|part| part.contains(w))
+        {
+            out.extend(perms.iter().map(|s| s.to_string()));
+        }
+    }
+    out
+}
+
+/// A table of permissions (权限名称 | 使用目的): each row's permission cell, through the vocabulary.
+///
+/// In a permission section the name column of a table with no SDK columns is the permission
+/// (名称 | 用途).
+pub(super) fn permission_table(t: &Table, zh: bool, in_section: bool, doc: &mut PolicyDoc) {
+    let grid = t.grid();
+    let header = |want: Col| {
+        grid.iter()
+            .take(3)
+            .enumerate()
+            .map(|(i, r)| (i, roles(r)))
+            .find(|(_, r)| r.contains(&want))
+    };
+    let found = match header(Col::Permission) {
+        Some((h, cols)) if !cols.contains(&Col::Name) => Some((h, cols, Col::Permission)),
+        Some(_) => None,
+        None if in_section => header(Col::Name)
+            .filter(|(_, cols)| {
+                !cols
+                    .iter()
+                    .any(|c| matches!(c, Col::Vendor | Col::Package | Col::Link))
+            })
+            .map(|(h, cols)| (h, cols, Col::Name)),
+        None => None,
+    };
+    let Some((h, cols, want)) = found else {
+        return;
+    };
+    let Some(pc) = cols.iter().position(|&c| c == want) else {
+        return;
+    };
+    for row in grid.iter().skip(h + 1) {
+        let Some(cell) = row.get(pc) else { continue };
+        let line = if cell.line > 0 { cell.line } else { t.line };
+        let text = row
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let vocab = if zh { Vocab::ZhAll } else { Vocab::En };
+        let mut found: Vec<String> = terms::permissions(vocab)
+            .find(&cell.text)
+            .into_iter()
+            .flat_map(|h| h.ids)
+            .collect();
+        if !zh {
+            found.extend(english_list_terms(&cell.text));
+        }
+        if found.is_empty() {
+            found = terms::permissions(if zh { Vocab::ZhSpecific } else { Vocab::En })
+                .find(&text)
+                .into_iter()
+                .flat_map(|h| h.ids)
+                .collect();
+        }
+        for p in found {
+            push_perm(doc, &p, &cell.text, line, "permission-list");
+        }
+    }
+}
+
+/// Permissions named anywhere else: the Android name written out, or a specific term.
+pub(super) fn permission_text(blocks: &[Block], zh: bool, doc: &mut PolicyDoc) {
+    let vocab = if zh { Vocab::ZhSpecific } else { Vocab::En };
+    for_each_text(blocks, |text, line| {
+        for h in terms::permissions(vocab).find(text) {
+            let source = if h.words.contains('_') || h.words.contains("permission.") {
+                "name"
+            } else {
+                "text"
+            };
+            for p in h.ids {
+                if !doc.permissions.iter().any(|q| q.permission == p) {
+                    push_perm(doc, &p, &h.words, line, source);
+                }
+            }
+        }
+    });
+}

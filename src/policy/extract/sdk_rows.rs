@@ -1,0 +1,108 @@
+//! SDK rows and collection rows from tables, the header row telling each column's role.
+
+use super::key_value::{kv_key, kv_records};
+use super::{classify, data_fields, known, name_and_packages, nonempty, roles, Col};
+use crate::policy::blocks::{Block, Cell};
+use crate::policy::text::{org_name, packages, urls};
+use crate::policy::{CollectionRow, PolicyDoc, SdkDisclosure, SdkSource};
+
+pub(super) fn tables(blocks: &[Block], doc: &mut PolicyDoc) {
+    for b in blocks {
+        let Block::Table(t) = b else { continue };
+        let grid = t.grid();
+        // The header is the first row that names at least two known columns (a title row may come first).
+        let Some((h, cols)) = grid
+            .iter()
+            .take(3)
+            .enumerate()
+            .map(|(i, r)| (i, roles(r)))
+            .find(|(_, r)| known(r) >= 2)
+        else {
+            // A two-column table of keys and values: read it as key-value lines.
+            if grid.iter().all(|r| r.len() == 2)
+                && grid.iter().filter(|r| kv_key(&r[0].text).is_some()).count() >= 2
+            {
+                let lines: Vec<(String, usize)> = grid
+                    .iter()
+                    .map(|r| {
+                        (
+                            format!("{}：{}", r[0].text.trim(), r[1].text),
+                            r[0].line.max(t.line),
+                        )
+                    })
+                    .collect();
+                kv_records(&lines, doc);
+            }
+            continue;
+        };
+        let col = |want: Col| cols.iter().position(|&c| c == want);
+        let get = |row: &[Cell], want: Col| {
+            col(want)
+                .and_then(|i| row.get(i))
+                .map(|c| c.text.clone())
+                .unwrap_or_default()
+        };
+        let is_sdk_table = col(Col::Name).is_some()
+            && (col(Col::Vendor).is_some()
+                || col(Col::Data).is_some()
+                || col(Col::Purpose).is_some()
+                || col(Col::Package).is_some());
+        let is_perm_table = col(Col::Permission).is_some() && col(Col::Name).is_none();
+        let is_collection = !is_sdk_table && !is_perm_table && col(Col::Data).is_some();
+        for row in grid.iter().skip(h + 1) {
+            let line = row
+                .iter()
+                .map(|c| c.line)
+                .find(|&l| l > 0)
+                .unwrap_or(t.line);
+            if is_sdk_table {
+                let raw_name = get(row, Col::Name);
+                let (name, mut pk) = name_and_packages(&raw_name);
+                if name.is_empty()
+                    || classify(&name) == Col::Name
+                        && name.chars().count() <= 6
+                        && cols.len() > 1
+                        && name == get(&grid[h], Col::Name)
+                {
+                    continue;
+                }
+                for p in packages(&get(row, Col::Package)) {
+                    if !pk.contains(&p) {
+                        pk.push(p);
+                    }
+                }
+                let vendor = nonempty(&get(row, Col::Vendor))
+                    .or_else(|| row.iter().find_map(|c| org_name(&c.text)));
+                let link = urls(&get(row, Col::Link))
+                    .into_iter()
+                    .next()
+                    .or_else(|| row.iter().find_map(|c| urls(&c.text).into_iter().next()));
+                doc.sdks.push(SdkDisclosure {
+                    name,
+                    vendor,
+                    purpose: nonempty(&get(row, Col::Purpose)),
+                    data: data_fields(&get(row, Col::Data)),
+                    packages: pk,
+                    link,
+                    line,
+                    source: SdkSource::Table,
+                    file: None,
+                });
+            } else if is_collection {
+                let data = data_fields(&get(row, Col::Data));
+                if data.is_empty() && nonempty(&get(row, Col::Scenario)).is_none() {
+                    continue;
+                }
+                doc.collection.push(CollectionRow {
+                    scenario: nonempty(&get(row, Col::Scenario))
+                        .or_else(|| nonempty(&get(row, Col::Name))),
+                    purpose: nonempty(&get(row, Col::Purpose)),
+                    method: nonempty(&get(row, Col::Method)),
+                    data,
+                    line,
+                    file: None,
+                });
+            }
+        }
+    }
+}
