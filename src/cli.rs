@@ -79,6 +79,8 @@ pub enum Command {
     Policy(PolicyArgs),
     /// The knowledge base and the finding rules.
     Rules(RulesArgs),
+    /// Draft the SDK table and permission list a policy needs (with --policy: only what it lacks).
+    Draft(DraftArgs),
 }
 
 /// A finding severity, or `none` (for --fail-on).
@@ -121,6 +123,8 @@ pub enum AuditFormat {
     Sarif,
     /// Markdown, for a pull-request comment.
     Markdown,
+    /// One self-contained HTML page, printable to PDF.
+    Html,
 }
 
 /// `appaudit audit`.
@@ -146,6 +150,31 @@ pub struct AuditArgs {
     /// Override a rule's severity: RULE=high|medium|low|info (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_override)]
     pub severity: Vec<(String, crate::audit::Severity)>,
+    /// Force the policy's text encoding (utf-8, utf-16le, utf-16be, gbk, gb18030).
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+    /// Language of the html and markdown reports (default: the policy's).
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::report::html::Lang>,
+    /// Write the output to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `appaudit draft`.
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    /// The APK to draft disclosures for.
+    pub app: PathBuf,
+    /// The privacy policy: draft only the rows it is missing (repeatable, merged).
+    #[arg(long, short = 'p', value_name = "POLICY")]
+    pub policy: Vec<PathBuf>,
+    /// Language of the draft (default: the policy's, else zh).
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::report::html::Lang>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::draft::DraftFormat::Markdown)]
+    pub format: crate::draft::DraftFormat,
     /// Force the policy's text encoding (utf-8, utf-16le, utf-16be, gbk, gb18030).
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cli;
 pub mod cursor;
 pub mod detect;
+pub mod draft;
 pub mod engine;
 pub mod error;
 pub mod policy;

@@ -3,8 +3,8 @@
 
 use appaudit::audit::{self, baseline::Baseline, AuditInput};
 use appaudit::cli::{
-    AuditArgs, AuditFormat, Cli, Command, InspectArgs, InspectFormat, PolicyArgs, PolicyFormat,
-    RulesAction,
+    AuditArgs, AuditFormat, Cli, Command, DraftArgs, InspectArgs, InspectFormat, PolicyArgs,
+    PolicyFormat, RulesAction,
 };
 use appaudit::report::audit::{AuditReport, InputFile, RulesInfo};
 use appaudit::report::inspect::InspectReport;
@@ -49,6 +49,7 @@ fn run(cli: &Cli) -> Result<Outcome, Error> {
         Command::Audit(args) => audit_cmd(cli, args),
         Command::Policy(args) => policy_cmd(args),
         Command::Rules(args) => rules_cmd(cli, &args.action),
+        Command::Draft(args) => draft_cmd(cli, args),
     }
 }
 
@@ -169,12 +170,14 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
         &outcome,
         findings,
         fail_on,
-    );
+    )
+    .with_detail(report_detail(args, &policy_doc, &analysis, &sdks, catalog));
     let text = match args.format {
         AuditFormat::Table => rep.render_table(),
         AuditFormat::Json => report::to_json(&rep),
         AuditFormat::Sarif => report::sarif::render(&rep),
         AuditFormat::Markdown => rep.render_markdown(),
+        AuditFormat::Html => report::html::render(&rep),
     };
     emit(args.output.as_deref(), &text)?;
     Ok(if failed {
@@ -182,6 +185,53 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Pass
     })
+}
+
+/// What the HTML and Markdown views show beyond the JSON: policy rows, manifest flags, the
+/// language and the command line.
+fn report_detail(
+    args: &AuditArgs,
+    policy_doc: &policy::PolicyDoc,
+    analysis: &engine::Analysis,
+    sdks: &[audit::SdkView],
+    catalog: &appaudit::rules::sdks::SdkCatalog,
+) -> report::html::ReportDetail {
+    let mut detail = report::html::ReportDetail::build(policy_doc, analysis, sdks, catalog);
+    detail.lang = args.lang;
+    detail.command = std::env::args()
+        .enumerate()
+        .map(|(i, a)| if i == 0 { "appaudit".to_string() } else { a })
+        .collect();
+    detail
+}
+
+/// `appaudit draft`: the disclosures the app needs, or with --policy those the policy lacks.
+fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
+    let policy_doc = if args.policy.is_empty() {
+        None
+    } else {
+        Some(load_policies(&args.policy, args.encoding.as_deref())?.0)
+    };
+    let catalog = engine::load_catalog(cli.rules.as_deref())?;
+    let analysis = engine::analyze(&args.app, cli.limits.limits(), catalog)?;
+    let sdks = engine::sdk_views(&analysis.detections, catalog);
+    let outcome = policy_doc.as_ref().map(|p| {
+        audit::run(&AuditInput {
+            app: &analysis.app,
+            sdks: &sdks,
+            packer: analysis.detections.packer.as_deref(),
+            calls: &analysis.calls,
+            policy: p,
+        })
+    });
+    let lang = args.lang.unwrap_or_else(|| {
+        policy_doc.as_ref().map_or(report::html::Lang::Zh, |p| {
+            report::html::Lang::from_code(p.language)
+        })
+    });
+    let draft = appaudit::draft::build(&analysis, &sdks, catalog, outcome.as_ref(), lang);
+    emit(args.output.as_deref(), &draft.render(args.format))?;
+    Ok(Outcome::Pass)
 }
 
 fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {

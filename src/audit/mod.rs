@@ -8,6 +8,7 @@ pub mod hygiene;
 pub mod normalize;
 pub mod permissions;
 pub mod registry;
+pub mod registry_zh;
 pub mod sdks;
 
 use crate::apk::App;

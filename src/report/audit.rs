@@ -117,6 +117,9 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
     /// Counts and verdict.
     pub summary: Summary,
+    /// What the HTML and Markdown views show beyond the JSON (not serialized).
+    #[serde(skip)]
+    pub detail: crate::report::html::ReportDetail,
 }
 
 impl AuditReport {
@@ -191,6 +194,7 @@ impl AuditReport {
             data_access: calls.to_vec(),
             findings,
             summary,
+            detail: Default::default(),
         }
     }
 
@@ -288,81 +292,8 @@ impl AuditReport {
         out
     }
 
-    /// Markdown for a pull-request comment or a wiki page.
+    /// Markdown for a pull-request comment or a wiki page: the HTML report's content.
     pub fn render_markdown(&self) -> String {
-        let s = &self.summary;
-        let mut out = format!(
-            "## appaudit: {} for `{}` {}\n\n",
-            if s.verdict == "pass" { "PASS" } else { "FAIL" },
-            md(&self.app.package),
-            md(self.app.version_name.as_deref().unwrap_or(""))
-        );
-        out.push_str(&format!(
-            "| high | medium | low | info | suppressed | fail on |\n|---:|---:|---:|---:|---:|---|\n| {} | {} | {} | {} | {} | {} |\n\n",
-            s.high, s.medium, s.low, s.info, s.suppressed, s.fail_on
-        ));
-        out.push_str(&format!(
-            "App `{}` (sha256 `{}`), policy `{}`; appaudit {}, rules {}.\n\n",
-            md(&self.app.path),
-            &self.app.sha256,
-            md(&self.policy.path),
-            self.tool.version,
-            self.rules.version
-        ));
-        if !self.sdks.is_empty() {
-            out.push_str(
-                "### SDKs\n\n| SDK | vendor | category | disclosed |\n|---|---|---|---|\n",
-            );
-            for sdk in &self.sdks {
-                out.push_str(&format!(
-                    "| {} (`{}`) | {} | {} | {} |\n",
-                    md(&sdk.name),
-                    sdk.id,
-                    md(&sdk.vendor),
-                    md(&sdk.category),
-                    match &sdk.disclosed_as {
-                        Some(d) => format!("line {} ({})", d.line, d.how),
-                        None => "**no**".to_string(),
-                    }
-                ));
-            }
-            out.push('\n');
-        }
-        out.push_str("### Findings\n\n");
-        if self.findings.is_empty() {
-            out.push_str("None.\n");
-        }
-        for f in &self.findings {
-            out.push_str(&format!(
-                "- **{}** `{}` {}: {}{}\n",
-                f.severity,
-                f.rule,
-                md(&f.subject),
-                md(&f.message),
-                f.suppressed
-                    .as_deref()
-                    .map_or(String::new(), |r| format!(" _(suppressed: {})_", md(r)))
-            ));
-            for e in f.evidence.iter().take(5) {
-                out.push_str(&format!("  - {}\n", md(e)));
-            }
-        }
-        out
+        crate::report::html::markdown::render(self)
     }
-}
-
-/// Escapes Markdown table and emphasis characters.
-fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if matches!(ch, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']') {
-            out.push('\\');
-        }
-        if ch == '\n' {
-            out.push(' ');
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }

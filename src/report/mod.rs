@@ -2,8 +2,10 @@
 //! `main.rs` prints them.
 
 pub mod audit;
+pub mod html;
 pub mod inspect;
 pub mod sarif;
+pub mod svg;
 pub mod table;
 
 use serde::Serialize;
