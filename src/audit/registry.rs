@@ -45,7 +45,7 @@ impl Rule {
 
 const PIPL_23: &str = "PIPL art. 23: a handler providing personal information to another handler must tell the individual the recipient's name, contact, purpose, manner and the kinds of information";
 const RENDING_2_1: &str = "《App违法违规收集使用个人信息行为认定方法》 二.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
-const MIIT_26: &str = "工信部 26号文 (2021) on SDK governance: publish each SDK's basic information and its personal-information rules";
+const MIIT_26: &str = "工信部信管函〔2023〕26号 《关于进一步提升移动互联网应用服务能力的通知》: strengthen SDK management; publish each SDK's basic information and its personal-information processing rules";
 const GBT_41391_SDK: &str =
     "GB/T 41391-2022 §6.6: third-party SDKs and the information they collect are disclosed";
 const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of the purposes, manner and kinds of personal information processed";
