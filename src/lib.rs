@@ -15,5 +15,7 @@ pub mod error;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod scan;
+pub mod diff;
 
 pub use error::{Error, ParseError, Result};

@@ -2,8 +2,10 @@
 //! `main.rs` prints them.
 
 pub mod audit;
+pub mod diff;
 pub mod inspect;
 pub mod sarif;
+pub mod scan;
 pub mod table;
 
 use serde::Serialize;
