@@ -102,17 +102,17 @@ fn analyze_split_set(
             });
         }
         let bytes = bytes.into_owned();
-        let split = match reader::manifest_document(Path::new(&e.name), &bytes, inner_limits(archive))
-        {
-            Ok(doc) => doc.root.plain_attr("split").map(|v| v.as_text()),
-            Err(err) => {
-                anomalies.push(Anomaly {
-                    source: e.name.clone(),
-                    message: format!("not read as a split APK: {err}"),
-                });
-                continue;
-            }
-        };
+        let split =
+            match reader::manifest_document(Path::new(&e.name), &bytes, inner_limits(archive)) {
+                Ok(doc) => doc.root.plain_attr("split").map(|v| v.as_text()),
+                Err(err) => {
+                    anomalies.push(Anomaly {
+                        source: e.name.clone(),
+                        message: format!("not read as a split APK: {err}"),
+                    });
+                    continue;
+                }
+            };
         splits.push(Split {
             name: e.name.clone(),
             bytes,
@@ -188,8 +188,7 @@ fn merge_split(app: &mut App, part: App, split: &str) {
         lib.path = named(&lib.path);
         app.native_libs.push(lib);
     }
-    app.entries
-        .extend(part.entries.iter().map(|e| named(e)));
+    app.entries.extend(part.entries.iter().map(|e| named(e)));
     for mut a in part.anomalies {
         a.source = named(&a.source);
         app.anomalies.push(a);

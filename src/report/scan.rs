@@ -134,14 +134,7 @@ impl ScanRow {
 /// in full below it.
 pub fn render_table(items: &[ScanItem]) -> String {
     let mut t = table::new(&[
-        "file",
-        "package",
-        "version",
-        "SDKs",
-        "danger",
-        "H/M/L/I",
-        "packer",
-        "status",
+        "file", "package", "version", "SDKs", "danger", "H/M/L/I", "packer", "status",
     ]);
     let mut notes = Vec::new();
     let base = common_dir(items);
@@ -308,6 +301,9 @@ mod tests {
         };
         assert_eq!(ScanRow::of(&item).fields().len(), CSV_HEADER.len());
         let csv = render_csv(&[item]);
-        assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with("x.txt,skipped,")));
+        assert!(csv
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("x.txt,skipped,")));
     }
 }
