@@ -81,6 +81,10 @@ pub enum Command {
     Rules(RulesArgs),
     /// Draft the SDK table and permission list a policy needs (with --policy: only what it lacks).
     Draft(DraftArgs),
+    /// Analyse many apps (files and directories), auditing those with a policy in --policy-dir.
+    Scan(ScanArgs),
+    /// What a new release adds or drops: SDKs, permissions, data access.
+    Diff(DiffArgs),
 }
 
 /// A finding severity, or `none` (for --fail-on).
@@ -288,6 +292,78 @@ pub struct InspectArgs {
     /// Language of SDK names in the table: zh (the names Chinese policies use) or en.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// Write the output to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// One row per app, for a terminal.
+    Table,
+    /// One JSON report per line (the audit or inspect contract, or an error record).
+    Jsonl,
+    /// The table's columns as CSV.
+    Csv,
+}
+
+/// `appaudit scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// App files (.apk, .apks, .xapk, .apkm, .aab) and directories, walked recursively.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Policies named `<package>.{txt,md,html}` or `<app file stem>.{txt,md,html}`; a paired app
+    /// is audited, the others are inspected.
+    #[arg(long, value_name = "DIR")]
+    pub policy_dir: Option<PathBuf>,
+    /// Apps analysed at once (default: the available cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Exit 1 when an audited app has a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = Level::High)]
+    pub fail_on: Level,
+    /// Override a rule's severity: RULE=high|medium|low|info (repeatable).
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_override)]
+    pub severity: Vec<(String, crate::audit::Severity)>,
+    /// Write the output to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A human-readable summary.
+    Table,
+    /// Versioned JSON.
+    Json,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+}
+
+/// `appaudit diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The previous release.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new release.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The privacy policy the new release ships with: added items it does not disclose fail.
+    #[arg(long, short = 'p', value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit 1 on any change at all, disclosed or not.
+    #[arg(long)]
+    pub fail_on_change: bool,
     /// Write the output to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -10,11 +10,13 @@ pub mod audit;
 pub mod cli;
 pub mod cursor;
 pub mod detect;
+pub mod diff;
 pub mod draft;
 pub mod engine;
 pub mod error;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod scan;
 
 pub use error::{Error, ParseError, Result};

@@ -3,8 +3,8 @@
 
 use appaudit::audit::{self, baseline::Baseline, AuditInput};
 use appaudit::cli::{
-    AuditArgs, AuditFormat, Cli, Command, DraftArgs, InspectArgs, InspectFormat, PolicyArgs,
-    PolicyFormat, RulesAction,
+    AuditArgs, AuditFormat, Cli, Command, DiffArgs, DiffFormat, DraftArgs, InspectArgs,
+    InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
 };
 use appaudit::report::audit::{AuditReport, InputFile, RulesInfo};
 use appaudit::report::inspect::InspectReport;
@@ -21,6 +21,8 @@ enum Outcome {
     Pass,
     /// Findings at or above --fail-on.
     Findings,
+    /// The report was written, but some inputs could not be analysed (exit 2).
+    Incomplete,
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(Outcome::Pass) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("appaudit: error: {e}");
@@ -50,6 +53,8 @@ fn run(cli: &Cli) -> Result<Outcome, Error> {
         Command::Policy(args) => policy_cmd(args),
         Command::Rules(args) => rules_cmd(cli, &args.action),
         Command::Draft(args) => draft_cmd(cli, args),
+        Command::Scan(args) => scan_cmd(cli, args),
+        Command::Diff(args) => diff_cmd(cli, args),
     }
 }
 
@@ -289,6 +294,91 @@ fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
             Ok(Outcome::Pass)
         }
     }
+}
+
+fn scan_cmd(cli: &Cli, args: &ScanArgs) -> Result<Outcome, Error> {
+    use appaudit::scan::{self, ScanOptions, ScanSummary};
+    use std::io::IsTerminal;
+    let policies = args
+        .policy_dir
+        .as_deref()
+        .map(scan::PolicyIndex::load)
+        .transpose()?;
+    let catalog = engine::load_catalog(cli.rules.as_deref())?;
+    let inputs = scan::collect_inputs(&args.paths);
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let opts = ScanOptions {
+        jobs,
+        limits: cli.limits.limits(),
+        fail_on: args.fail_on.severity(),
+        overrides: args.severity.clone(),
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} files, {per_sec}, ETA {eta} {wide_msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let items = scan::scan(inputs, &opts, catalog, policies.as_ref(), |item| {
+        bar.set_message(item.path.display().to_string());
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let text = match args.format {
+        ScanFormat::Table => report::scan::render_table(&items),
+        ScanFormat::Jsonl => report::scan::render_jsonl(&items),
+        ScanFormat::Csv => report::scan::render_csv(&items),
+    };
+    emit(args.output.as_deref(), &text)?;
+    let summary = ScanSummary::of(&items);
+    eprintln!("{}", summary.line());
+    Ok(if summary.findings > 0 {
+        Outcome::Findings
+    } else if summary.errors > 0 {
+        Outcome::Incomplete
+    } else {
+        Outcome::Pass
+    })
+}
+
+fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
+    let policy = args
+        .policy
+        .as_deref()
+        .map(appaudit::scan::load_policy)
+        .transpose()?;
+    let catalog = engine::load_catalog(cli.rules.as_deref())?;
+    let limits = cli.limits.limits();
+    let (old, new) = rayon::join(
+        || engine::analyze(&args.old, limits, catalog),
+        || engine::analyze(&args.new, limits, catalog),
+    );
+    let (old, new) = (old?, new?);
+    let audit = policy.map(|(doc, file)| {
+        appaudit::scan::audit_report(&new, catalog, &doc, vec![file], &[], None)
+    });
+    let d = appaudit::diff::compare(&old, &new, audit.as_ref());
+    let text = match args.format {
+        DiffFormat::Table => report::diff::render_table(&d),
+        DiffFormat::Json => report::to_json(&d),
+        DiffFormat::Markdown => report::diff::render_markdown(&d),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(
+        if d.adds_undisclosed() || (args.fail_on_change && d.has_changes()) {
+            Outcome::Findings
+        } else {
+            Outcome::Pass
+        },
+    )
 }
 
 /// Writes the output to a file or standard output.

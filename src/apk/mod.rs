@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod axml;
+pub mod bundle;
 pub mod dex;
 pub mod elf;
 pub mod manifest;

@@ -83,10 +83,10 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
     };
     let archive = Archive::parse(data, opts.limits).map_err(|e| input_err("zip archive", e))?;
     let mut anomalies: Vec<Anomaly> = archive.anomalies().to_vec();
-    let manifest_entry = archive.find(MANIFEST).ok_or_else(|| Error::Unsupported {
-        path: path.to_path_buf(),
-        message: format!("no {MANIFEST} in the archive: not an APK"),
-    })?;
+    let Some(manifest_entry) = archive.find(MANIFEST) else {
+        // A split APK set or an App Bundle: read by `bundle`.
+        return crate::apk::bundle::analyze_container(path, data, &archive, opts);
+    };
     let (manifest, mut manifest_anomalies) =
         read_manifest(&archive, manifest_entry).map_err(|e| input_err(MANIFEST, e))?;
     anomalies.append(&mut manifest_anomalies);

@@ -2,9 +2,11 @@
 //! `main.rs` prints them.
 
 pub mod audit;
+pub mod diff;
 pub mod html;
 pub mod inspect;
 pub mod sarif;
+pub mod scan;
 pub mod svg;
 pub mod table;
 

@@ -1,0 +1,70 @@
+//! Containers that are not plain APKs: an App Bundle gets a clear error naming the file type and
+//! what to do; a zip with neither a manifest nor APKs inside is "not an APK"; a split set whose
+//! APKs all name a split has no base.
+
+mod common;
+
+use common::{appaudit_on, stdout};
+use std::io::Write;
+use std::path::Path;
+
+fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
+    let file = std::fs::File::create(path).expect("create");
+    let mut zip = zip::ZipWriter::new(file);
+    for (name, data) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        zip.write_all(data).expect("write");
+    }
+    zip.finish().expect("finish");
+}
+
+fn error_of(path: &Path) -> String {
+    let out = appaudit_on(&["scan", "--format", "jsonl"], path, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let line: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON line");
+    line["error"].as_str().expect("error").to_string()
+}
+
+#[test]
+fn an_app_bundle_is_named_with_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let aab = tmp.path().join("app.aab");
+    write_zip(
+        &aab,
+        &[
+            ("base/manifest/AndroidManifest.xml", b"\x0a\x00"),
+            ("base/dex/classes.dex", b"dex\n035\0"),
+        ],
+    );
+    let e = error_of(&aab);
+    assert!(e.contains("Android App Bundle (.aab)"), "{e}");
+    assert!(e.contains("bundletool build-apks --mode=universal"), "{e}");
+}
+
+#[test]
+fn a_zip_with_no_manifest_and_no_apk_is_not_an_app() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let p = tmp.path().join("photos.apk");
+    write_zip(&p, &[("a.jpg", b"\xff\xd8\xff")]);
+    let e = error_of(&p);
+    assert!(e.contains("not an APK, split APK set or App Bundle"), "{e}");
+}
+
+#[test]
+fn a_split_set_without_a_base_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let split = std::fs::read(common::root().join("fixtures/clean-split.apks")).expect("read");
+    // Keep only the config split out of the fixture set.
+    let inner = {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(split)).expect("zip");
+        let mut f = z.by_name("split_config.arm64_v8a.apk").expect("split");
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut v).expect("read split");
+        v
+    };
+    let p = tmp.path().join("nobase.apks");
+    write_zip(&p, &[("split_config.arm64_v8a.apk", &inner)]);
+    let e = error_of(&p);
+    assert!(e.contains("without a base APK"), "{e}");
+}
