@@ -20,6 +20,7 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("codeshapes", None),
     ("lookalike", None),
     ("packer", Some("bangcle")),
+    ("wallet2", Some("bangcle")),
 ];
 
 /// The decoys of fixtures/lookalike/README.md: none may appear in any evidence value.
