@@ -4,9 +4,13 @@
 use crate::apk::archive::Limits;
 use crate::apk::reader::{self, Options};
 use crate::apk::App;
-use crate::audit::{AttributedCall, SdkEvidence, SdkView};
+use crate::audit::baseline::Baseline;
+use crate::audit::{self, AttributedCall, AuditInput, SdkEvidence, SdkView, Severity};
 use crate::detect::{self, Attribution, Detection, Detections};
 use crate::error::{Error, Result};
+use crate::policy::PolicyDoc;
+use crate::report::audit::{AuditReport, InputFile, RulesInfo};
+use crate::report::inspect::InspectReport;
 use crate::rules::sdks::SdkCatalog;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -157,6 +161,44 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
         })
         .collect(),
     }
+}
+
+/// The audit of an analysed app against a policy: the rules, then overrides and the baseline
+/// in one place, into the report every output format renders.
+pub fn audit_report(
+    analysis: &Analysis,
+    catalog: &SdkCatalog,
+    policy_doc: &PolicyDoc,
+    policy_files: Vec<InputFile>,
+    overrides: &[(String, Severity)],
+    baseline: Option<&Baseline>,
+    fail_on: Option<Severity>,
+) -> AuditReport {
+    let sdks = sdk_views(&analysis.detections, catalog);
+    let input = AuditInput {
+        app: &analysis.app,
+        sdks: &sdks,
+        packer: analysis.detections.packer.as_deref(),
+        calls: &analysis.calls,
+        policy: policy_doc,
+    };
+    let outcome = audit::run(&input);
+    let mut findings = outcome.findings.clone();
+    audit::finish(&mut findings, overrides, baseline, audit::baseline::today());
+    AuditReport::new(
+        InspectReport::from_analysis(analysis).app,
+        RulesInfo {
+            version: rules_version(catalog),
+            sdks: catalog.len(),
+        },
+        policy_doc,
+        policy_files,
+        &sdks,
+        &analysis.calls,
+        &outcome,
+        findings,
+        fail_on,
+    )
 }
 
 /// `sha256:<hex>` over the rule files in force, so a report can name the database it used.

@@ -6,7 +6,7 @@ use appaudit::cli::{
     AuditArgs, AuditFormat, Cli, Command, DiffArgs, DiffFormat, DraftArgs, InspectArgs,
     InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
 };
-use appaudit::report::audit::{AuditReport, InputFile, RulesInfo};
+use appaudit::report::audit::InputFile;
 use appaudit::report::inspect::InspectReport;
 use appaudit::{apk, engine, policy, report, Error};
 use clap::Parser;
@@ -136,47 +136,26 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     let (policy_doc, policy_files) = load_policies(&args.policy, args.encoding.as_deref())?;
     let catalog = engine::load_catalog(cli.rules.as_deref())?;
     let analysis = engine::analyze(&args.app, cli.limits.limits(), catalog)?;
-    let sdks = engine::sdk_views(&analysis.detections, catalog);
-    let input = AuditInput {
-        app: &analysis.app,
-        sdks: &sdks,
-        packer: analysis.detections.packer.as_deref(),
-        calls: &analysis.calls,
-        policy: &policy_doc,
-    };
-    let outcome = audit::run(&input);
-    let mut findings = outcome.findings.clone();
+    let rep = engine::audit_report(
+        &analysis,
+        catalog,
+        &policy_doc,
+        policy_files,
+        &args.severity,
+        baseline.as_ref(),
+        args.fail_on.severity(),
+    );
     if let Some(path) = &args.write_baseline {
-        let text = Baseline::from_findings(&findings).to_toml();
+        // Every finding the rules raised (suppressed ones too), not the baseline's own.
+        let text = Baseline::from_findings(&rep.findings).to_toml();
         std::fs::write(path, text).map_err(|source| Error::Io {
             path: path.clone(),
             source,
         })?;
     }
-    audit::finish(
-        &mut findings,
-        &args.severity,
-        baseline.as_ref(),
-        audit::baseline::today(),
-    );
-    let fail_on = args.fail_on.severity();
-    let failed = audit::gate_fails(&findings, fail_on);
-    let app_info = InspectReport::from_analysis(&analysis).app;
-    let rep = AuditReport::new(
-        app_info,
-        RulesInfo {
-            version: engine::rules_version(catalog),
-            sdks: catalog.len(),
-        },
-        &policy_doc,
-        policy_files,
-        &sdks,
-        &analysis.calls,
-        &outcome,
-        findings,
-        fail_on,
-    )
-    .with_detail(report_detail(args, &policy_doc, &analysis, &sdks, catalog));
+    let failed = rep.summary.verdict == "fail";
+    let sdks = engine::sdk_views(&analysis.detections, catalog);
+    let rep = rep.with_detail(report_detail(args, &policy_doc, &analysis, &sdks, catalog));
     let text = match args.format {
         AuditFormat::Table => rep.render_table(),
         AuditFormat::Json => report::to_json(&rep),
@@ -362,9 +341,8 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
         || engine::analyze(&args.new, limits, catalog),
     );
     let (old, new) = (old?, new?);
-    let audit = policy.map(|(doc, file)| {
-        appaudit::scan::audit_report(&new, catalog, &doc, vec![file], &[], None)
-    });
+    let audit = policy
+        .map(|(doc, file)| engine::audit_report(&new, catalog, &doc, vec![file], &[], None, None));
     let d = appaudit::diff::compare(&old, &new, audit.as_ref());
     let text = match args.format {
         DiffFormat::Table => report::diff::render_table(&d),

@@ -3,10 +3,10 @@
 //! `main.rs` renders them and picks the exit code.
 
 use crate::apk::archive::Limits;
-use crate::audit::{self, AuditInput, Severity};
-use crate::engine::{self, Analysis};
+use crate::audit::Severity;
+use crate::engine;
 use crate::policy::{self, PolicyDoc};
-use crate::report::audit::{AuditReport, InputFile, RulesInfo};
+use crate::report::audit::{AuditReport, InputFile};
 use crate::report::inspect::InspectReport;
 use crate::rules::sdks::SdkCatalog;
 use sha2::{Digest, Sha256};
@@ -255,42 +255,6 @@ pub fn load_policy(path: &Path) -> crate::Result<(PolicyDoc, InputFile)> {
     ))
 }
 
-/// The audit of an analysed app against a policy, as `audit` runs it (no baseline).
-pub fn audit_report(
-    analysis: &Analysis,
-    catalog: &SdkCatalog,
-    policy_doc: &PolicyDoc,
-    policy_files: Vec<InputFile>,
-    overrides: &[(String, Severity)],
-    fail_on: Option<Severity>,
-) -> AuditReport {
-    let sdks = engine::sdk_views(&analysis.detections, catalog);
-    let input = AuditInput {
-        app: &analysis.app,
-        sdks: &sdks,
-        packer: analysis.detections.packer.as_deref(),
-        calls: &analysis.calls,
-        policy: policy_doc,
-    };
-    let outcome = audit::run(&input);
-    let mut findings = outcome.findings.clone();
-    audit::finish(&mut findings, overrides, None, audit::baseline::today());
-    AuditReport::new(
-        InspectReport::from_analysis(analysis).app,
-        RulesInfo {
-            version: engine::rules_version(catalog),
-            sdks: catalog.len(),
-        },
-        policy_doc,
-        policy_files,
-        &sdks,
-        &analysis.calls,
-        &outcome,
-        findings,
-        fail_on,
-    )
-}
-
 /// Analyses (and audits, when paired) one app file.
 pub fn scan_one(
     path: &Path,
@@ -306,12 +270,13 @@ pub fn scan_one(
     match paired {
         None => ScanResult::Inspected(Box::new(InspectReport::from_analysis(&analysis))),
         Some(policy_path) => match load_policy(policy_path) {
-            Ok((doc, file)) => ScanResult::Audited(Box::new(audit_report(
+            Ok((doc, file)) => ScanResult::Audited(Box::new(engine::audit_report(
                 &analysis,
                 catalog,
                 &doc,
                 vec![file],
                 &opts.overrides,
+                None,
                 opts.fail_on,
             ))),
             Err(e) => ScanResult::Failed(format!("policy {}: {e}", policy_path.display())),
