@@ -238,7 +238,10 @@ impl ApiCatalog {
                         cat.class_len = if cat.class_len == (0, 0) {
                             (class.len(), class.len())
                         } else {
-                            (cat.class_len.0.min(class.len()), cat.class_len.1.max(class.len()))
+                            (
+                                cat.class_len.0.min(class.len()),
+                                cat.class_len.1.max(class.len()),
+                            )
                         };
                         map.entry(class.as_bytes().into())
                             .or_default()

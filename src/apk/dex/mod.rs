@@ -230,7 +230,13 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     // One DEX is read on one thread; the DEX files of an APK are read in parallel by the caller.
     // (Chunks of classes in parallel, with the shared atomic caches of `Matcher`, were measured
     // on the 100,000-class benchmark: no faster on 2 busy cores, 8% more CPU; see BENCHMARKS.md.)
-    let part = read_classes(&dex, &matcher, catalog, opts.strict, 0..dex.class_defs.count)?;
+    let part = read_classes(
+        &dex,
+        &matcher,
+        catalog,
+        opts.strict,
+        0..dex.class_defs.count,
+    )?;
     s.classes = part.classes;
     s.api_calls = part.api_calls;
     s.anomalies.extend(part.anomalies);
@@ -467,9 +473,8 @@ fn walk_class(
     Cursor::at(data, start, "class_data_item")?; // the offset is in the file
     let mut pos = start;
     // Hot loop: LEB128 read in place; a bad one is re-read through a Cursor for its error.
-    let next = |pos: &mut usize| {
-        uleb(data, pos).ok_or_else(|| uleb_error(data, *pos, "class_data_item"))
-    };
+    let next =
+        |pos: &mut usize| uleb(data, pos).ok_or_else(|| uleb_error(data, *pos, "class_data_item"));
     let static_fields = next(&mut pos)?;
     let instance_fields = next(&mut pos)?;
     let direct = next(&mut pos)?;
@@ -482,7 +487,9 @@ fn walk_class(
         return Err(ParseError::invalid(
             "class_data_item",
             pos as u64,
-            format!("{fields} fields and {methods} methods cannot fit in the {remaining} bytes left"),
+            format!(
+                "{fields} fields and {methods} methods cannot fit in the {remaining} bytes left"
+            ),
         ));
     }
     for _ in 0..fields {
@@ -585,7 +592,8 @@ fn code_insns(data: &[u8], off: u32) -> Result<&[u8], ParseError> {
     if let Some(head) = data.get(start..start.saturating_add(16)) {
         let units = u32::from_le_bytes([head[12], head[13], head[14], head[15]]);
         let from = start + 16;
-        if let Some(insns) = data.get(from..from.saturating_add(to_usize(units).saturating_mul(2))) {
+        if let Some(insns) = data.get(from..from.saturating_add(to_usize(units).saturating_mul(2)))
+        {
             return Ok(insns);
         }
     }
