@@ -74,8 +74,49 @@ impl ApiRule {
     }
 }
 
-/// Method name bytes -> index of the rule, for one class.
-pub type MethodRules = HashMap<Box<[u8]>, usize>;
+/// Member name bytes -> index of the rule, for one class.
+pub type MethodRules = HashMap<Box<[u8]>, usize, FastHash>;
+
+/// The maps below are built from the catalogue only and then just probed with names read from
+/// DEX files, so a fast non-keyed hash (FxHash's multiply-rotate) is safe: probing cannot
+/// degrade them, only inserting could. SipHash showed up in profiles of large apps.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+/// The hasher of [`FastHash`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Class descriptor bytes -> its member rules.
+type ClassRules = HashMap<Box<[u8]>, MethodRules, FastHash>;
 
 /// The catalogue, indexed for bytecode matching: invokes and fields by (class descriptor, member
 /// name), strings by value.
@@ -83,9 +124,12 @@ pub type MethodRules = HashMap<Box<[u8]>, usize>;
 pub struct ApiCatalog {
     rules: Vec<ApiRule>,
     /// class descriptor bytes -> method name bytes -> index into `rules` (invoke entries only).
-    by_class: HashMap<Box<[u8]>, MethodRules>,
+    by_class: ClassRules,
     /// class descriptor bytes -> field name bytes -> index into `rules` (field entries only).
-    fields_by_class: HashMap<Box<[u8]>, MethodRules>,
+    fields_by_class: ClassRules,
+    /// Shortest and longest class descriptor of `by_class` and `fields_by_class`: a cheap
+    /// first filter, since most classes looked up are the app's own.
+    class_len: (usize, usize),
     /// (MUTF-8 bytes, prefix?, index into `rules`) of every string entry, in file order.
     strings: Vec<(Box<[u8]>, bool, usize)>,
 }
@@ -191,6 +235,14 @@ impl ApiCatalog {
                         &mut cat.fields_by_class
                     };
                     if let Some((class, member)) = rule.class_and_member() {
+                        cat.class_len = if cat.class_len == (0, 0) {
+                            (class.len(), class.len())
+                        } else {
+                            (
+                                cat.class_len.0.min(class.len()),
+                                cat.class_len.1.max(class.len()),
+                            )
+                        };
                         map.entry(class.as_bytes().into())
                             .or_default()
                             .insert(member.as_bytes().into(), index);
@@ -225,7 +277,15 @@ impl ApiCatalog {
     /// The method names watched on a class (invoke entries), if the class is in the catalogue:
     /// checked first, so names of methods on other classes are never read.
     pub fn class_methods(&self, class_descriptor: &[u8]) -> Option<&MethodRules> {
+        if !self.may_hold(class_descriptor) {
+            return None;
+        }
         self.by_class.get(class_descriptor)
+    }
+
+    /// False if no invoke or field entry can be on this class (by length alone).
+    fn may_hold(&self, class_descriptor: &[u8]) -> bool {
+        (self.class_len.0..=self.class_len.1).contains(&class_descriptor.len())
     }
 
     /// True if the catalogue has field entries.
@@ -240,6 +300,9 @@ impl ApiCatalog {
 
     /// The field names watched on a class (field entries), if the class is in the catalogue.
     pub fn class_fields(&self, class_descriptor: &[u8]) -> Option<&MethodRules> {
+        if !self.may_hold(class_descriptor) {
+            return None;
+        }
         self.fields_by_class.get(class_descriptor)
     }
 

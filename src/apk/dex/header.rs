@@ -389,9 +389,14 @@ impl<'a> Dex<'a> {
     /// The file offset and raw MUTF-8 bytes of string `idx`.
     pub fn string_span(&self, idx: u32) -> Result<(usize, &'a [u8]), ParseError> {
         let off = self.string_data_off(idx)?;
-        let mut c = Cursor::at(self.data, off, "string_data_item")?;
-        c.uleb128()?; // utf16_size: not needed to find the end
-        let start = c.pos();
+        // utf16_size (a uleb128, not needed to find the end): skipped in place when whole.
+        let start = match self.data.get(off..off.saturating_add(5)) {
+            Some(head) => match head.iter().position(|b| b & 0x80 == 0) {
+                Some(n) => off + n + 1,
+                None => self.utf16_size_end(off)?,
+            },
+            None => self.utf16_size_end(off)?,
+        };
         let rest = self.data.get(start..).unwrap_or_default();
         match memchr::memchr(0, rest) {
             Some(len) => Ok((start, rest.get(..len).unwrap_or_default())),
@@ -401,6 +406,14 @@ impl<'a> Dex<'a> {
                 "no terminating NUL before the end of the file",
             )),
         }
+    }
+
+    /// Where the uleb128 at `off` ends, through a Cursor (the slow path, with its errors).
+    #[cold]
+    fn utf16_size_end(&self, off: usize) -> Result<usize, ParseError> {
+        let mut c = Cursor::at(self.data, off, "string_data_item")?;
+        c.uleb128()?;
+        Ok(c.pos())
     }
 
     /// String `idx` decoded; invalid MUTF-8 is an error naming the string and the byte's offset.
