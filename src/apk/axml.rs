@@ -25,6 +25,10 @@ const NO_INDEX: u32 = 0xffff_ffff;
 pub const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
 /// Deeper nesting than any real manifest; stops stack-hungry consumers on hostile input.
 const MAX_DEPTH: usize = 256;
+/// Most string bytes decoded from the pool for one document. Each attribute decodes its own copy
+/// of the strings it names, so without a bound a small manifest whose attributes all name one long
+/// string would need gigabytes; real manifests decode well under 1 MiB.
+pub const MAX_DECODED_STRINGS: usize = 64 << 20;
 
 /// A typed attribute value (`Res_value`).
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +184,8 @@ struct StringPool<'a> {
     strings_start: usize,
     utf8: bool,
     base: usize,
+    /// String bytes decoded so far (bounded by [`MAX_DECODED_STRINGS`]).
+    decoded: std::cell::Cell<usize>,
 }
 
 impl<'a> StringPool<'a> {
@@ -226,6 +232,7 @@ impl<'a> StringPool<'a> {
             strings_start,
             utf8: flags & UTF8_FLAG != 0,
             base: chunk_start,
+            decoded: std::cell::Cell::new(0),
         })
     }
 
@@ -259,15 +266,29 @@ impl<'a> StringPool<'a> {
             structure: format!("string pool entry {idx}"),
             ..e
         };
+        let spend = |bytes: usize| {
+            let total = self.decoded.get().saturating_add(bytes);
+            self.decoded.set(total);
+            if total > MAX_DECODED_STRINGS {
+                return Err(ParseError::limit(
+                    format!("string pool entry {idx}"),
+                    (self.base + at) as u64,
+                    format!("more than {MAX_DECODED_STRINGS} bytes of strings decoded for one document (the same long strings named over and over?)"),
+                ));
+            }
+            Ok(())
+        };
         if self.utf8 {
             // UTF-16 length (skipped), then UTF-8 byte length, each 1 or 2 bytes.
             let _u16_len = read_len8(&mut c).map_err(wrap)?;
             let len = read_len8(&mut c).map_err(wrap)?;
             let bytes = c.bytes(len).map_err(wrap)?;
+            spend(bytes.len())?;
             Ok(String::from_utf8_lossy(bytes).into_owned())
         } else {
             let len = read_len16(&mut c).map_err(wrap)?;
             let bytes = c.bytes(len.saturating_mul(2)).map_err(wrap)?;
+            spend(bytes.len())?;
             let units = bytes
                 .chunks_exact(2)
                 .map(|b| u16::from_le_bytes([b[0], b[1]]));
@@ -360,6 +381,7 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut unknown_reported = false;
+    let (mut nameless_reported, mut no_ns_reported) = (false, false);
     while c.pos() + 8 <= end {
         c.set_structure("XML chunk header");
         let h = chunk_header(&mut c, end)?;
@@ -453,9 +475,27 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
                         }
                         None => string_name,
                     };
+                    if name.is_empty() && !nameless_reported {
+                        nameless_reported = true;
+                        anomalies.push(axml_anomaly(format!(
+                            "attribute {i} of <{}> at offset {at:#x} has no name (Android ignores it)",
+                            el.name
+                        )));
+                    }
+                    let namespace = opt_string(sp, ans)?;
+                    if namespace.is_none()
+                        && resource_id.is_some_and(|id| id >> 24 == 0x01)
+                        && !no_ns_reported
+                    {
+                        no_ns_reported = true;
+                        anomalies.push(axml_anomaly(format!(
+                            "attribute {name:?} of <{}> at offset {at:#x} has no namespace but a framework resource id; Android reads it as android:{name}",
+                            el.name
+                        )));
+                    }
                     let value = typed_value(sp, dtype, d, raw)?;
                     el.attributes.push(Attribute {
-                        namespace: opt_string(sp, ans)?,
+                        namespace,
                         name,
                         resource_id,
                         value,

@@ -25,6 +25,7 @@ use crate::rules::apis::ApiCatalog;
 use code::Ref;
 use header::Dex;
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub use code::WIDTH as OPCODE_WIDTHS;
 pub use header::adler32;
@@ -102,13 +103,38 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     // (method_ids was checked against it).
     let mut resolved = vec![0u32; dex.methods.count];
     let mut hits: Vec<usize> = Vec::new();
+    // A hostile file can point many methods at one code item and many classes at one
+    // class_data_item: each is walked once, and its hits (and problems) reused, so the work stays
+    // linear in the file size.
+    let mut code_memo: HashMap<u32, (Vec<usize>, Option<code::WalkError>)> = HashMap::new();
+    let mut class_memo: HashMap<u32, (Vec<usize>, Result<Vec<String>, ParseError>)> =
+        HashMap::new();
     s.classes.reserve(dex.class_defs.count);
     for i in 0..dex.class_defs.count {
         let def = dex.class_def(i)?;
         let class = class_name(&dex, def.class_idx, opts.strict, &mut s.anomalies)?;
         if def.class_data_off != 0 {
             hits.clear();
-            let walked = walk_class(&dex, def.class_data_off, |r| {
+            if let Some((h, walked)) = class_memo.get(&def.class_data_off) {
+                hits.extend_from_slice(h);
+                match walked {
+                    Ok(problems) => s
+                        .anomalies
+                        .extend(problems.iter().map(|p| format!("class {class}: {p}"))),
+                    Err(e) if opts.strict => return Err(e.clone()),
+                    Err(e) => s.anomalies.push(format!("class {class}: {e}")),
+                }
+                push_calls(&mut s, catalog, &class, &mut hits);
+                s.classes.push(class);
+                continue;
+            }
+            let walked = walk_class_code(&dex, def.class_data_off, |code_off, insns| {
+                if let Some((h, err)) = code_memo.get(&code_off) {
+                    hits.extend_from_slice(h);
+                    return err.clone().map_or(Ok(()), Err);
+                }
+                let mut local = Vec::new();
+                let r = code::walk(insns, |r| {
                 let m = match r {
                     Ref::Invoke(m) => m,
                     // invoke-custom: the call site's bootstrap method, when it can be read.
@@ -131,30 +157,28 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
                     };
                 }
                 if *slot >= 2 {
-                    hits.push(to_usize(*slot - 2));
+                    local.push(to_usize(*slot - 2));
                 }
                 Ok(())
+                });
+                local.sort_unstable();
+                local.dedup();
+                hits.extend_from_slice(&local);
+                code_memo.insert(code_off, (local, r.clone().err()));
+                r
             });
-            match walked {
-                Ok(method_problems) => s.anomalies.extend(
-                    method_problems
-                        .into_iter()
-                        .map(|p| format!("class {class}: {p}")),
-                ),
-                Err(e) if opts.strict => return Err(e),
+            let walked = walked.map(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>());
+            match &walked {
+                Ok(problems) => s
+                    .anomalies
+                    .extend(problems.iter().map(|p| format!("class {class}: {p}"))),
+                Err(e) if opts.strict => return Err(e.clone()),
                 Err(e) => s.anomalies.push(format!("class {class}: {e}")),
             }
             hits.sort_unstable();
             hits.dedup();
-            for &h in &hits {
-                if let Some(rule) = catalog.get(h) {
-                    s.api_calls.push(ApiCall {
-                        caller: class.clone(),
-                        api: rule.api.clone(),
-                        data_type: rule.data_type.clone(),
-                    });
-                }
-            }
+            class_memo.insert(def.class_data_off, (hits.clone(), walked));
+            push_calls(&mut s, catalog, &class, &mut hits);
         }
         s.classes.push(class);
     }
@@ -162,6 +186,21 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     s.api_calls.dedup();
     s.strings_found = find_strings(&dex, opts.string_needles);
     Ok(s)
+}
+
+/// Adds the catalogue rules in `hits` (sorted, unique) as calls made by `class`.
+fn push_calls(s: &mut DexSummary, catalog: &ApiCatalog, class: &str, hits: &mut Vec<usize>) {
+    hits.sort_unstable();
+    hits.dedup();
+    for &h in hits.iter() {
+        if let Some(rule) = catalog.get(h) {
+            s.api_calls.push(ApiCall {
+                caller: class.to_string(),
+                api: rule.api.clone(),
+                data_type: rule.data_type.clone(),
+            });
+        }
+    }
 }
 
 /// Every method invoked by the methods of `class` (Java form `com.a.B$C` or descriptor
@@ -299,6 +338,15 @@ fn walk_class(
     off: u32,
     mut f: impl FnMut(Ref) -> Result<(), String>,
 ) -> Result<Vec<MethodProblem>, ParseError> {
+    walk_class_code(dex, off, |_, insns| code::walk(insns, &mut f))
+}
+
+/// Like [`walk_class`], but hands each method's code (its code_item offset and insns) to `walk`.
+fn walk_class_code(
+    dex: &Dex<'_>,
+    off: u32,
+    mut walk: impl FnMut(u32, &[u8]) -> Result<(), code::WalkError>,
+) -> Result<Vec<MethodProblem>, ParseError> {
     let data = dex.data;
     let mut c = Cursor::at(data, to_usize(off), "class_data_item")?;
     let static_fields = c.uleb128()?;
@@ -338,7 +386,7 @@ fn walk_class(
                 continue;
             }
             let insns = code_insns(data, code_off)?;
-            if let Err(e) = code::walk(insns, &mut f) {
+            if let Err(e) = walk(code_off, insns) {
                 problems.push(MethodProblem {
                     method_idx,
                     code_off,
