@@ -246,6 +246,32 @@ impl<'a> Archive<'a> {
                 mismatched - MAX_MISMATCH_REPORTS
             )));
         }
+        // Overlapping entries: two records naming one local header, or data running into the
+        // next entry's header (the overlap zip bomb). Android reads each entry on its own.
+        let mut by_offset: Vec<&Entry> = entries.iter().collect();
+        by_offset.sort_by_key(|e| e.header_offset);
+        let mut overlaps = 0usize;
+        for w in by_offset.windows(2) {
+            let min_end = w[0]
+                .header_offset
+                .saturating_add(LFH_LEN as u64)
+                .saturating_add(w[0].compressed_size);
+            if w[1].header_offset < min_end {
+                overlaps += 1;
+                if overlaps <= MAX_MISMATCH_REPORTS {
+                    anomalies.push(anomaly(format!(
+                        "entries {} and {} overlap (local headers at {:#x} and {:#x})",
+                        w[0].name, w[1].name, w[0].header_offset, w[1].header_offset
+                    )));
+                }
+            }
+        }
+        if overlaps > MAX_MISMATCH_REPORTS {
+            anomalies.push(anomaly(format!(
+                "{} more overlapping entries",
+                overlaps - MAX_MISMATCH_REPORTS
+            )));
+        }
         if let Some(first) = entries.iter().map(|e| e.header_offset).min() {
             if first > 0 && shift == 0 {
                 anomalies.push(anomaly(format!(
