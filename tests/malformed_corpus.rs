@@ -757,6 +757,14 @@ struct Run {
     took: Duration,
 }
 
+/// The binary under test: `APPAUDIT_BIN` when set (a build kept apart from a shared target
+/// directory), else the one cargo built for this test.
+fn binary() -> PathBuf {
+    std::env::var_os("APPAUDIT_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_appaudit")))
+}
+
 /// Runs the binary under the memory limit; kills it at three times the time limit (so that a hang
 /// fails the test instead of stalling it).
 fn bounded_run(args: &[&str], file: &Path) -> Run {
@@ -766,7 +774,7 @@ fn bounded_run(args: &[&str], file: &Path) -> Run {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_appaudit"))
+        .arg(binary())
         .args(args)
         .arg(file)
         .stdout(std::fs::File::create(&out_p).expect("out"))
@@ -1047,7 +1055,7 @@ fn tampered_archive_is_reported_by_audit() {
     } else {
         common::root().join("fixtures/clean/policy.txt")
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+    let out = Command::new(binary())
         .arg("audit")
         .arg(&p)
         .arg("--policy")
@@ -1067,7 +1075,7 @@ fn tampered_archive_is_reported_by_audit() {
     assert_eq!(f["severity"], "medium");
     assert!(f["evidence"].to_string().contains("encryption flag"), "{f}");
     // The untouched fixture has no tamper finding.
-    let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+    let out = Command::new(binary())
         .arg("audit")
         .arg(apk("wallet"))
         .arg("--policy")
@@ -1076,4 +1084,21 @@ fn tampered_archive_is_reported_by_audit() {
         .output()
         .expect("run");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("tampered-"));
+}
+
+/// Every crash input kept under tests/data/regressions/ is named by the test that covers it.
+#[test]
+fn every_committed_crash_input_has_a_test() {
+    let dir = common::root().join("tests/data/regressions");
+    let sources: String = ["tests/malformed_corpus.rs", "src/apk/axml.rs", "src/apk/archive.rs"]
+        .iter()
+        .map(|p| std::fs::read_to_string(common::root().join(p)).unwrap_or_default())
+        .collect();
+    for f in std::fs::read_dir(&dir).expect("regressions dir") {
+        let name = f.expect("entry").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            continue;
+        }
+        assert!(sources.contains(&name), "{name} has no test naming it");
+    }
 }
