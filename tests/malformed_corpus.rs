@@ -65,7 +65,13 @@ impl Ent {
     fn stored(name: &str, data: &[u8]) -> Ent {
         let mut crc = flate2::Crc::new();
         crc.update(data);
-        Ent::new(name.as_bytes(), 0, data.to_vec(), crc.sum(), data.len() as u32)
+        Ent::new(
+            name.as_bytes(),
+            0,
+            data.to_vec(),
+            crc.sum(),
+            data.len() as u32,
+        )
     }
 
     fn name(&self) -> String {
@@ -166,7 +172,10 @@ fn entries_of(data: &[u8]) -> Vec<Ent> {
 /// The inflated bytes of one entry of the fixture.
 fn entry_bytes(data: &[u8], name: &str) -> Vec<u8> {
     let a = Archive::parse(data, Limits::default()).expect("zip");
-    a.read(a.find(name).expect("entry")).expect("read").0.into_owned()
+    a.read(a.find(name).expect("entry"))
+        .expect("read")
+        .0
+        .into_owned()
 }
 
 /// The fixture with one entry's contents replaced (stored, CRC recomputed).
@@ -230,30 +239,54 @@ fn zip_tricks(wallet: &[u8]) -> Vec<Variant> {
         x.cd.flags |= 1;
         x.lfh.flags |= 1;
     }
-    out.push(v("zip-encryption-flag", build_zip(&e, &[], false), Expect::Anomaly("encryption flag")));
+    out.push(v(
+        "zip-encryption-flag",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("encryption flag"),
+    ));
 
     let mut e = base.clone();
     e[dex2].cd.method = 99;
     e[dex2].lfh.method = 99;
-    out.push(v("zip-unknown-method-deflated", build_zip(&e, &[], false), Expect::Anomaly("compression method 99")));
+    out.push(v(
+        "zip-unknown-method-deflated",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("compression method 99"),
+    ));
     let mut e = base.clone();
     e[m] = Ent::stored(MANIFEST, &entry_bytes(wallet, MANIFEST));
     e[m].cd.method = 12;
     e[m].lfh.method = 12;
-    out.push(v("zip-unknown-method-stored-manifest", build_zip(&e, &[], false), Expect::Anomaly("compression method 12")));
+    out.push(v(
+        "zip-unknown-method-stored-manifest",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("compression method 12"),
+    ));
 
     let mut e = base.clone();
     let mut dup = Ent::stored(MANIFEST, b"not a manifest at all");
     dup.cd.name = MANIFEST.as_bytes().to_vec();
     e.push(dup);
-    out.push(v("zip-duplicate-manifest", build_zip(&e, &[], false), Expect::Anomaly("duplicate entry name")));
+    out.push(v(
+        "zip-duplicate-manifest",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("duplicate entry name"),
+    ));
     let mut e = base.clone();
     e.push(Ent::stored("classes.dex", b"dex\n035\0 second classes.dex"));
-    out.push(v("zip-duplicate-dex", build_zip(&e, &[], false), Expect::Anomaly("duplicate entry name")));
+    out.push(v(
+        "zip-duplicate-dex",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("duplicate entry name"),
+    ));
 
     let mut e = base.clone();
     e[dex2].same_as = Some(dex);
-    out.push(v("zip-overlapping-entries", build_zip(&e, &[], false), Expect::Anomaly("overlap")));
+    out.push(v(
+        "zip-overlapping-entries",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("overlap"),
+    ));
     // Many names over one local entry: an overlap bomb within the default limits.
     let mut e = base.clone();
     for k in 0..2000 {
@@ -262,7 +295,11 @@ fn zip_tricks(wallet: &[u8]) -> Vec<Variant> {
         x.same_as = Some(dex);
         e.push(x);
     }
-    out.push(v("zip-overlapping-2000", build_zip(&e, &[], false), Expect::Anomaly("not read again")));
+    out.push(v(
+        "zip-overlapping-2000",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("not read again"),
+    ));
 
     for (tag, name) in [
         ("nul", &b"assets/a\0b.dex"[..]),
@@ -276,25 +313,49 @@ fn zip_tricks(wallet: &[u8]) -> Vec<Variant> {
         x.cd.name = name.to_vec();
         x.lfh.name = name.to_vec();
         e.push(x);
-        out.push(v(format!("zip-name-{tag}"), build_zip(&e, &[], false), Expect::Anomaly("is unusual")));
+        out.push(v(
+            format!("zip-name-{tag}"),
+            build_zip(&e, &[], false),
+            Expect::Anomaly("is unusual"),
+        ));
     }
 
     // Sizes that lie.
     let mut e = base.clone();
     e[dex].cd.size = 10;
-    out.push(v("zip-size-too-small-dex", build_zip(&e, &[], false), Expect::Anomaly("classes.dex")));
+    out.push(v(
+        "zip-size-too-small-dex",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("classes.dex"),
+    ));
     let mut e = base.clone();
     e[dex].cd.size = e[dex].cd.size.saturating_mul(3);
-    out.push(v("zip-size-too-large-dex", build_zip(&e, &[], false), Expect::Anomaly("classes.dex")));
+    out.push(v(
+        "zip-size-too-large-dex",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("classes.dex"),
+    ));
     let mut e = base.clone();
     e[dex].cd.csize = 0x7fff_0000;
-    out.push(v("zip-csize-past-end-dex", build_zip(&e, &[], false), Expect::Anomaly("classes.dex")));
+    out.push(v(
+        "zip-csize-past-end-dex",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("classes.dex"),
+    ));
     let mut e = base.clone();
     e[m].cd.size = 16;
-    out.push(v("zip-size-lies-manifest", build_zip(&e, &[], false), Expect::Error("AndroidManifest.xml")));
+    out.push(v(
+        "zip-size-lies-manifest",
+        build_zip(&e, &[], false),
+        Expect::Error("AndroidManifest.xml"),
+    ));
     let mut e = base.clone();
     e[m].cd.crc ^= 0xdead_beef;
-    out.push(v("zip-crc-lies-manifest", build_zip(&e, &[], false), Expect::Anomaly("CRC-32")));
+    out.push(v(
+        "zip-crc-lies-manifest",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("CRC-32"),
+    ));
 
     // A local header that disagrees with the central directory.
     let mut e = base.clone();
@@ -302,10 +363,18 @@ fn zip_tricks(wallet: &[u8]) -> Vec<Variant> {
     e[dex].lfh.method = 0;
     e[dex].lfh.csize = 1;
     e[dex].lfh.extra = vec![0xfe, 0xca, 4, 0, 1, 2, 3, 4];
-    out.push(v("zip-local-central-mismatch", build_zip(&e, &[], false), Expect::Anomaly("local header")));
+    out.push(v(
+        "zip-local-central-mismatch",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("local header"),
+    ));
     let mut e = base.clone();
     e[m].lfh.name = b"AndroidManifest.xmL".to_vec();
-    out.push(v("zip-local-name-mismatch-manifest", build_zip(&e, &[], false), Expect::Anomaly("local header")));
+    out.push(v(
+        "zip-local-name-mismatch-manifest",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("local header"),
+    ));
 
     // A declared 10 GiB entry (ZIP64 extra field), for a DEX and for the manifest.
     let ten_gib: u64 = 10 << 30;
@@ -320,27 +389,51 @@ fn zip_tricks(wallet: &[u8]) -> Vec<Variant> {
     e[dex].cd.size = u32::MAX;
     e[dex].cd.csize = u32::MAX;
     e[dex].cd.extra = zip64(ten_gib, cs);
-    out.push(v("zip-declared-10gib-dex", build_zip(&e, &[], false), Expect::Anomaly("per-entry limit")));
+    out.push(v(
+        "zip-declared-10gib-dex",
+        build_zip(&e, &[], false),
+        Expect::Anomaly("per-entry limit"),
+    ));
     let mut e = base.clone();
     let cs = u64::from(e[m].cd.csize);
     e[m].cd.size = u32::MAX;
     e[m].cd.csize = u32::MAX;
     e[m].cd.extra = zip64(ten_gib, cs);
-    out.push(v("zip-declared-10gib-manifest", build_zip(&e, &[], false), Expect::Error("per-entry limit")));
+    out.push(v(
+        "zip-declared-10gib-manifest",
+        build_zip(&e, &[], false),
+        Expect::Error("per-entry limit"),
+    ));
 
-    out.push(v("zip-million-entries", million_entries(), Expect::Error("1000000 entries declared")));
-    out.push(v("zip-eocd-count-past-directory", {
-        let mut z = wallet.to_vec();
-        let n = z.len();
-        z[n - 12..n - 10].copy_from_slice(&60000u16.to_le_bytes());
-        z[n - 14..n - 12].copy_from_slice(&60000u16.to_le_bytes());
-        z
-    }, Expect::Error("entries declared")));
+    out.push(v(
+        "zip-million-entries",
+        million_entries(),
+        Expect::Error("1000000 entries declared"),
+    ));
+    out.push(v(
+        "zip-eocd-count-past-directory",
+        {
+            let mut z = wallet.to_vec();
+            let n = z.len();
+            z[n - 12..n - 10].copy_from_slice(&60000u16.to_le_bytes());
+            z[n - 14..n - 12].copy_from_slice(&60000u16.to_le_bytes());
+            z
+        },
+        Expect::Error("entries declared"),
+    ));
 
     // The Janus trick: a DEX glued before the zip, offsets adjusted or not.
     let dex_bytes = entry_bytes(wallet, "classes.dex");
-    out.push(v("zip-janus-adjusted", build_zip(&base, &dex_bytes, true), Expect::Anomaly("precede")));
-    out.push(v("zip-janus-shifted", build_zip(&base, &dex_bytes, false), Expect::Anomaly("precede")));
+    out.push(v(
+        "zip-janus-adjusted",
+        build_zip(&base, &dex_bytes, true),
+        Expect::Anomaly("precede"),
+    ));
+    out.push(v(
+        "zip-janus-shifted",
+        build_zip(&base, &dex_bytes, false),
+        Expect::Anomaly("precede"),
+    ));
     // A trailing comment and trailing junk.
     let mut z = wallet.to_vec();
     z.extend_from_slice(&[0x55; 3000]);
@@ -435,39 +528,79 @@ fn axml_tricks(wallet: &[u8]) -> Vec<Variant> {
 
     let mut m = orig.clone();
     put32(&mut m, 4, orig.len() as u32 + 1000);
-    add("axml-top-size-past-end", m, Expect::Error("AndroidManifest.xml"));
+    add(
+        "axml-top-size-past-end",
+        m,
+        Expect::Error("AndroidManifest.xml"),
+    );
     let mut m = orig.clone();
     put32(&mut m, first_el + 4, 0);
-    add("axml-element-size-zero", m, Expect::Error("AndroidManifest.xml"));
+    add(
+        "axml-element-size-zero",
+        m,
+        Expect::Error("AndroidManifest.xml"),
+    );
     let mut m = orig.clone();
     put32(&mut m, first_el + 4, 0x7fff_ffff);
-    add("axml-element-size-huge", m, Expect::Error("AndroidManifest.xml"));
+    add(
+        "axml-element-size-huge",
+        m,
+        Expect::Error("AndroidManifest.xml"),
+    );
     let mut m = orig.clone();
     m[pool + 2..pool + 4].copy_from_slice(&4u16.to_le_bytes());
-    add("axml-pool-header-size-4", m, Expect::Error("AndroidManifest.xml"));
+    add(
+        "axml-pool-header-size-4",
+        m,
+        Expect::Error("AndroidManifest.xml"),
+    );
     let mut m = orig.clone();
     m[pool + 2..pool + 4].copy_from_slice(&0x7000u16.to_le_bytes());
-    add("axml-pool-header-size-huge", m, Expect::Error("AndroidManifest.xml"));
+    add(
+        "axml-pool-header-size-huge",
+        m,
+        Expect::Error("AndroidManifest.xml"),
+    );
     let mut m = orig.clone();
     put32(&mut m, pool + 8, 0x4000_0000);
     add("axml-pool-count-huge", m, Expect::Error("string pool"));
     let mut m = orig.clone();
     put32(&mut m, pool + 20, 0xffff_fff0);
-    add("axml-pool-strings-start-past-end", m, Expect::Error("string"));
+    add(
+        "axml-pool-strings-start-past-end",
+        m,
+        Expect::Error("string"),
+    );
     for k in [0usize, 5, 40, 146] {
         let mut m = orig.clone();
         put32(&mut m, pool + 28 + 4 * k, 0x7fff_fff0);
-        add(&format!("axml-pool-offset-{k}-out-of-range"), m, Expect::Any);
+        add(
+            &format!("axml-pool-offset-{k}-out-of-range"),
+            m,
+            Expect::Any,
+        );
     }
     let mut m = orig.clone();
     each_attr(&mut m, |m, a| put32(m, a + 4, u32::MAX));
-    add("axml-attributes-without-names", m, Expect::Anomaly("no name"));
+    add(
+        "axml-attributes-without-names",
+        m,
+        Expect::Anomaly("no name"),
+    );
     let mut m = orig.clone();
     each_attr(&mut m, |m, a| put32(m, a, u32::MAX));
-    add("axml-attributes-without-namespaces", m, Expect::Anomaly("namespace"));
+    add(
+        "axml-attributes-without-namespaces",
+        m,
+        Expect::Anomaly("namespace"),
+    );
     let mut m = orig.clone();
     each_attr(&mut m, |m, a| put32(m, a + 4, 0x0fff_ffff));
-    add("axml-attribute-name-index-out-of-range", m, Expect::Error("string"));
+    add(
+        "axml-attribute-name-index-out-of-range",
+        m,
+        Expect::Error("string"),
+    );
     let mut m = orig.clone();
     each_attr(&mut m, |m, a| m[a + 15] = 0xee);
     add("axml-attribute-unknown-value-type", m, Expect::Any);
@@ -481,14 +614,26 @@ fn axml_tricks(wallet: &[u8]) -> Vec<Variant> {
     m.extend_from_slice(&orig[first_el..]);
     let n = m.len() as u32;
     put32(&mut m, 4, n);
-    add("axml-unknown-chunk", m, Expect::Anomaly("unknown chunk type"));
+    add(
+        "axml-unknown-chunk",
+        m,
+        Expect::Anomaly("unknown chunk type"),
+    );
 
     let mut m = orig.clone();
     m.extend_from_slice(&[0x5a; 4096]);
-    add("axml-padded-with-junk", m, Expect::Anomaly("follow the XML chunk"));
+    add(
+        "axml-padded-with-junk",
+        m,
+        Expect::Anomaly("follow the XML chunk"),
+    );
     let mut m = orig.clone();
     m.extend(std::iter::repeat_n([0x03u8, 0x00, 0x08, 0x00, 0x10, 0, 0, 0], 512).flatten());
-    add("axml-padded-with-chunk-headers", m, Expect::Anomaly("follow the XML chunk"));
+    add(
+        "axml-padded-with-chunk-headers",
+        m,
+        Expect::Anomaly("follow the XML chunk"),
+    );
 
     add("axml-string-amplification", amplifier(), Expect::Any);
     out
@@ -591,18 +736,34 @@ fn dex_tricks(wallet: &[u8]) -> Vec<Variant> {
     ] {
         let mut d = orig.clone();
         put32(&mut d, field, 0x1000_0000);
-        add(&format!("dex-{what}-past-end"), d, Expect::Anomaly("DEX not parsed"));
+        add(
+            &format!("dex-{what}-past-end"),
+            d,
+            Expect::Anomaly("DEX not parsed"),
+        );
         let mut d = orig.clone();
         put32(&mut d, field + 4, 0xffff_fff0);
-        add(&format!("dex-{what}-offset-past-end"), d, Expect::Anomaly("DEX not parsed"));
+        add(
+            &format!("dex-{what}-offset-past-end"),
+            d,
+            Expect::Anomaly("DEX not parsed"),
+        );
     }
     let mut d = orig.clone();
     put32(&mut d, 0x20, 0x7fff_ffff);
-    add("dex-file-size-past-end", d, Expect::Anomaly("DEX not parsed"));
+    add(
+        "dex-file-size-past-end",
+        d,
+        Expect::Anomaly("DEX not parsed"),
+    );
     // Class data and code offsets past the end.
     let mut d = orig.clone();
     put32(&mut d, class_defs_off + 24, 0x7fff_fff0);
-    add("dex-class-data-past-end", d, Expect::Anomaly("class_data_item"));
+    add(
+        "dex-class-data-past-end",
+        d,
+        Expect::Anomaly("class_data_item"),
+    );
     // Invalid MUTF-8 in every class name (the byte after each "L" of a descriptor).
     let mut d = orig.clone();
     let n = rd(&orig, 0x60) as usize;
@@ -612,7 +773,11 @@ fn dex_tricks(wallet: &[u8]) -> Vec<Variant> {
         let so = rd(&orig, rd(&orig, 0x3c) as usize + 4 * s) as usize;
         d[so + 2] = 0xff;
     }
-    add("dex-invalid-mutf8-class-names", d, Expect::Anomaly("MUTF-8"));
+    add(
+        "dex-invalid-mutf8-class-names",
+        d,
+        Expect::Anomaly("MUTF-8"),
+    );
     // Overlapping sections: type_ids over string_ids, method_ids over proto_ids.
     let mut d = orig.clone();
     put32(&mut d, 0x44, rd(&orig, 0x3c));
@@ -637,8 +802,16 @@ fn dex_tricks(wallet: &[u8]) -> Vec<Variant> {
         put32(&mut d, class_defs_off + 32 * i + 24, first_data);
     }
     add("dex-shared-class-data", d, Expect::Any);
-    add("dex-shared-code-quadratic", shared_code_dex(20_000, 100_000), Expect::Any);
-    add("dex-shared-class-data-quadratic", shared_class_data_dex(5_000, 20_000), Expect::Any);
+    add(
+        "dex-shared-code-quadratic",
+        shared_code_dex(20_000, 100_000),
+        Expect::Any,
+    );
+    add(
+        "dex-shared-class-data-quadratic",
+        shared_class_data_dex(5_000, 20_000),
+        Expect::Any,
+    );
     out
 }
 
@@ -718,7 +891,11 @@ fn truncations_and_flips() -> Vec<Variant> {
         let mut rng = Rng(0x5eed_0000 + n as u64);
         for k in 0..8 {
             let cut = if k < 2 { k * 11 } else { rng.below(data.len()) };
-            out.push(v(format!("{case}-cut-{cut}"), data[..cut].to_vec(), Expect::Any));
+            out.push(v(
+                format!("{case}-cut-{cut}"),
+                data[..cut].to_vec(),
+                Expect::Any,
+            ));
         }
         for k in 0..10 {
             let mut d = data.clone();
@@ -737,7 +914,11 @@ fn truncations_and_flips() -> Vec<Variant> {
                     let i = rng.below(d.len());
                     d[i] = rng.next() as u8;
                 }
-                out.push(v(format!("{case}-{entry}-flip-{k}"), with_entry(&data, entry, &d), Expect::Any));
+                out.push(v(
+                    format!("{case}-{entry}-flip-{k}"),
+                    with_entry(&data, entry, &d),
+                    Expect::Any,
+                ));
             }
         }
     }
@@ -792,7 +973,8 @@ fn bounded_run(args: &[&str], file: &Path) -> Run {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    let read =
+        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
     Run {
         code: status.and_then(|s| s.code()),
         stdout: read(&out_p),
@@ -808,7 +990,10 @@ fn check(dir: &Path, var: &Variant) -> Result<(), String> {
     let r = bounded_run(&["inspect", "--format", "json"], &path);
     let what = &var.name;
     if r.code != Some(0) && r.code != Some(2) {
-        return Err(format!("{what}: exit {:?} (a panic, a signal or out of memory?): {}", r.code, r.stderr));
+        return Err(format!(
+            "{what}: exit {:?} (a panic, a signal or out of memory?): {}",
+            r.code, r.stderr
+        ));
     }
     if r.stderr.contains("panicked") {
         return Err(format!("{what}: {}", r.stderr));
@@ -817,26 +1002,39 @@ fn check(dir: &Path, var: &Variant) -> Result<(), String> {
         return Err(format!("{what}: took {:?}", r.took));
     }
     if r.code == Some(2)
-        && !(r.stderr.contains("appaudit: error:") && r.stderr.contains(&path.display().to_string()))
+        && !(r.stderr.contains("appaudit: error:")
+            && r.stderr.contains(&path.display().to_string()))
     {
-        return Err(format!("{what}: the error does not name the file: {}", r.stderr));
+        return Err(format!(
+            "{what}: the error does not name the file: {}",
+            r.stderr
+        ));
     }
     match &var.expect {
         Expect::Any => Ok(()),
         Expect::Error(text) => {
             if r.code != Some(2) || !r.stderr.contains(text) {
-                return Err(format!("{what}: expected an error with {text:?}, got exit {:?}: {}", r.code, r.stderr));
+                return Err(format!(
+                    "{what}: expected an error with {text:?}, got exit {:?}: {}",
+                    r.code, r.stderr
+                ));
             }
             Ok(())
         }
         Expect::Anomaly(text) => {
             if r.code != Some(0) {
-                return Err(format!("{what}: expected a result, got exit {:?}: {}", r.code, r.stderr));
+                return Err(format!(
+                    "{what}: expected a result, got exit {:?}: {}",
+                    r.code, r.stderr
+                ));
             }
             let app = analyze_bytes(&path, &var.bytes, &Options::default())
                 .map_err(|e| format!("{what}: in-process: {e}"))?;
             let in_dex = app.dex.iter().flat_map(|d| d.anomalies.iter());
-            if !app.anomalies.iter().any(|a| a.message.contains(text) || a.source.contains(text))
+            if !app
+                .anomalies
+                .iter()
+                .any(|a| a.message.contains(text) || a.source.contains(text))
                 && !in_dex.clone().any(|a| a.contains(text))
             {
                 return Err(format!(
@@ -869,14 +1067,27 @@ fn run_all(variants: Vec<Variant>) {
     // Two at a time: the machine running CI is shared.
     let (a, b): (Vec<_>, Vec<_>) = variants.iter().enumerate().partition(|(i, _)| i % 2 == 0);
     let failures: Vec<String> = std::thread::scope(|s| {
-        let h1 = s.spawn(|| a.iter().filter_map(|(_, v)| check(dir, v).err()).collect::<Vec<_>>());
-        let h2 = s.spawn(|| b.iter().filter_map(|(_, v)| check(dir, v).err()).collect::<Vec<_>>());
+        let h1 = s.spawn(|| {
+            a.iter()
+                .filter_map(|(_, v)| check(dir, v).err())
+                .collect::<Vec<_>>()
+        });
+        let h2 = s.spawn(|| {
+            b.iter()
+                .filter_map(|(_, v)| check(dir, v).err())
+                .collect::<Vec<_>>()
+        });
         let mut f = h1.join().expect("thread");
         f.extend(h2.join().expect("thread"));
         f
     });
     eprintln!("{n} variants in {:?}", started.elapsed());
-    assert!(failures.is_empty(), "{} of {n} variants failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} variants failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -909,13 +1120,23 @@ fn the_million_entry_archive_is_refused_from_the_end_record_alone() {
     let started = Instant::now();
     let e = Archive::parse(&z, Limits::default()).unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(100));
-    assert!(e.to_string().contains("1000000 entries declared, the limit is 200000 (--max-entries)"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("1000000 entries declared, the limit is 200000 (--max-entries)"),
+        "{e}"
+    );
 }
 
 #[test]
 fn the_generator_is_deterministic() {
-    let a: Vec<Vec<u8>> = truncations_and_flips().into_iter().map(|v| v.bytes).collect();
-    let b: Vec<Vec<u8>> = truncations_and_flips().into_iter().map(|v| v.bytes).collect();
+    let a: Vec<Vec<u8>> = truncations_and_flips()
+        .into_iter()
+        .map(|v| v.bytes)
+        .collect();
+    let b: Vec<Vec<u8>> = truncations_and_flips()
+        .into_iter()
+        .map(|v| v.bytes)
+        .collect();
     assert!(a == b);
 }
 
@@ -940,8 +1161,9 @@ fn regression_local_header_mismatch_was_not_recorded() {
     e[d].lfh.name = b"classes9.dex".to_vec();
     let got = archive_anomalies(&build_zip(&e, &[], false));
     assert!(
-        got.iter().any(|m| m.contains("local header of classes.dex disagrees")
-            && m.contains("name classes9.dex")),
+        got.iter()
+            .any(|m| m.contains("local header of classes.dex disagrees")
+                && m.contains("name classes9.dex")),
         "{got:?}"
     );
 }
@@ -953,7 +1175,10 @@ fn regression_control_characters_and_bad_utf8_in_names_were_not_recorded() {
         x.cd.name = name.to_vec();
         x.lfh.name = name.to_vec();
         let got = archive_anomalies(&build_zip(&[x], &[], false));
-        assert!(got.iter().any(|m| m.contains("is unusual")), "{name:?}: {got:?}");
+        assert!(
+            got.iter().any(|m| m.contains("is unusual")),
+            "{name:?}: {got:?}"
+        );
     }
 }
 
@@ -990,9 +1215,17 @@ fn regression_overlapping_entries_were_not_recorded_and_were_parsed_once_per_rec
     assert!(got.iter().any(|m| m.contains("overlap")), "{got:?}");
     let app = analyze_bytes(Path::new("o.apk"), &z, &Options::default()).expect("analysed");
     // classes.dex and classes2.dex, once each.
-    assert_eq!(app.dex.len(), 2, "{:?}", app.dex.iter().map(|d| &d.name).collect::<Vec<_>>());
     assert_eq!(
-        app.anomalies.iter().filter(|a| a.message.contains("not read again")).count(),
+        app.dex.len(),
+        2,
+        "{:?}",
+        app.dex.iter().map(|d| &d.name).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        app.anomalies
+            .iter()
+            .filter(|a| a.message.contains("not read again"))
+            .count(),
         300
     );
 }
@@ -1012,16 +1245,32 @@ fn regression_nameless_and_namespace_less_attributes_were_not_recorded() {
     let mut m = orig.clone();
     each_attr(&mut m, |m, a| put32(m, a + 4, u32::MAX));
     let doc = appaudit::apk::axml::parse(&m).expect("decodes");
-    assert!(doc.anomalies.iter().any(|a| a.message.contains("has no name")), "{:?}", doc.anomalies);
+    assert!(
+        doc.anomalies
+            .iter()
+            .any(|a| a.message.contains("has no name")),
+        "{:?}",
+        doc.anomalies
+    );
     let mut m = orig;
     each_attr(&mut m, |m, a| put32(m, a, u32::MAX));
     let doc = appaudit::apk::axml::parse(&m).expect("decodes");
-    assert!(doc.anomalies.iter().any(|a| a.message.contains("no namespace")), "{:?}", doc.anomalies);
+    assert!(
+        doc.anomalies
+            .iter()
+            .any(|a| a.message.contains("no namespace")),
+        "{:?}",
+        doc.anomalies
+    );
     // Android still reads them by resource id: the manifest is the same.
     let plain = appaudit::apk::axml::parse(&entry_bytes(&wallet, MANIFEST)).expect("decodes");
     assert_eq!(
-        appaudit::apk::Manifest::from_document(&doc).expect("manifest").uses_permissions,
-        appaudit::apk::Manifest::from_document(&plain).expect("manifest").uses_permissions
+        appaudit::apk::Manifest::from_document(&doc)
+            .expect("manifest")
+            .uses_permissions,
+        appaudit::apk::Manifest::from_document(&plain)
+            .expect("manifest")
+            .uses_permissions
     );
 }
 
@@ -1035,7 +1284,11 @@ fn regression_shared_code_items_made_the_dex_walk_quadratic() {
         let started = Instant::now();
         let s = parse_dex("classes.dex", &d, &DexOptions::default()).expect(name);
         assert!(!s.classes.is_empty());
-        assert!(started.elapsed() < Duration::from_secs(3), "{name}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{name}: {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -1064,7 +1317,12 @@ fn tampered_archive_is_reported_by_audit() {
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_str(&text).expect("json");
     let f = json["findings"]
         .as_array()
@@ -1090,10 +1348,14 @@ fn tampered_archive_is_reported_by_audit() {
 #[test]
 fn every_committed_crash_input_has_a_test() {
     let dir = common::root().join("tests/data/regressions");
-    let sources: String = ["tests/malformed_corpus.rs", "src/apk/axml.rs", "src/apk/archive.rs"]
-        .iter()
-        .map(|p| std::fs::read_to_string(common::root().join(p)).unwrap_or_default())
-        .collect();
+    let sources: String = [
+        "tests/malformed_corpus.rs",
+        "src/apk/axml.rs",
+        "src/apk/archive.rs",
+    ]
+    .iter()
+    .map(|p| std::fs::read_to_string(common::root().join(p)).unwrap_or_default())
+    .collect();
     for f in std::fs::read_dir(&dir).expect("regressions dir") {
         let name = f.expect("entry").file_name().to_string_lossy().into_owned();
         if name.ends_with(".md") {

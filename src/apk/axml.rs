@@ -742,7 +742,9 @@ fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             // Not characters in XML 1.0, not even as references: a hostile value may hold them.
-            c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+            c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') =>
+            {
                 out.push(char::REPLACEMENT_CHARACTER)
             }
             c if c.is_control() => {
@@ -787,7 +789,10 @@ mod tests {
             anomalies: Vec::new(),
         };
         let xml = to_xml(&doc);
-        assert!(!xml.contains("<evil") && !xml.contains("onload=\""), "{xml}");
+        assert!(
+            !xml.contains("<evil") && !xml.contains("onload=\""),
+            "{xml}"
+        );
     }
 
     #[test]

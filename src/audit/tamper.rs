@@ -41,7 +41,10 @@ pub fn check(input: &AuditInput<'_>) -> Vec<Finding> {
 pub fn check_app(app: &App) -> Vec<Finding> {
     let mut findings = Vec::new();
     let layer = |source: &str| -> Vec<&Anomaly> {
-        app.anomalies.iter().filter(|a| a.source == source).collect()
+        app.anomalies
+            .iter()
+            .filter(|a| a.source == source)
+            .collect()
     };
     let archive = layer(ARCHIVE);
     if !archive.is_empty() {
@@ -124,8 +127,14 @@ mod tests {
     #[test]
     fn evasion_tricks_are_medium_others_info() {
         let f = check_app(&app(&[
-            ("archive", "entry x has the encryption flag set; read as plain data, as Android does"),
-            ("archive", "duplicate entry name \"a\"; the first one is used"),
+            (
+                "archive",
+                "entry x has the encryption flag set; read as plain data, as Android does",
+            ),
+            (
+                "archive",
+                "duplicate entry name \"a\"; the first one is used",
+            ),
             ("AndroidManifest.xml", "1 element(s) left open at the end"),
         ]));
         assert_eq!(f.len(), 2);
@@ -135,9 +144,15 @@ mod tests {
         assert!(f[0].evidence[1].starts_with("archive: duplicate"));
         assert_eq!(f[1].rule, "tampered-manifest");
         assert_eq!(f[1].severity, Severity::Info);
-        let f = check_app(&app(&[("archive", "duplicate entry name \"a\"; the first one is used")]));
+        let f = check_app(&app(&[(
+            "archive",
+            "duplicate entry name \"a\"; the first one is used",
+        )]));
         assert_eq!(f[0].severity, Severity::Info);
-        let f = check_app(&app(&[("archive", "4096 bytes precede the zip data; offsets adjusted")]));
+        let f = check_app(&app(&[(
+            "archive",
+            "4096 bytes precede the zip data; offsets adjusted",
+        )]));
         assert_eq!(f[0].severity, Severity::Medium);
     }
 }

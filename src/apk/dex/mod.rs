@@ -135,31 +135,31 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
                 }
                 let mut local = Vec::new();
                 let r = code::walk(insns, |r| {
-                let m = match r {
-                    Ref::Invoke(m) => m,
-                    // invoke-custom: the call site's bootstrap method, when it can be read.
-                    Ref::InvokeCustom(cs) => match dex.call_site_bootstrap(cs) {
-                        Some(m) => m,
-                        None => return Ok(()),
-                    },
-                    Ref::String(_) => return Ok(()),
-                };
-                let slot = resolved.get_mut(to_usize(m)).ok_or_else(|| {
-                    format!(
-                        "invoke of method #{m}, past method_ids_size {}",
-                        dex.methods.count
-                    )
-                })?;
-                if *slot == 0 {
-                    *slot = match resolve(&dex, catalog, m) {
-                        Some(rule) => u32::try_from(rule).map_or(1, |r| r.saturating_add(2)),
-                        None => 1,
+                    let m = match r {
+                        Ref::Invoke(m) => m,
+                        // invoke-custom: the call site's bootstrap method, when it can be read.
+                        Ref::InvokeCustom(cs) => match dex.call_site_bootstrap(cs) {
+                            Some(m) => m,
+                            None => return Ok(()),
+                        },
+                        Ref::String(_) => return Ok(()),
                     };
-                }
-                if *slot >= 2 {
-                    local.push(to_usize(*slot - 2));
-                }
-                Ok(())
+                    let slot = resolved.get_mut(to_usize(m)).ok_or_else(|| {
+                        format!(
+                            "invoke of method #{m}, past method_ids_size {}",
+                            dex.methods.count
+                        )
+                    })?;
+                    if *slot == 0 {
+                        *slot = match resolve(&dex, catalog, m) {
+                            Some(rule) => u32::try_from(rule).map_or(1, |r| r.saturating_add(2)),
+                            None => 1,
+                        };
+                    }
+                    if *slot >= 2 {
+                        local.push(to_usize(*slot - 2));
+                    }
+                    Ok(())
                 });
                 local.sort_unstable();
                 local.dedup();
