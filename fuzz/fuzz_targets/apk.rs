@@ -20,8 +20,16 @@ const POLICY: &str = "# Privacy policy\n\n| SDK | Company | Purpose | Data |\n|-
 
 fuzz_target!(|data: &[u8]| {
     let catalog = SdkCatalog::builtin().expect("built-in rules");
-    let limits = Limits { max_entries: 256, max_entry_size: 4 << 20, max_total: 16 << 20, max_ratio: 1_000 };
-    let opts = Options { limits, string_needles: appaudit::detect::string_needles(catalog) };
+    let limits = Limits {
+        max_entries: 256,
+        max_entry_size: 4 << 20,
+        max_total: 16 << 20,
+        max_ratio: 1_000,
+    };
+    let opts = Options {
+        limits,
+        string_needles: appaudit::detect::string_needles(catalog),
+    };
     let path = Path::new("fuzz.apk");
     match manifest_document(path, data, limits) {
         Ok(doc) => {
@@ -39,7 +47,8 @@ fuzz_target!(|data: &[u8]| {
     let report = InspectReport::from_analysis(&analysis);
     let _ = report.render_table();
     let _ = appaudit::report::to_json(&report);
-    let policy = parse_bytes("policy.md", POLICY.as_bytes(), &LoadOptions::default()).expect("policy");
+    let policy =
+        parse_bytes("policy.md", POLICY.as_bytes(), &LoadOptions::default()).expect("policy");
     let sdks = engine::sdk_views(&analysis.detections, catalog);
     let input = AuditInput {
         app: &analysis.app,
@@ -50,7 +59,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let outcome = audit::run(&input);
     assert_eq!(outcome.sdk_disclosures.len(), sdks.len());
-    assert_eq!(outcome.permissions.len(), analysis.app.manifest.uses_permissions.len());
+    assert_eq!(
+        outcome.permissions.len(),
+        analysis.app.manifest.uses_permissions.len()
+    );
     for f in &outcome.findings {
         assert!(!f.rule.is_empty() && !f.message.is_empty());
         assert!(

@@ -14,12 +14,24 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(mutf8::decode(&enc).expect("own encoding decodes"), text);
     let (lossy, err) = mutf8::decode_lossy(data.get(..256).unwrap_or(data));
     if err.is_none() {
-        assert_eq!(mutf8::decode(data.get(..256).unwrap_or(data)).ok().as_deref(), Some(&*lossy));
+        assert_eq!(
+            mutf8::decode(data.get(..256).unwrap_or(data))
+                .ok()
+                .as_deref(),
+            Some(&*lossy)
+        );
     }
 
     let needles = vec!["jpush".to_string(), "umeng".to_string(), String::new()];
-    let loose = DexOptions { string_needles: &needles, verify_checksum: true, ..DexOptions::default() };
-    let strict = DexOptions { strict: true, ..loose };
+    let loose = DexOptions {
+        string_needles: &needles,
+        verify_checksum: true,
+        ..DexOptions::default()
+    };
+    let strict = DexOptions {
+        strict: true,
+        ..loose
+    };
     let permissive = parse_dex("classes.dex", data, &loose);
     let strict_r = parse_dex("classes.dex", data, &strict);
     match (&permissive, &strict_r) {

@@ -10,19 +10,63 @@ use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
 const TAGS: &[&str] = &[
-    "manifest", "uses-sdk", "uses-permission", "uses-permission-sdk-23", "uses-permission-sdk-m",
-    "permission", "application", "activity", "activity-alias", "service", "receiver", "provider",
-    "intent-filter", "action", "category", "data", "meta-data", "queries",
+    "manifest",
+    "uses-sdk",
+    "uses-permission",
+    "uses-permission-sdk-23",
+    "uses-permission-sdk-m",
+    "permission",
+    "application",
+    "activity",
+    "activity-alias",
+    "service",
+    "receiver",
+    "provider",
+    "intent-filter",
+    "action",
+    "category",
+    "data",
+    "meta-data",
+    "queries",
 ];
 const ATTRS: &[&str] = &[
-    "name", "package", "versionCode", "versionName", "versionCodeMajor", "minSdkVersion",
-    "targetSdkVersion", "maxSdkVersion", "protectionLevel", "exported", "enabled", "permission",
-    "authorities", "targetActivity", "debuggable", "allowBackup", "usesCleartextTraffic",
-    "networkSecurityConfig", "label", "value", "resource", "scheme",
+    "name",
+    "package",
+    "versionCode",
+    "versionName",
+    "versionCodeMajor",
+    "minSdkVersion",
+    "targetSdkVersion",
+    "maxSdkVersion",
+    "protectionLevel",
+    "exported",
+    "enabled",
+    "permission",
+    "authorities",
+    "targetActivity",
+    "debuggable",
+    "allowBackup",
+    "usesCleartextTraffic",
+    "networkSecurityConfig",
+    "label",
+    "value",
+    "resource",
+    "scheme",
 ];
 const TEXT: &[&str] = &[
-    "android.permission.CAMERA", "android.permission.READ_PHONE_STATE", ".Main", "com.example.app",
-    "signature|privileged", "true", "false", "23", "Q", "", ".", "..", "cn.jpush.android.service.PushService",
+    "android.permission.CAMERA",
+    "android.permission.READ_PHONE_STATE",
+    ".Main",
+    "com.example.app",
+    "signature|privileged",
+    "true",
+    "false",
+    "23",
+    "Q",
+    "",
+    ".",
+    "..",
+    "cn.jpush.android.service.PushService",
 ];
 
 fn pick<'a>(u: &mut Unstructured<'_>, words: &[&'a str]) -> arbitrary::Result<String> {
@@ -44,14 +88,27 @@ fn value(u: &mut Unstructured<'_>) -> arbitrary::Result<Value> {
     })
 }
 
-fn element(u: &mut Unstructured<'_>, depth: usize, budget: &mut usize) -> arbitrary::Result<WElement> {
+fn element(
+    u: &mut Unstructured<'_>,
+    depth: usize,
+    budget: &mut usize,
+) -> arbitrary::Result<WElement> {
     *budget = budget.saturating_sub(1);
-    let name = if depth == 0 && u.ratio(7, 8)? { "manifest".to_string() } else { pick(u, TAGS)? };
+    let name = if depth == 0 && u.ratio(7, 8)? {
+        "manifest".to_string()
+    } else {
+        pick(u, TAGS)?
+    };
     let mut attrs = Vec::new();
     for _ in 0..u.int_in_range(0..=5)? {
         let name = pick(u, ATTRS)?;
         let android = name != "package" && u.ratio(7, 8)?;
-        attrs.push(WAttr { android, with_id: android && u.ratio(3, 4)?, name, value: value(u)? });
+        attrs.push(WAttr {
+            android,
+            with_id: android && u.ratio(3, 4)?,
+            name,
+            value: value(u)?,
+        });
     }
     let mut children = Vec::new();
     if depth < 12 {
@@ -62,27 +119,49 @@ fn element(u: &mut Unstructured<'_>, depth: usize, budget: &mut usize) -> arbitr
             children.push(element(u, depth + 1, budget)?);
         }
     }
-    Ok(WElement { name, line: u.arbitrary()?, attrs, children })
+    Ok(WElement {
+        name,
+        line: u.arbitrary()?,
+        attrs,
+        children,
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(utf8) = bool::arbitrary(&mut u) else { return };
+    let Ok(utf8) = bool::arbitrary(&mut u) else {
+        return;
+    };
     let mut budget = 400;
-    let Ok(root) = element(&mut u, 0, &mut budget) else { return };
+    let Ok(root) = element(&mut u, 0, &mut budget) else {
+        return;
+    };
     let (bytes, expected) = encode(&root, utf8);
     let doc = axml::parse(&bytes).unwrap_or_else(|e| panic!("well-formed AXML refused: {e}"));
-    assert_eq!(doc.root, expected, "the decoded tree differs from the written one");
-    assert_eq!(doc.namespaces, vec![("android".to_string(), axml::ANDROID_NS.to_string())]);
+    assert_eq!(
+        doc.root, expected,
+        "the decoded tree differs from the written one"
+    );
+    assert_eq!(
+        doc.namespaces,
+        vec![("android".to_string(), axml::ANDROID_NS.to_string())]
+    );
     check_document(&doc);
     if expected.name == "manifest" {
         let m = Manifest::from_document(&doc).expect("a <manifest> root gives a manifest");
         // Every requested permission was written as the android:name of a uses-permission element.
         for p in &m.uses_permissions {
-            assert!(expected.children.iter().any(|c| c.name.starts_with("uses-permission")
-                && c.android_attr("name").map(Value::as_text).as_deref() == Some(p.name.as_str())));
+            assert!(expected
+                .children
+                .iter()
+                .any(|c| c.name.starts_with("uses-permission")
+                    && c.android_attr("name").map(Value::as_text).as_deref()
+                        == Some(p.name.as_str())));
         }
-        let pkg = expected.plain_attr("package").map(Value::as_text).unwrap_or_default();
+        let pkg = expected
+            .plain_attr("package")
+            .map(Value::as_text)
+            .unwrap_or_default();
         assert_eq!(m.package, pkg);
     }
 });

@@ -7,11 +7,14 @@ use appaudit::Error;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, bytes)) = data.split_first() else { return };
+    let Some((&sel, bytes)) = data.split_first() else {
+        return;
+    };
     let name = ["policy.txt", "policy.md", "policy.html", "policy"][usize::from(sel % 4)];
     let mut opts = LoadOptions::default();
     if sel & 0x40 != 0 {
-        opts.encoding = Some(["utf-8", "utf-16le", "gbk", "bogus"][usize::from((sel >> 2) % 4)].into());
+        opts.encoding =
+            Some(["utf-8", "utf-16le", "gbk", "bogus"][usize::from((sel >> 2) % 4)].into());
     }
     let doc = match parse_bytes(name, bytes, &opts) {
         Ok(d) => d,
@@ -26,7 +29,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(doc.language == "zh" || doc.language == "en");
     for s in &doc.sdks {
         assert!(ok(s.line), "sdk line {} of {max_line}", s.line);
-        assert!(!s.name.trim().is_empty(), "an SDK row without a name: {s:?}");
+        assert!(
+            !s.name.trim().is_empty(),
+            "an SDK row without a name: {s:?}"
+        );
     }
     for p in &doc.permissions {
         assert!(ok(p.line), "permission line {} of {max_line}", p.line);

@@ -28,7 +28,9 @@ pub fn check_error(e: &Error, path: &str) {
     let shown = e.to_string();
     assert!(!shown.contains("panicked"), "{shown}");
     match e {
-        Error::Input { source, context, .. } => {
+        Error::Input {
+            source, context, ..
+        } => {
             assert!(!context.is_empty());
             assert!(shown.starts_with(path), "{shown}");
             check_parse_error(source);
@@ -43,7 +45,10 @@ pub fn check_error(e: &Error, path: &str) {
 
 /// Walks an element tree: depth bounded, every attribute read through every accessor.
 pub fn walk_element(el: &Element, depth: usize) -> usize {
-    assert!(depth < AXML_MAX_DEPTH + 1, "tree deeper than the reader's limit");
+    assert!(
+        depth < AXML_MAX_DEPTH + 1,
+        "tree deeper than the reader's limit"
+    );
     let mut n = 1;
     for a in &el.attributes {
         let text = a.value.as_text();
@@ -80,7 +85,10 @@ pub fn check_document(doc: &Document) {
         Ok(m) => check_manifest(&m, doc),
         Err(msg) => {
             assert!(!msg.is_empty());
-            assert_ne!(doc.root.name, "manifest", "a <manifest> root must give a manifest");
+            assert_ne!(
+                doc.root.name, "manifest",
+                "a <manifest> root must give a manifest"
+            );
         }
     }
 }
@@ -95,16 +103,20 @@ pub fn check_well_formed(xml: &str) {
             Ok(quick_xml::events::Event::Start(s)) => {
                 depth += 1;
                 for a in s.attributes().with_checks(false) {
-                    let a = a.unwrap_or_else(|e| panic!("bad attribute in rendered XML: {e}\n{xml}"));
-                    a.unescape_value()
-                        .unwrap_or_else(|e| panic!("bad attribute value in rendered XML: {e}\n{xml}"));
+                    let a =
+                        a.unwrap_or_else(|e| panic!("bad attribute in rendered XML: {e}\n{xml}"));
+                    a.unescape_value().unwrap_or_else(|e| {
+                        panic!("bad attribute value in rendered XML: {e}\n{xml}")
+                    });
                 }
             }
             Ok(quick_xml::events::Event::Empty(s)) => {
                 for a in s.attributes().with_checks(false) {
-                    let a = a.unwrap_or_else(|e| panic!("bad attribute in rendered XML: {e}\n{xml}"));
-                    a.unescape_value()
-                        .unwrap_or_else(|e| panic!("bad attribute value in rendered XML: {e}\n{xml}"));
+                    let a =
+                        a.unwrap_or_else(|e| panic!("bad attribute in rendered XML: {e}\n{xml}"));
+                    a.unescape_value().unwrap_or_else(|e| {
+                        panic!("bad attribute value in rendered XML: {e}\n{xml}")
+                    });
                 }
             }
             Ok(quick_xml::events::Event::End(_)) => depth -= 1,
@@ -130,15 +142,16 @@ pub fn check_manifest(m: &Manifest, doc: &Document) {
         .filter(|c| c.name.starts_with("uses-permission"))
         .count();
     assert!(m.uses_permissions.len() <= requested);
-    let declared = doc
-        .root
-        .children_named("permission")
-        .count();
+    let declared = doc.root.children_named("permission").count();
     assert!(m.declared_permissions.len() <= declared);
     let meta = m.all_meta_data().count();
     assert_eq!(
         meta,
-        m.meta_data.len() + m.components.iter().map(|c| c.meta_data.len()).sum::<usize>()
+        m.meta_data.len()
+            + m.components
+                .iter()
+                .map(|c| c.meta_data.len())
+                .sum::<usize>()
     );
     for c in &m.components {
         let _ = c.kind.tag();
@@ -195,12 +208,19 @@ pub fn check_dex_summary(d: &appaudit::apk::DexSummary) {
 
 /// JNI classes: sorted, unique, non-empty components, no more than the exports.
 pub fn check_jni_classes(classes: &[String], exports: usize) {
-    assert!(classes.len() <= exports, "{} classes from {exports} exports", classes.len());
+    assert!(
+        classes.len() <= exports,
+        "{} classes from {exports} exports",
+        classes.len()
+    );
     for w in classes.windows(2) {
         assert!(w[0] < w[1], "jni_classes sorted and unique");
     }
     for c in classes {
-        assert!(!c.is_empty() && c.split('.').all(|p| !p.is_empty()), "{c:?}");
+        assert!(
+            !c.is_empty() && c.split('.').all(|p| !p.is_empty()),
+            "{c:?}"
+        );
     }
 }
 

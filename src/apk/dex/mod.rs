@@ -107,8 +107,7 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     // class_data_item: each is walked once, and its hits (and problems) reused, so the work stays
     // linear in the file size.
     let mut code_memo: HashMap<u32, (Vec<usize>, Option<code::WalkError>)> = HashMap::new();
-    let mut class_memo: HashMap<u32, (Vec<usize>, Result<Vec<String>, ParseError>)> =
-        HashMap::new();
+    let mut class_memo: HashMap<u32, ClassWalk> = HashMap::new();
     s.classes.reserve(dex.class_defs.count);
     for i in 0..dex.class_defs.count {
         let def = dex.class_def(i)?;
@@ -187,6 +186,10 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     s.strings_found = find_strings(&dex, opts.string_needles);
     Ok(s)
 }
+
+/// What walking one class_data_item gave: its catalogue hits, and its per-method problems or the
+/// error that stopped it.
+type ClassWalk = (Vec<usize>, Result<Vec<String>, ParseError>);
 
 /// Adds the catalogue rules in `hits` (sorted, unique) as calls made by `class`.
 fn push_calls(s: &mut DexSummary, catalog: &ApiCatalog, class: &str, hits: &mut Vec<usize>) {
