@@ -25,6 +25,8 @@ const EOCD_LEN: usize = 22;
 const CDH_LEN: usize = 46;
 const LFH_LEN: usize = 30;
 const MAX_COMMENT: usize = 0xffff;
+/// Local/central mismatches reported one by one; beyond, only their number.
+const MAX_MISMATCH_REPORTS: usize = 16;
 
 /// Limits that keep a hostile archive from exhausting memory or time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +155,7 @@ impl<'a> Archive<'a> {
         let mut entries = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
         let mut by_name = HashMap::with_capacity(entries.capacity());
         let mut seen_encrypted = false;
+        let mut raw_names: Vec<&[u8]> = Vec::with_capacity(entries.capacity());
         for i in 0..count {
             let rec = c.pos();
             let sig = c.u32()?;
@@ -198,7 +201,10 @@ impl<'a> Archive<'a> {
                 )));
             }
             let name = display_name(raw_name);
-            if raw_name.contains(&0) || name.starts_with('/') || name.split('/').any(|p| p == "..")
+            if raw_name.iter().any(|&b| b < 0x20 || b == 0x7f)
+                || std::str::from_utf8(raw_name).is_err()
+                || name.starts_with('/')
+                || name.split('/').any(|p| p == "..")
             {
                 anomalies.push(anomaly(format!("entry name {name:?} is unusual")));
             }
@@ -210,6 +216,7 @@ impl<'a> Archive<'a> {
             } else {
                 by_name.insert(name.clone(), idx);
             }
+            raw_names.push(raw_name);
             entries.push(Entry {
                 name,
                 method,
@@ -220,6 +227,50 @@ impl<'a> Archive<'a> {
                 header_offset,
                 cd_offset: rec as u64,
             });
+        }
+        let mut mismatched = 0usize;
+        for (e, raw) in entries.iter().zip(&raw_names) {
+            if let Some(what) = local_header_mismatch(data, e, raw) {
+                mismatched += 1;
+                if mismatched <= MAX_MISMATCH_REPORTS {
+                    anomalies.push(anomaly(format!(
+                        "the local header of {} disagrees with the central directory ({what}); the central directory is used, as Android does",
+                        e.name
+                    )));
+                }
+            }
+        }
+        if mismatched > MAX_MISMATCH_REPORTS {
+            anomalies.push(anomaly(format!(
+                "{} more local headers disagree with the central directory",
+                mismatched - MAX_MISMATCH_REPORTS
+            )));
+        }
+        // Overlapping entries: two records naming one local header, or data running into the
+        // next entry's header (the overlap zip bomb). Android reads each entry on its own.
+        let mut by_offset: Vec<&Entry> = entries.iter().collect();
+        by_offset.sort_by_key(|e| e.header_offset);
+        let mut overlaps = 0usize;
+        for w in by_offset.windows(2) {
+            let min_end = w[0]
+                .header_offset
+                .saturating_add(LFH_LEN as u64)
+                .saturating_add(w[0].compressed_size);
+            if w[1].header_offset < min_end {
+                overlaps += 1;
+                if overlaps <= MAX_MISMATCH_REPORTS {
+                    anomalies.push(anomaly(format!(
+                        "entries {} and {} overlap (local headers at {:#x} and {:#x})",
+                        w[0].name, w[1].name, w[0].header_offset, w[1].header_offset
+                    )));
+                }
+            }
+        }
+        if overlaps > MAX_MISMATCH_REPORTS {
+            anomalies.push(anomaly(format!(
+                "{} more overlapping entries",
+                overlaps - MAX_MISMATCH_REPORTS
+            )));
         }
         if let Some(first) = entries.iter().map(|e| e.header_offset).min() {
             if first > 0 && shift == 0 {
@@ -325,6 +376,15 @@ impl<'a> Archive<'a> {
                 .saturating_sub(self.inflated.load(Ordering::Relaxed));
             let cap = entry.size.min(self.limits.max_entry_size).min(budget);
             match inflate(raw, entry.size, cap) {
+                // Data stored under an unknown method may happen to read as a short deflate
+                // stream: the raw bytes, of exactly the declared size, are the better reading.
+                Ok(v)
+                    if entry.method != 8
+                        && v.len() as u64 != entry.size
+                        && csize as u64 == entry.size =>
+                {
+                    Cow::Borrowed(raw)
+                }
                 Ok(v) => Cow::Owned(v),
                 Err(msg) if entry.method != 8 && csize as u64 == entry.size => {
                     // An unknown method over data that is not deflate: it may simply be stored.
@@ -378,6 +438,41 @@ fn has_sig(data: &[u8], at: u64, sig: u32) -> bool {
         .ok()
         .and_then(|a| data.get(a..a.checked_add(4)?))
         .is_some_and(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) == sig)
+}
+
+/// How the local header of `e` disagrees with its central-directory record, if it does: name,
+/// compression method, or (without a data descriptor, general purpose bit 3) CRC and sizes.
+/// A missing local header is not reported here: reading the entry fails with its own error.
+fn local_header_mismatch(data: &[u8], e: &Entry, cd_name: &[u8]) -> Option<String> {
+    let at = usize::try_from(e.header_offset).ok()?;
+    let mut c = Cursor::at(data, at, "local file header").ok()?;
+    if c.u32().ok()? != LFH_SIG {
+        return None;
+    }
+    c.skip(2).ok()?; // version needed
+    let flags = c.u16().ok()?;
+    let method = c.u16().ok()?;
+    c.skip(4).ok()?; // time, date
+    let crc = c.u32().ok()?;
+    let csize = c.u32().ok()?;
+    let size = c.u32().ok()?;
+    let name_len = usize::from(c.u16().ok()?);
+    c.skip(2).ok()?; // extra length: extra fields differ legitimately (zipalign padding)
+    let name = c.bytes(name_len).ok()?;
+    let mut what = Vec::new();
+    if name != cd_name {
+        what.push(format!("name {}", display_name(name)));
+    }
+    if method != e.method {
+        what.push(format!("method {method}"));
+    }
+    if flags & 8 == 0 {
+        let fits = |local: u32, central: u64| local == 0xffff_ffff || u64::from(local) == central;
+        if crc != e.crc32 || !fits(csize, e.compressed_size) || !fits(size, e.size) {
+            what.push(format!("CRC {crc:#010x}, sizes {csize}/{size}"));
+        }
+    }
+    (!what.is_empty()).then(|| what.join(", "))
 }
 
 /// Finds the end-of-central-directory record, scanning back over at most a 64 KiB comment.

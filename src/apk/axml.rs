@@ -25,6 +25,10 @@ const NO_INDEX: u32 = 0xffff_ffff;
 pub const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
 /// Deeper nesting than any real manifest; stops stack-hungry consumers on hostile input.
 const MAX_DEPTH: usize = 256;
+/// Most string bytes decoded from the pool for one document. Each attribute decodes its own copy
+/// of the strings it names, so without a bound a small manifest whose attributes all name one long
+/// string would need gigabytes; real manifests decode well under 1 MiB.
+pub const MAX_DECODED_STRINGS: usize = 64 << 20;
 
 /// A typed attribute value (`Res_value`).
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +184,10 @@ struct StringPool<'a> {
     strings_start: usize,
     utf8: bool,
     base: usize,
+    /// String bytes handed out so far (bounded by [`MAX_DECODED_STRINGS`]).
+    decoded: std::cell::Cell<usize>,
+    /// Each string is decoded once; later uses copy it.
+    cache: std::cell::RefCell<std::collections::HashMap<u32, String>>,
 }
 
 impl<'a> StringPool<'a> {
@@ -226,6 +234,8 @@ impl<'a> StringPool<'a> {
             strings_start,
             utf8: flags & UTF8_FLAG != 0,
             base: chunk_start,
+            decoded: std::cell::Cell::new(0),
+            cache: Default::default(),
         })
     }
 
@@ -233,7 +243,30 @@ impl<'a> StringPool<'a> {
         self.offsets.len()
     }
 
+    /// String `idx`, decoded once and copied afterwards, within the document's budget.
     fn get(&self, idx: u32) -> Result<String, ParseError> {
+        let cached = self.cache.borrow().get(&idx).cloned();
+        let s = match cached {
+            Some(s) => s,
+            None => {
+                let s = self.decode(idx)?;
+                self.cache.borrow_mut().insert(idx, s.clone());
+                s
+            }
+        };
+        let total = self.decoded.get().saturating_add(s.len());
+        self.decoded.set(total);
+        if total > MAX_DECODED_STRINGS {
+            return Err(ParseError::limit(
+                format!("string pool entry {idx}"),
+                self.base as u64,
+                format!("more than {MAX_DECODED_STRINGS} bytes of strings decoded for one document (the same long strings named over and over?)"),
+            ));
+        }
+        Ok(s)
+    }
+
+    fn decode(&self, idx: u32) -> Result<String, ParseError> {
         let i = to_usize(idx);
         let Some(&off) = self.offsets.get(i) else {
             return Err(ParseError::invalid(
@@ -360,6 +393,7 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut unknown_reported = false;
+    let (mut nameless_reported, mut no_ns_reported) = (false, false);
     while c.pos() + 8 <= end {
         c.set_structure("XML chunk header");
         let h = chunk_header(&mut c, end)?;
@@ -453,9 +487,27 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
                         }
                         None => string_name,
                     };
+                    if name.is_empty() && !nameless_reported {
+                        nameless_reported = true;
+                        anomalies.push(axml_anomaly(format!(
+                            "attribute {i} of <{}> at offset {at:#x} has no name (Android ignores it)",
+                            el.name
+                        )));
+                    }
+                    let namespace = opt_string(sp, ans)?;
+                    if namespace.is_none()
+                        && resource_id.is_some_and(|id| id >> 24 == 0x01)
+                        && !no_ns_reported
+                    {
+                        no_ns_reported = true;
+                        anomalies.push(axml_anomaly(format!(
+                            "attribute {name:?} of <{}> at offset {at:#x} has no namespace but a framework resource id; Android reads it as android:{name}",
+                            el.name
+                        )));
+                    }
                     let value = typed_value(sp, dtype, d, raw)?;
                     el.attributes.push(Attribute {
-                        namespace: opt_string(sp, ans)?,
+                        namespace,
                         name,
                         resource_id,
                         value,
@@ -630,22 +682,22 @@ pub fn to_xml(doc: &Document) -> String {
     while let Some((el, depth, closing)) = work.pop() {
         let pad = "    ".repeat(depth);
         if closing {
-            let _ = writeln!(out, "{pad}</{}>", el.name);
+            let _ = writeln!(out, "{pad}</{}>", xml_name(&el.name));
             continue;
         }
-        let _ = write!(out, "{pad}<{}", el.name);
+        let _ = write!(out, "{pad}<{}", xml_name(&el.name));
         if depth == 0 {
             for (p, u) in &doc.namespaces {
-                let _ = write!(out, " xmlns:{p}=\"{}\"", escape(u));
+                let _ = write!(out, " xmlns:{}=\"{}\"", xml_name(p), escape(u));
             }
         }
         for a in &el.attributes {
             let name = match a.namespace.as_deref() {
                 Some(uri) => match prefix_of(uri) {
-                    Some(p) if !p.is_empty() => format!("{p}:{}", a.name),
-                    _ => a.name.clone(),
+                    Some(p) if !p.is_empty() => format!("{}:{}", xml_name(p), xml_name(&a.name)),
+                    _ => xml_name(&a.name),
                 },
-                None => a.name.clone(),
+                None => xml_name(&a.name),
             };
             let _ = write!(out, " {name}=\"{}\"", escape(&a.value.as_text()));
         }
@@ -662,6 +714,25 @@ pub fn to_xml(doc: &Document) -> String {
     out
 }
 
+/// A name from the string pool made safe to print as an XML name: a hostile manifest may name an
+/// element `a b="c"` or `x><y`. Characters that cannot appear in a name become `_`.
+fn xml_name(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    out
+}
+
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -670,6 +741,12 @@ fn escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            // Not characters in XML 1.0, not even as references: a hostile value may hold them.
+            c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') =>
+            {
+                out.push(char::REPLACEMENT_CHARACTER)
+            }
             c if c.is_control() => {
                 let _ = write!(out, "&#x{:x};", u32::from(c));
             }
@@ -691,7 +768,71 @@ mod tests {
     }
 
     #[test]
+    fn regression_hostile_names_broke_the_rendered_xml() {
+        assert_eq!(xml_name("uses-permission"), "uses-permission");
+        assert_eq!(xml_name("a b=\"c\""), "a_b__c_");
+        assert_eq!(xml_name("x><y"), "x__y");
+        assert_eq!(xml_name(""), "_");
+        assert_eq!(xml_name("1a"), "_1a");
+        let doc = Document {
+            root: Element {
+                name: "manifest x=\"1\"><evil".into(),
+                attributes: vec![Attribute {
+                    namespace: Some(ANDROID_NS.into()),
+                    name: "name\" onload=\"x".into(),
+                    resource_id: None,
+                    value: Value::String("v".into()),
+                }],
+                ..Default::default()
+            },
+            namespaces: vec![(String::new(), ANDROID_NS.into())],
+            anomalies: Vec::new(),
+        };
+        let xml = to_xml(&doc);
+        assert!(
+            !xml.contains("<evil") && !xml.contains("onload=\""),
+            "{xml}"
+        );
+    }
+
+    #[test]
     fn escapes_values() {
         assert_eq!(escape("a<b&\"c\"\n"), "a&lt;b&amp;&quot;c&quot;&#xa;");
+    }
+
+    #[test]
+    fn regression_nul_in_a_value_broke_the_rendered_xml() {
+        // Found by the `manifest` fuzz target (tests/data/regressions/fuzz-manifest-nul-value.bin):
+        // `&#x0;` is not allowed in XML 1.0, so `inspect --manifest` printed unparseable XML.
+        assert_eq!(escape("a\0b\u{1}\u{ffff}"), "a\u{fffd}b\u{fffd}\u{fffd}");
+        assert_eq!(escape("\t\r\u{85}"), "&#x9;&#xd;&#x85;");
+        let doc = Document {
+            root: Element {
+                name: "manifest".into(),
+                attributes: vec![Attribute {
+                    namespace: Some(ANDROID_NS.into()),
+                    name: "permission".into(),
+                    resource_id: None,
+                    value: Value::String("\0".into()),
+                }],
+                ..Default::default()
+            },
+            namespaces: vec![("android".into(), ANDROID_NS.into())],
+            anomalies: Vec::new(),
+        };
+        let xml = to_xml(&doc);
+        let mut r = quick_xml::Reader::from_str(&xml);
+        loop {
+            match r.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Empty(e)) => {
+                    for a in e.attributes() {
+                        a.expect("attribute").unescape_value().expect("value");
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => panic!("{e}: {xml}"),
+            }
+        }
     }
 }

@@ -101,6 +101,22 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
         })
         .filter_map(|e| classify(&e.name).map(|k| (k, e)))
         .collect();
+    // Entries sharing one local header hold the same bytes: read them once (an overlap bomb
+    // would otherwise have the same DEX parsed once per central-directory record).
+    let mut read_at: std::collections::HashMap<u64, &str> = std::collections::HashMap::new();
+    code.retain(|(_, e)| match read_at.get(&e.header_offset) {
+        Some(first) => {
+            anomalies.push(Anomaly {
+                source: e.name.clone(),
+                message: format!("same data as {first}; not read again"),
+            });
+            false
+        }
+        None => {
+            read_at.insert(e.header_offset, &e.name);
+            true
+        }
+    });
     // Android loads classes.dex, classes2.dex, ... and stops at the first gap.
     code.sort_by_key(|(k, _)| match k {
         CodeKind::PrimaryDex(n) => (0, *n),

@@ -10,6 +10,7 @@ pub mod permissions;
 pub mod registry;
 pub mod registry_zh;
 pub mod sdks;
+pub mod tamper;
 
 use crate::apk::App;
 use crate::policy::PolicyDoc;
@@ -196,6 +197,7 @@ pub fn run(input: &AuditInput<'_>) -> AuditOutcome {
     findings.extend(perm_part.findings);
     findings.extend(data::check(input, &sdk_part.rows_of_sdk));
     findings.extend(hygiene::check(input));
+    findings.extend(tamper::check(input));
     AuditOutcome {
         sdk_disclosures: sdk_part.disclosed,
         permissions: perm_part.statuses,

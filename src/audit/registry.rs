@@ -52,6 +52,10 @@ const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of
 const GDPR_13: &str = "GDPR art. 13(1)(e), 13(1)(c): recipients or categories of recipients, and the purposes of processing, are given to the data subject";
 const PLAY_UD: &str = "Google Play User Data policy: the privacy policy discloses the types of data collected and the parties it is shared with, including SDKs";
 
+const MASVS_RESILIENCE: &str = "OWASP MASVS-RESILIENCE-3 (MASVS v2): the app implements anti-static-analysis mechanisms; an auditor treats such mechanisms as a signal and records them (MASTG: testing for obfuscation and tampering)";
+const JANUS: &str = "CVE-2017-13156 (the Janus vulnerability, Android Security Bulletin December 2017): data prepended to an APK's zip is executed as DEX while the zip still verifies under the v1 signature scheme";
+const APK_V2: &str = "Android APK Signature Scheme v2/v3: the whole file, zip structure included, is signed, so a legitimate build has no bytes outside the zip and the compiler's own layout";
+
 /// Every rule, in a fixed order.
 pub const RULES: &[Rule] = &[
     Rule {
@@ -170,6 +174,24 @@ pub const RULES: &[Rule] = &[
         why: "Other apps can start it or read from it, which can leak personal information or trigger actions.",
         fix: "Set android:exported=\"false\" where other apps need no access, or guard it with a signature permission.",
         clauses: &["PIPL art. 51", "OWASP MASVS-PLATFORM-1"],
+    },
+    Rule {
+        id: "tampered-archive",
+        severity: Severity::Info,
+        summary: "The APK's zip structure holds tricks that Android tolerates but analysis tools may not.",
+        checks: "Every oddity the zip reader tolerated, as Android's installer does, is listed: a general-purpose flag claiming encryption, an unknown compression method, a local header that disagrees with the central directory, data before the zip (the Janus trick), duplicate or unusual entry names, a multi-disk end record. Medium when one of the tricks used to break analysis tools is present (encryption flag, unknown method, local/central mismatch, data before the zip), info otherwise.",
+        why: "The standard build tools never write these structures; they are how packers and malware make an APK unreadable to analysis tools while it still installs. Tampering is itself a signal, and parts of the app may be hidden from this audit.",
+        fix: "Rebuild the APK with the standard toolchain (aapt2, zipalign, apksigner) and audit that build. If the release pipeline did not add these structures, find out what did (a packer, a third-party hardening service, a compromised build step).",
+        clauses: &[MASVS_RESILIENCE, JANUS, APK_V2],
+    },
+    Rule {
+        id: "tampered-manifest",
+        severity: Severity::Info,
+        summary: "The binary AndroidManifest.xml holds structures the Android compiler never writes.",
+        checks: "Every oddity the binary-XML reader tolerated, as Android's parser does, is listed: attributes renamed against their resource id, attributes without a name or namespace, unknown chunk types, junk after the document, unusual header sizes, elements left open. Medium when a trick used to break analysis tools is present (renamed, nameless or namespace-less attributes, unknown chunks, trailing junk, header sizes), info otherwise.",
+        why: "aapt and aapt2 write one layout; manifests crafted to crash or mislead decoders (apktool, androguard, jadx) hide what the app declares from reviewers while Android still reads it.",
+        fix: "Rebuild the manifest with aapt2 from source and audit that build; if the build did not produce these structures, find out which tool rewrote the manifest.",
+        clauses: &[MASVS_RESILIENCE, APK_V2],
     },
     Rule {
         id: "baseline-entry-unmatched",

@@ -28,6 +28,7 @@ use crate::rules::apis::{ApiCatalog, Confidence};
 use code::Ref;
 use header::Dex;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
 pub use code::WIDTH as OPCODE_WIDTHS;
@@ -265,17 +266,47 @@ fn read_classes(
     let mut out = Chunk::default();
     out.classes.reserve(range.len());
     let mut hits: Vec<usize> = Vec::new();
+    // A hostile file can point many methods at one code item and many classes at one
+    // class_data_item: each is walked once, and its hits (and problems) reused, so the work stays
+    // linear in the file size.
+    let mut code_memo: HashMap<u32, (Vec<usize>, Option<code::WalkError>)> = HashMap::new();
+    let mut class_memo: HashMap<u32, ClassWalk> = HashMap::new();
     for i in range {
         let def = dex.class_def(i)?;
         let class = class_name(dex, def.class_idx, strict, &mut out.anomalies)?;
         if def.class_data_off != 0 {
             hits.clear();
-            let walked = walk_class(dex, def.class_data_off, |r| {
-                if let Some(rule) = matcher.rule_for(r)? {
-                    hits.push(rule);
+            let walked = match class_memo.get(&def.class_data_off) {
+                Some((h, walked)) => {
+                    hits.extend_from_slice(h);
+                    walked.clone()
                 }
-                Ok(())
-            });
+                None => {
+                    let walked = walk_class_code(dex, def.class_data_off, |code_off, insns| {
+                        if let Some((h, err)) = code_memo.get(&code_off) {
+                            hits.extend_from_slice(h);
+                            return err.clone().map_or(Ok(()), Err);
+                        }
+                        let mut local = Vec::new();
+                        let r = code::walk(insns, |r| {
+                            if let Some(rule) = matcher.rule_for(r)? {
+                                local.push(rule);
+                            }
+                            Ok(())
+                        });
+                        local.sort_unstable();
+                        local.dedup();
+                        hits.extend_from_slice(&local);
+                        code_memo.insert(code_off, (local, r.clone().err()));
+                        r
+                    })
+                    .map(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>());
+                    hits.sort_unstable();
+                    hits.dedup();
+                    class_memo.insert(def.class_data_off, (hits.clone(), walked.clone()));
+                    walked
+                }
+            };
             match walked {
                 Ok(method_problems) => out.anomalies.extend(
                     method_problems
@@ -301,6 +332,10 @@ fn read_classes(
     }
     Ok(out)
 }
+
+/// What walking one class_data_item gave: its catalogue hits, and its per-method problems or the
+/// error that stopped it.
+type ClassWalk = (Vec<usize>, Result<Vec<String>, ParseError>);
 
 /// Every method invoked by the methods of `class` (Java form `com.a.B$C` or descriptor
 /// `Lcom/a/B$C;`), in bytecode order, duplicates kept, as `Lcls;->name(params)ret`. Empty if the
@@ -468,6 +503,15 @@ fn walk_class(
     off: u32,
     mut f: impl FnMut(Ref) -> Result<(), String>,
 ) -> Result<Vec<MethodProblem>, ParseError> {
+    walk_class_code(dex, off, |_, insns| code::walk(insns, &mut f))
+}
+
+/// Like [`walk_class`], but hands each method's code (its code_item offset and insns) to `walk`.
+fn walk_class_code(
+    dex: &Dex<'_>,
+    off: u32,
+    mut walk: impl FnMut(u32, &[u8]) -> Result<(), code::WalkError>,
+) -> Result<Vec<MethodProblem>, ParseError> {
     let data = dex.data;
     let start = to_usize(off);
     Cursor::at(data, start, "class_data_item")?; // the offset is in the file
@@ -516,7 +560,7 @@ fn walk_class(
                 continue;
             }
             let insns = code_insns(data, code_off)?;
-            if let Err(e) = code::walk(insns, &mut f) {
+            if let Err(e) = walk(code_off, insns) {
                 problems.push(MethodProblem {
                     method_idx,
                     code_off,

@@ -1,0 +1,74 @@
+//! The whole APK: archive, manifest, every DEX and .so (nested archives too), detection, the
+//! inspect report, `inspect --manifest`, and an audit against a small fixed policy.
+#![no_main]
+
+use appaudit::apk::archive::Limits;
+use appaudit::apk::axml;
+use appaudit::apk::reader::{analyze_bytes, manifest_document, Options};
+use appaudit::audit::{self, AuditInput};
+use appaudit::engine;
+use appaudit::policy::{parse_bytes, LoadOptions};
+use appaudit::report::inspect::InspectReport;
+use appaudit::rules::sdks::SdkCatalog;
+use appaudit_fuzz::{check_app, check_document, check_error, check_well_formed};
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+const POLICY: &str = "# Privacy policy\n\n| SDK | Company | Purpose | Data |\n|---|---|---|---|\n\
+| JPush | 深圳市和讯华谷信息技术有限公司 | push | device id |\n\nWe use the camera permission \
+(android.permission.CAMERA) and collect your location.\n";
+
+fuzz_target!(|data: &[u8]| {
+    let catalog = SdkCatalog::builtin().expect("built-in rules");
+    let limits = Limits {
+        max_entries: 256,
+        max_entry_size: 4 << 20,
+        max_total: 16 << 20,
+        max_ratio: 1_000,
+    };
+    let opts = Options {
+        limits,
+        string_needles: appaudit::detect::string_needles(catalog),
+    };
+    let path = Path::new("fuzz.apk");
+    match manifest_document(path, data, limits) {
+        Ok(doc) => {
+            check_document(&doc);
+            check_well_formed(&axml::to_xml(&doc));
+        }
+        Err(e) => check_error(&e, "fuzz.apk"),
+    }
+    let app = match analyze_bytes(path, data, &opts) {
+        Ok(app) => app,
+        Err(e) => return check_error(&e, "fuzz.apk"),
+    };
+    check_app(&app, data.len());
+    let analysis = engine::analyze_app(app, catalog);
+    let report = InspectReport::from_analysis(&analysis);
+    let _ = report.render_table();
+    let _ = appaudit::report::to_json(&report);
+    let policy =
+        parse_bytes("policy.md", POLICY.as_bytes(), &LoadOptions::default()).expect("policy");
+    let sdks = engine::sdk_views(&analysis.detections, catalog);
+    let input = AuditInput {
+        app: &analysis.app,
+        sdks: &sdks,
+        packer: analysis.detections.packer.as_deref(),
+        calls: &analysis.calls,
+        policy: &policy,
+    };
+    let outcome = audit::run(&input);
+    assert_eq!(outcome.sdk_disclosures.len(), sdks.len());
+    assert_eq!(
+        outcome.permissions.len(),
+        analysis.app.manifest.uses_permissions.len()
+    );
+    for f in &outcome.findings {
+        assert!(!f.rule.is_empty() && !f.message.is_empty());
+        assert!(
+            audit::registry::RULES.iter().any(|r| r.id == f.rule),
+            "finding {} has no registered rule",
+            f.rule
+        );
+    }
+});
