@@ -109,6 +109,7 @@ mod tests {
             dex: Vec::new(),
             native_libs: Vec::new(),
             entries: Vec::new(),
+            version_files: Vec::new(),
             anomalies: anomalies
                 .iter()
                 .map(|(s, m)| Anomaly {
