@@ -119,6 +119,23 @@ pub fn zh(rule_id: &str) -> Option<ZhText> {
             fix: "对无需外部访问的组件设置 android:exported=\"false\"，或以签名级权限保护。",
             clauses: &[PIPL_51, "OWASP MASVS-PLATFORM-1"],
         },
+        "tampered-archive" => ZhText {
+            summary: "APK的zip结构含有Android可容忍、但分析工具可能无法读取的手法。",
+            why: "标准构建工具不会写出这些结构；加固和恶意软件借此让分析工具无法读取APK而其仍可安装。篡改本身就是一个信号，App的部分内容可能对本次审计不可见。",
+            fix: "用标准工具链（aapt2、zipalign、apksigner）重新构建APK并审计该构建；若发布流程不应产生这些结构，查明来源（加固服务、第三方工具或被篡改的构建步骤）。",
+            clauses: &[
+                "OWASP MASVS-RESILIENCE：应用完整性与防篡改",
+                "CVE-2017-13156（Janus）：在APK前拼接DEX数据仍可通过安装校验",
+            ],
+        },
+        "tampered-manifest" => ZhText {
+            summary: "二进制 AndroidManifest.xml 含有Android编译器不会写出的结构。",
+            why: "aapt/aapt2 只写出一种布局；为使反编译工具（apktool、androguard、jadx）崩溃或误读而构造的清单，会向审查者隐藏App声明的内容，而Android仍能读取。",
+            fix: "从源码用 aapt2 重新生成清单并审计该构建；若构建不应产生这些结构，查明是哪个工具改写了清单。",
+            clauses: &[
+                "OWASP MASVS-RESILIENCE：应用完整性与防篡改",
+            ],
+        },
         "baseline-entry-unmatched" => ZhText {
             summary: "基线文件中的条目未匹配任何发现。",
             why: "未匹配的条目已过时：问题已消失，或条目拼写错误而未起作用。",
