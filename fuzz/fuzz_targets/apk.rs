@@ -57,6 +57,24 @@ fuzz_target!(|data: &[u8]| {
         calls: &analysis.calls,
         policy: &policy,
     };
+    // Tamper findings: one per layer, every anomaly of the layer listed as evidence.
+    let tamper = audit::tamper::check_app(&analysis.app);
+    for (rule, source) in [
+        ("tampered-archive", "archive"),
+        ("tampered-manifest", "AndroidManifest.xml"),
+    ] {
+        let n = analysis
+            .app
+            .anomalies
+            .iter()
+            .filter(|a| a.source == source)
+            .count();
+        let f: Vec<_> = tamper.iter().filter(|f| f.rule == rule).collect();
+        assert_eq!(f.len(), usize::from(n > 0), "{rule}");
+        if let Some(f) = f.first() {
+            assert_eq!(f.evidence.len(), n);
+        }
+    }
     let outcome = audit::run(&input);
     assert_eq!(outcome.sdk_disclosures.len(), sdks.len());
     assert_eq!(
