@@ -163,3 +163,61 @@ fn shared_with_allows_a_common_prefix() {
     let got = lint_files(&[("a.toml", &a), ("b.toml", &b)]);
     assert!(got.is_empty(), "{got:#?}");
 }
+
+#[test]
+fn version_tables_are_checked() {
+    let versions = GOOD.to_string()
+        + r#"
+[[version]]
+kind = "dex-constant"
+class = "com.good.sdk.Build"
+field = "SDK_VERSION"
+
+[[version]]
+kind = "dex-constant"
+class = "com.good.sdk.Build"
+field = "NAME"
+lib = '^libgood\.so$'
+
+[[version]]
+kind = "native-name"
+pattern = '^libgood_v\d+\.so$'
+
+[[version]]
+kind = "native-string"
+pattern = '^good/(\d+\.\d+)$'
+
+[[version]]
+kind = "apk-name"
+pattern = '(\d+)'
+
+[[version]]
+kind = "native-string"
+lib = '^libgood(\.so$'
+pattern = '^good/(\d+\.\d+)$'
+"#;
+    let got = lint_files(&[("v.toml", &versions)]);
+    let has = |prefix: &str, needle: &str| {
+        got.iter()
+            .any(|d| d.starts_with(prefix) && d.contains(needle))
+    };
+    assert!(has("v.toml:18:", "must mention \"version\""), "{got:#?}");
+    assert!(has("v.toml:18:", "lib does not apply"), "{got:#?}");
+    assert!(has("v.toml:25:", "has no capture group"), "{got:#?}");
+    assert!(has("v.toml:28:", "needs lib"), "{got:#?}");
+    assert!(has("v.toml:32:", "unknown version kind \"apk-name\""), "{got:#?}");
+    assert!(has("v.toml:37:", "invalid version lib regex"), "{got:#?}");
+    assert_eq!(got.len(), 6, "{got:#?}");
+}
+
+#[test]
+fn shipped_version_rules_name_their_source() {
+    let mut n = 0;
+    for rule in builtin().iter() {
+        for v in &rule.versions {
+            n += 1;
+            assert!(!v.source.is_empty(), "{}: a version rule without a source", rule.id);
+        }
+    }
+    assert!(n >= 10, "{n} version rules");
+}

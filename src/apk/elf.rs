@@ -21,7 +21,17 @@ pub struct NativeLib {
     pub exports: usize,
     /// Java classes named by `Java_...` JNI exports, Java form, sorted, unique.
     pub jni_classes: Vec<String>,
+    /// Printable strings of the read-only data sections that hold a dotted number (`1.2`), the
+    /// shape of a version, in file order: at most [`MAX_VERSION_STRINGS`], each at most
+    /// [`MAX_STRING_LEN`] bytes. SDK rules read versions from them (`native-string`).
+    #[serde(skip)]
+    pub version_strings: Vec<String>,
 }
+
+/// Most version-shaped strings kept per library.
+pub const MAX_VERSION_STRINGS: usize = 256;
+/// Longest string kept.
+pub const MAX_STRING_LEN: usize = 120;
 
 const EM_386: u16 = 3;
 const EM_MIPS: u16 = 8;
@@ -162,7 +172,48 @@ pub fn parse_elf(path: &str, data: &[u8]) -> Result<NativeLib, ParseError> {
     }
     lib.jni_classes.sort();
     lib.jni_classes.dedup();
+    // Sections may overlap (on purpose, in a hostile file): scan at most twice the file.
+    let mut scan_budget = data.len().saturating_mul(2);
+    for sh in &elf.section_headers {
+        let read_only_data = sh.sh_type == goblin::elf::section_header::SHT_PROGBITS
+            && sh.sh_flags & u64::from(goblin::elf::section_header::SHF_ALLOC) != 0
+            && sh.sh_flags
+                & u64::from(
+                    goblin::elf::section_header::SHF_WRITE
+                        | goblin::elf::section_header::SHF_EXECINSTR,
+                )
+                == 0;
+        let bytes = usize::try_from(sh.sh_offset)
+            .ok()
+            .zip(usize::try_from(sh.sh_size).ok())
+            .and_then(|(off, size)| data.get(off..off.checked_add(size)?));
+        if let (true, Some(bytes)) = (read_only_data, bytes) {
+            if bytes.len() > scan_budget {
+                break;
+            }
+            scan_budget -= bytes.len();
+            version_strings(bytes, &mut lib.version_strings);
+        }
+    }
     Ok(lib)
+}
+
+/// Adds the printable strings of `bytes` that contain a dotted number to `out` (up to
+/// [`MAX_VERSION_STRINGS`] in all).
+fn version_strings(bytes: &[u8], out: &mut Vec<String>) {
+    let is_text = |b: u8| (0x20..0x7f).contains(&b);
+    let mut start = 0;
+    while start < bytes.len() && out.len() < MAX_VERSION_STRINGS {
+        let len = bytes[start..].iter().take_while(|&&b| is_text(b)).count();
+        let run = &bytes[start..start + len];
+        let dotted = run
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit());
+        if (3..=MAX_STRING_LEN).contains(&len) && dotted {
+            out.push(String::from_utf8_lossy(run).into_owned());
+        }
+        start += len + 1;
+    }
 }
 
 /// The Java class (`com.example.Foo$Bar`) named by a JNI export (`Java_com_example_Foo_00024Bar_run`),
@@ -248,6 +299,21 @@ mod tests {
         for (sym, want) in cases {
             assert_eq!(jni_class(sym).as_deref(), want, "{sym}");
         }
+    }
+
+    #[test]
+    fn version_strings_are_dotted_printable_runs() {
+        let mut out = Vec::new();
+        let blob = b"\0sdk/2.4.1\0no version here\0\x01v1.0\0x.y\0GCC: (GNU) 12.2.0\0";
+        version_strings(blob, &mut out);
+        assert_eq!(out, ["sdk/2.4.1", "v1.0", "GCC: (GNU) 12.2.0"]);
+        let long = [b'1', b'.', b'2'].repeat(MAX_STRING_LEN);
+        out.clear();
+        version_strings(&long, &mut out);
+        assert!(out.is_empty(), "a run longer than {MAX_STRING_LEN} bytes is not a version");
+        let many = b"1.2\0".repeat(MAX_VERSION_STRINGS * 2);
+        version_strings(&many, &mut out);
+        assert_eq!(out.len(), MAX_VERSION_STRINGS);
     }
 
     #[test]

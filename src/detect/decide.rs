@@ -1,8 +1,8 @@
 //! From signature hits to detections: confidence, corroborating-only evidence, bundled copies,
-//! the WeChat variants, the packer, the versions the archive reveals.
+//! the WeChat variants, the packer, the versions the app reveals ([`version`]).
 
 use super::collect::{Collected, Hit, Role};
-use super::{wechat, Confidence, Detection, Detections, Evidence};
+use super::{version, wechat, Confidence, Detection, Detections, Evidence};
 use crate::apk::App;
 use crate::rules::sdks::{SdkCatalog, SdkRule, SigConfidence};
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,6 +67,7 @@ pub(super) fn new_detection(rule: &SdkRule, confidence: Confidence, hits: &[Hit]
         confidence,
         evidence: evidence_of(hits),
         version: None,
+        version_source: None,
         artifacts: Vec::new(),
         bundled_in: None,
         features: Vec::new(),
@@ -92,17 +93,6 @@ fn artifacts_of(rule: &SdkRule, artifacts: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-/// The version recorded for the first of the SDK's artifacts that has a `.version` file.
-fn version_of(app: &App, artifacts: &[String]) -> Option<String> {
-    artifacts.iter().find_map(|a| {
-        let file = format!("META-INF/{}.version", a.replacen(':', "_", 1));
-        app.version_files
-            .iter()
-            .find(|(name, _)| *name == file)
-            .map(|(_, v)| v.clone())
-    })
-}
-
 /// Turns the collected hits into the app's detections.
 pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detections {
     let mut reported: BTreeMap<String, Detection> = BTreeMap::new();
@@ -120,7 +110,6 @@ pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detec
         let conf = confidence_of(hits);
         let mut det = new_detection(rule, conf, hits);
         det.artifacts = artifacts_of(rule, &collected.artifacts);
-        det.version = version_of(app, &det.artifacts);
         if conf == Confidence::Weak {
             det.bundled_in = bundled_host(hits);
             hints.insert(rule.id.clone(), det);
@@ -151,6 +140,15 @@ pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detec
             if let Some(mut det) = reported.remove(id) {
                 det.bundled_in = Some(host.clone());
                 hints.insert(id.clone(), det);
+            }
+        }
+    }
+
+    for det in reported.values_mut().chain(hints.values_mut()) {
+        if let Some(rule) = cat.get(&det.id) {
+            if let Some(found) = version::find(app, cat, rule, det) {
+                det.version = Some(found.version);
+                det.version_source = Some(found.source);
             }
         }
     }

@@ -9,6 +9,7 @@
 mod attribute;
 mod collect;
 mod decide;
+mod version;
 mod wechat;
 
 pub use attribute::{attribute, Attribution};
@@ -59,6 +60,9 @@ pub enum EvidenceSource {
     /// A string found in a DEX string pool.
     #[serde(rename = "dex-string")]
     DexString,
+    /// The name of a string resource in `resources.arsc`.
+    #[serde(rename = "resource-string")]
+    ResourceString,
 }
 
 impl EvidenceSource {
@@ -74,6 +78,7 @@ impl EvidenceSource {
             EvidenceSource::ApplicationClass => "application-class",
             EvidenceSource::Asset => "asset",
             EvidenceSource::DexString => "dex-string",
+            EvidenceSource::ResourceString => "resource-string",
         }
     }
 }
@@ -110,6 +115,10 @@ pub struct Detection {
     pub evidence: Vec<Evidence>,
     /// The SDK version, when the app reveals it.
     pub version: Option<String>,
+    /// Where the version was read: a `META-INF/*.version` file, a constant
+    /// (`constant com.x.Build.SDK_VERSION = "1.2"`), a native library's name or string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_source: Option<String>,
     /// Maven artifacts seen in `META-INF/*.version` entries (`group:artifact`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<String>,

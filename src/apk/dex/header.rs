@@ -22,6 +22,8 @@ pub struct Section {
 pub struct ClassDef {
     pub class_idx: u32,
     pub class_data_off: u32,
+    /// Offset of the `encoded_array_item` of initial static field values (0: none).
+    pub static_values_off: u32,
 }
 
 /// A `method_id_item`.
@@ -479,11 +481,20 @@ impl<'a> Dex<'a> {
     /// Class def `i` (0 <= i < class_defs.count).
     pub fn class_def(&self, i: usize) -> Result<ClassDef, ParseError> {
         let off = self.class_defs.off + 32 * i;
-        match (le_u32(self.data, off), le_u32(self.data, off + 24)) {
-            (Some(class_idx), Some(class_data_off)) if i < self.class_defs.count => Ok(ClassDef {
-                class_idx,
-                class_data_off,
-            }),
+        match (
+            le_u32(self.data, off),
+            le_u32(self.data, off + 24),
+            le_u32(self.data, off + 28),
+        ) {
+            (Some(class_idx), Some(class_data_off), Some(static_values_off))
+                if i < self.class_defs.count =>
+            {
+                Ok(ClassDef {
+                    class_idx,
+                    class_data_off,
+                    static_values_off,
+                })
+            }
             _ => Err(ParseError::invalid(
                 "class_defs",
                 off as u64,

@@ -21,6 +21,7 @@
 mod code;
 mod header;
 pub mod mutf8;
+mod values;
 
 use crate::cursor::{to_usize, Cursor};
 use crate::error::ParseError;
@@ -33,6 +34,7 @@ use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
 pub use code::WIDTH as OPCODE_WIDTHS;
 pub use header::adler32;
+pub use values::DexConstant;
 
 /// A sensitive framework call found in the bytecode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -60,6 +62,10 @@ pub struct DexSummary {
     pub api_calls: Vec<ApiCall>,
     /// Needles (from [`DexOptions::string_needles`]) found in the string pool.
     pub strings_found: Vec<String>,
+    /// String constants of static fields named like a version (`SDK_VERSION_NAME = "6.8.0"`),
+    /// at most [`MAX_CONSTANTS`] per file.
+    #[serde(skip)]
+    pub version_constants: Vec<DexConstant>,
     /// Problems that did not stop parsing (a broken class_data, a bad code item...).
     pub anomalies: Vec<String>,
 }
@@ -240,6 +246,7 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     )?;
     s.classes = part.classes;
     s.api_calls = part.api_calls;
+    s.version_constants = part.constants;
     s.anomalies.extend(part.anomalies);
     s.api_calls.sort();
     s.api_calls.dedup();
@@ -253,7 +260,11 @@ struct Chunk {
     classes: Vec<String>,
     api_calls: Vec<ApiCall>,
     anomalies: Vec<String>,
+    constants: Vec<DexConstant>,
 }
+
+/// Most version constants kept per DEX file.
+pub const MAX_CONSTANTS: usize = 4096;
 
 /// Reads class_defs `range`: names, and the catalogue entries each class's code matches.
 fn read_classes(
@@ -271,9 +282,18 @@ fn read_classes(
     // linear in the file size.
     let mut code_memo: HashMap<u32, (Vec<usize>, Option<code::WalkError>)> = HashMap::new();
     let mut class_memo: HashMap<u32, ClassWalk> = HashMap::new();
+    let mut wanted_memo: HashMap<u32, values::Wanted> = HashMap::new();
+    // Fields looked at and values skipped while reading version constants, for the whole file.
+    let mut budget = dex.data.len().saturating_mul(2).saturating_add(4096);
     for i in range {
         let def = dex.class_def(i)?;
         let class = class_name(dex, def.class_idx, strict, &mut out.anomalies)?;
+        if def.static_values_off != 0
+            && def.class_data_off != 0
+            && out.constants.len() < MAX_CONSTANTS
+        {
+            read_version_constants(dex, def, &class, &mut wanted_memo, &mut budget, &mut out);
+        }
         if def.class_data_off != 0 {
             hits.clear();
             let walked = match class_memo.get(&def.class_data_off) {
@@ -331,6 +351,48 @@ fn read_classes(
         out.classes.push(class);
     }
     Ok(out)
+}
+
+/// Adds the version constants of one class to `out` (a problem becomes an anomaly).
+fn read_version_constants(
+    dex: &Dex<'_>,
+    def: header::ClassDef,
+    class: &str,
+    memo: &mut HashMap<u32, values::Wanted>,
+    budget: &mut usize,
+    out: &mut Chunk,
+) {
+    let wanted = match memo.get(&def.class_data_off) {
+        Some(w) => w,
+        None => {
+            let w = values::wanted_fields(dex, def.class_data_off, budget).unwrap_or_else(|e| {
+                out.anomalies
+                    .push(format!("class {class}: static fields: {e}"));
+                Vec::new()
+            });
+            memo.entry(def.class_data_off).or_insert(w)
+        }
+    };
+    if wanted.is_empty() {
+        return;
+    }
+    match values::read_constants(dex, def.static_values_off, wanted, budget) {
+        Ok(found) => {
+            for (field, value) in found {
+                if out.constants.len() >= MAX_CONSTANTS {
+                    break;
+                }
+                out.constants.push(DexConstant {
+                    class: class.to_string(),
+                    field,
+                    value,
+                });
+            }
+        }
+        Err(e) => out
+            .anomalies
+            .push(format!("class {class}: static values: {e}")),
+    }
 }
 
 /// What walking one class_data_item gave: its catalogue hits, and its per-method problems or the

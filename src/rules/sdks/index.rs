@@ -156,6 +156,8 @@ pub(crate) struct SdkIndex {
     pub service_actions: HashMap<String, Vec<SigRef>>,
     pub data_schemes: RegexIndex,
     pub dex_strings: HashMap<String, Vec<SigRef>>,
+    /// String resource name -> signatures (`resource-string`).
+    pub resource_strings: HashMap<String, Vec<SigRef>>,
 }
 
 impl SdkIndex {
@@ -175,6 +177,7 @@ impl SdkIndex {
         let mut service_actions: HashMap<String, Vec<SigRef>> = HashMap::new();
         let mut data_schemes = Vec::new();
         let mut dex_strings: HashMap<String, Vec<SigRef>> = HashMap::new();
+        let mut resource_strings: HashMap<String, Vec<SigRef>> = HashMap::new();
 
         for (sdk, rule) in rules.iter().enumerate() {
             for (sig, c) in rule.class_prefixes.iter().enumerate() {
@@ -224,7 +227,9 @@ impl SdkIndex {
                     ManifestKind::ActivityDataScheme => {
                         data_schemes.push((placeholder_regex(&name), r))
                     }
-                    ManifestKind::ResourceString => {}
+                    ManifestKind::ResourceString => {
+                        resource_strings.entry(name).or_default().push(r)
+                    }
                 }
             }
         }
@@ -258,6 +263,7 @@ impl SdkIndex {
             service_actions,
             data_schemes: RegexIndex::build("data scheme", data_schemes)?,
             dex_strings,
+            resource_strings,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{
     ClassPrefix, DataTypes, DexStringSig, ManifestKind, ManifestSig, RegexSig, SdkRule,
-    SigConfidence, SigMeta, CATEGORIES,
+    SigConfidence, SigMeta, VersionKind, VersionSig, CATEGORIES,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -63,6 +63,24 @@ struct RawSdk {
     assets: Vec<RawRegexSig>,
     #[serde(default)]
     dex_strings: Vec<RawStringSig>,
+    #[serde(default)]
+    version: Vec<RawVersion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersion {
+    kind: Spanned<String>,
+    #[serde(default)]
+    class: Option<Spanned<String>>,
+    #[serde(default)]
+    field: Option<Spanned<String>>,
+    #[serde(default)]
+    lib: Option<Spanned<String>>,
+    #[serde(default)]
+    pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    source: String,
 }
 
 #[derive(Deserialize)]
@@ -402,6 +420,11 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
             meta,
         });
     }
+    let versions = raw
+        .version
+        .iter()
+        .filter_map(|v| version_sig(v, ctx))
+        .collect();
     let rule = SdkRule {
         id,
         name_en: raw.name_en,
@@ -429,9 +452,94 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
         manifest,
         assets,
         dex_strings,
+        versions,
         file: ctx.file.to_string(),
     };
     (rule, Positions { id_line, refs })
+}
+
+/// Checks one `[[version]]` table: the keys its kind needs and no other, regexes that compile
+/// and capture, a dex-constant field the DEX reader keeps.
+fn version_sig(v: &RawVersion, ctx: &mut FileCtx<'_>) -> Option<VersionSig> {
+    let line = ctx.line(&v.kind);
+    let kind_name = v.kind.get_ref().as_str();
+    let mut problems = Vec::new();
+    let mut unexpected = |key: &str, present: bool| {
+        if present {
+            problems.push(format!("{key} does not apply to kind {kind_name:?}"));
+        }
+    };
+    let kind = match kind_name {
+        "dex-constant" => {
+            unexpected("lib", v.lib.is_some());
+            let (Some(class), Some(field)) = (&v.class, &v.field) else {
+                ctx.err(line, "a dex-constant version needs class and field".into());
+                return None;
+            };
+            let (class, field) = (class.get_ref().clone(), field.get_ref().clone());
+            if class.is_empty() || class.split('.').any(str::is_empty) || class.contains('/') {
+                problems.push(format!(
+                    "class {class:?} must be a dotted Java name (com.example.sdk.Build)"
+                ));
+            }
+            if !field.to_ascii_lowercase().contains("version") {
+                problems.push(format!(
+                    "field {field:?} must mention \"version\": only such constants are read from DEX"
+                ));
+            }
+            VersionKind::DexConstant { class, field }
+        }
+        "native-name" => {
+            unexpected("class", v.class.is_some());
+            unexpected("field", v.field.is_some());
+            unexpected("lib", v.lib.is_some());
+            VersionKind::NativeName
+        }
+        "native-string" => {
+            unexpected("class", v.class.is_some());
+            unexpected("field", v.field.is_some());
+            let Some(lib) = &v.lib else {
+                ctx.err(line, "a native-string version needs lib (a file-name regex)".into());
+                return None;
+            };
+            ctx.regex(lib, "version lib");
+            VersionKind::NativeString {
+                lib: lib.get_ref().clone(),
+            }
+        }
+        other => {
+            ctx.err(
+                line,
+                format!("unknown version kind {other:?} (dex-constant, native-name, native-string)"),
+            );
+            return None;
+        }
+    };
+    for p in problems {
+        ctx.err(line, p);
+    }
+    match &v.pattern {
+        Some(p) => {
+            ctx.regex(p, "version pattern");
+            if regex::Regex::new(p.get_ref()).is_ok_and(|r| r.captures_len() < 2) {
+                let l = ctx.line(p);
+                ctx.err(
+                    l,
+                    format!("version pattern {:?} has no capture group", p.get_ref()),
+                );
+            }
+        }
+        None if !matches!(kind, VersionKind::DexConstant { .. }) => {
+            ctx.err(line, format!("a {kind_name} version needs a pattern"));
+        }
+        None => {}
+    }
+    Some(VersionSig {
+        kind,
+        pattern: v.pattern.as_ref().map(|p| p.get_ref().clone()),
+        source: v.source.clone(),
+        line,
+    })
 }
 
 /// Parses every file and runs the cross-file checks; all problems are returned together.

@@ -115,7 +115,7 @@ pub enum ManifestKind {
     ServiceAction,
     /// An intent-filter data scheme of an activity (`<...>` is a placeholder).
     ActivityDataScheme,
-    /// A string name in `resources.arsc` (not matched yet: resources are not decoded).
+    /// The name of a string resource (`R.string.<name>`) in `resources.arsc`.
     ResourceString,
 }
 
@@ -187,6 +187,44 @@ pub struct DexStringSig {
     pub meta: SigMeta,
 }
 
+/// Where a version of the SDK can be read (`[[version]]` in the rules files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum VersionKind {
+    /// The initial value of a `static final String` field (its name must mention "version":
+    /// those are the only constants the DEX reader keeps).
+    DexConstant {
+        /// The class, Java form.
+        class: String,
+        /// The field.
+        field: String,
+    },
+    /// A native library's file name (`libAMapSDK_MAP_v9_2_0.so`).
+    NativeName,
+    /// A string in the read-only data of a native library whose file name matches `lib`.
+    NativeString {
+        /// Regex over the library's file name.
+        lib: String,
+    },
+}
+
+/// One place an SDK's version can be read, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionSig {
+    /// Where.
+    #[serde(flatten)]
+    pub kind: VersionKind,
+    /// Regex over the value (the constant, the file name, the string); the version is its
+    /// capture groups joined by `.` (`^libX_v(\d+)_(\d+)\.so$` -> `9.2`). For a dex-constant
+    /// without one, the value must look like a version itself.
+    pub pattern: Option<String>,
+    /// Where the fact comes from.
+    pub source: String,
+    /// Line in the rules file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
 /// The data an SDK typically collects.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DataTypes {
@@ -239,6 +277,8 @@ pub struct SdkRule {
     pub assets: Vec<RegexSig>,
     /// DEX string needles.
     pub dex_strings: Vec<DexStringSig>,
+    /// Where its version can be read, in order of preference.
+    pub versions: Vec<VersionSig>,
     /// The rules file it came from.
     #[serde(skip)]
     pub file: String,
@@ -266,6 +306,17 @@ pub struct SdkCatalog {
     rules: Vec<SdkRule>,
     by_id: HashMap<String, usize>,
     pub(crate) index: SdkIndex,
+    /// Per entry, its `versions` compiled: (lib regex, pattern regex).
+    version_regexes: Vec<Vec<CompiledVersion>>,
+}
+
+/// The regexes of one [`VersionSig`], compiled once.
+#[derive(Debug)]
+pub(crate) struct CompiledVersion {
+    /// Over the library file name (native-string).
+    pub lib: Option<regex::Regex>,
+    /// Over the value.
+    pub pattern: Option<regex::Regex>,
 }
 
 /// The knowledge base files embedded at build time: (file name, contents).
@@ -303,10 +354,28 @@ impl SdkCatalog {
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
         let index = SdkIndex::build(&rules).map_err(|e| vec![e])?;
+        // Every regex was compiled once by the loader: these cannot fail.
+        let compile = |r: &str| regex::Regex::new(r).ok();
+        let version_regexes = rules
+            .iter()
+            .map(|r| {
+                r.versions
+                    .iter()
+                    .map(|v| CompiledVersion {
+                        lib: match &v.kind {
+                            VersionKind::NativeString { lib } => compile(lib),
+                            _ => None,
+                        },
+                        pattern: v.pattern.as_deref().and_then(compile),
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(SdkCatalog {
             rules,
             by_id,
             index,
+            version_regexes,
         })
     }
 
@@ -333,5 +402,13 @@ impl SdkCatalog {
     /// The entry at an index of [`SdkCatalog::iter`] order.
     pub(crate) fn at(&self, i: usize) -> Option<&SdkRule> {
         self.rules.get(i)
+    }
+
+    /// The compiled `versions` of the entry with this id (same order).
+    pub(crate) fn version_regexes(&self, id: &str) -> &[CompiledVersion] {
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.version_regexes.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 }
