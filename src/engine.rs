@@ -136,6 +136,8 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
     SdkView {
         id: d.id.clone(),
         name: d.name.clone(),
+        version: d.version.clone(),
+        version_source: d.version_source.clone(),
         vendor: vendor_display(&d.vendor),
         names,
         vendor_names,

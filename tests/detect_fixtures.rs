@@ -21,6 +21,7 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("lookalike", None),
     ("packer", Some("bangcle")),
     ("wallet2", Some("bangcle")),
+    ("versions", None),
 ];
 
 /// The decoys of fixtures/lookalike/README.md: none may appear in any evidence value.
@@ -183,4 +184,79 @@ fn packer_evidence_comes_from_stub_libraries_manifest_and_payload() {
             "packer: bangcle evidence lacks {want}; has {values:?}"
         );
     }
+}
+
+/// `expected/versions.txt` (hand-written from each README): every SDK's version and where it was
+/// read, exactly; SDKs not listed (and every SDK of a case without the file) show no version.
+#[test]
+fn versions_equal_each_readme() {
+    let mut with_versions = 0;
+    for (case, _) in CASES {
+        let path = common::root()
+            .join("fixtures")
+            .join(case)
+            .join("expected/versions.txt");
+        let want: BTreeSet<(String, String, String)> = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                assert_eq!(f.len(), 3, "{}: bad line {l:?}", path.display());
+                (f[0].to_string(), f[1].to_string(), f[2].to_string())
+            })
+            .collect();
+        with_versions += usize::from(!want.is_empty());
+        let report = inspect(case);
+        let got: BTreeSet<(String, String, String)> = report["sdks"]
+            .as_array()
+            .expect("sdks")
+            .iter()
+            .filter(|s| !s["version"].is_null())
+            .map(|s| {
+                let text = |k: &str| s[k].as_str().unwrap_or_default().to_string();
+                (text("id"), text("version"), text("version_source"))
+            })
+            .collect();
+        assert_eq!(got, want, "fixtures/{case}.apk");
+    }
+    assert!(with_versions >= 3, "{with_versions} cases reveal versions");
+}
+
+/// A string resource is evidence: GrowingIO is known here only from `growingio_project_id`, and
+/// `google_app_id` corroborates Firebase Analytics; a resource merely named alike is not.
+#[test]
+fn string_resources_are_evidence() {
+    let report = inspect("versions");
+    let sdk = |id: &str| {
+        report["sdks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not detected"))
+            .clone()
+    };
+    let resource_values = |s: &Value| -> Vec<String> {
+        s["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["source"] == "resource-string")
+            .map(|e| e["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let growingio = sdk("growingio");
+    assert_eq!(resource_values(&growingio), ["growingio_project_id"]);
+    assert_eq!(growingio["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(growingio["confidence"], "high");
+    assert_eq!(
+        resource_values(&sdk("firebase_analytics")),
+        ["google_app_id"]
+    );
+    let all = report.to_string();
+    assert!(
+        !all.contains("growingio_url_scheme_hint"),
+        "a decoy became evidence"
+    );
 }

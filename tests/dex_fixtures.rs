@@ -182,3 +182,63 @@ fn codeshapes_matches_its_readme() {
     invoked.dedup();
     assert_eq!(invoked, readme.invoked);
 }
+
+/// Every fixture whose build recorded `expected/version-constants.txt` (dexdump's static values
+/// of String fields named like a version): the library keeps exactly those whose value has a
+/// digit in it (the others cannot be a version), with the same class, field and value.
+#[test]
+fn version_constants_equal_dexdump_static_values() {
+    let mut checked = 0;
+    for case in CASES {
+        let path = root()
+            .join("fixtures")
+            .join(case)
+            .join("expected/version-constants.txt");
+        let Ok(oracle) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let want: BTreeSet<(String, String, String)> = oracle
+            .lines()
+            .filter_map(|l| {
+                let mut it = l.splitn(3, ' ');
+                let (class, field, value) = (it.next()?, it.next()?, it.next()?);
+                let value = value.strip_prefix('"')?.strip_suffix('"')?;
+                value
+                    .bytes()
+                    .any(|b| b.is_ascii_digit())
+                    .then(|| (class.to_string(), field.to_string(), value.to_string()))
+            })
+            .collect();
+        let data = std::fs::read(apk(case)).unwrap();
+        let archive = Archive::parse(&data, Limits::default()).unwrap();
+        let mut got = BTreeSet::new();
+        for e in archive.entries() {
+            if !(e.name.starts_with("classes") && e.name.ends_with(".dex")) {
+                continue;
+            }
+            let (dex, _) = archive.read(e).unwrap();
+            let s = parse_dex(&e.name, &dex, &DexOptions::default()).unwrap();
+            assert!(
+                s.anomalies.is_empty(),
+                "{case} {}: {:?}",
+                e.name,
+                s.anomalies
+            );
+            got.extend(
+                s.version_constants
+                    .into_iter()
+                    .map(|c| (c.class, c.field, c.value)),
+            );
+        }
+        assert_eq!(got, want, "fixtures/{case}.apk");
+        assert!(
+            !want.is_empty(),
+            "{case}: the oracle lists no usable constant"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 3,
+        "only {checked} fixtures have version constants"
+    );
+}

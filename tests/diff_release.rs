@@ -1,5 +1,6 @@
 //! `appaudit diff` on two releases of the wallet fixture: wallet2 adds Sensors Analytics and
-//! ACCESS_BACKGROUND_LOCATION and drops TongDun (fixtures/wallet2/README.md).
+//! ACCESS_BACKGROUND_LOCATION, drops TongDun and upgrades the WeChat OpenSDK
+//! (fixtures/wallet2/README.md).
 
 mod common;
 
@@ -31,7 +32,15 @@ fn wallet2_adds_an_sdk_and_a_permission_and_drops_an_sdk() {
     assert_eq!(code, Some(0), "no policy, no --fail-on-change: pass");
     assert_eq!(ids(&d, "sdks_added", "id"), ["sensorsdata"]);
     assert_eq!(ids(&d, "sdks_removed", "id"), ["tongdun"]);
-    assert!(ids(&d, "sdk_versions", "id").is_empty());
+    // WeChat OpenSDK moves from 6.7.9 to 6.8.0 (its Build.SDK_VERSION_NAME); Getui stays 3.1.2.0.
+    assert_eq!(
+        ids(&d, "sdk_versions", "id"),
+        ["wechat_pay", "wechat_share"]
+    );
+    for change in d["sdk_versions"].as_array().expect("sdk_versions") {
+        assert_eq!(change["old"], "6.7.9", "{change}");
+        assert_eq!(change["new"], "6.8.0", "{change}");
+    }
     assert_eq!(
         ids(&d, "permissions_added", "name"),
         ["android.permission.ACCESS_BACKGROUND_LOCATION"]

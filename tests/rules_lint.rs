@@ -205,7 +205,10 @@ pattern = '^good/(\d+\.\d+)$'
     assert!(has("v.toml:18:", "lib does not apply"), "{got:#?}");
     assert!(has("v.toml:25:", "has no capture group"), "{got:#?}");
     assert!(has("v.toml:28:", "needs lib"), "{got:#?}");
-    assert!(has("v.toml:32:", "unknown version kind \"apk-name\""), "{got:#?}");
+    assert!(
+        has("v.toml:32:", "unknown version kind \"apk-name\""),
+        "{got:#?}"
+    );
     assert!(has("v.toml:37:", "invalid version lib regex"), "{got:#?}");
     assert_eq!(got.len(), 6, "{got:#?}");
 }
@@ -216,7 +219,11 @@ fn shipped_version_rules_name_their_source() {
     for rule in builtin().iter() {
         for v in &rule.versions {
             n += 1;
-            assert!(!v.source.is_empty(), "{}: a version rule without a source", rule.id);
+            assert!(
+                !v.source.is_empty(),
+                "{}: a version rule without a source",
+                rule.id
+            );
         }
     }
     assert!(n >= 10, "{n} version rules");

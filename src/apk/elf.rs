@@ -310,7 +310,10 @@ mod tests {
         let long = [b'1', b'.', b'2'].repeat(MAX_STRING_LEN);
         out.clear();
         version_strings(&long, &mut out);
-        assert!(out.is_empty(), "a run longer than {MAX_STRING_LEN} bytes is not a version");
+        assert!(
+            out.is_empty(),
+            "a run longer than {MAX_STRING_LEN} bytes is not a version"
+        );
         let many = b"1.2\0".repeat(MAX_VERSION_STRINGS * 2);
         version_strings(&many, &mut out);
         assert_eq!(out.len(), MAX_VERSION_STRINGS);

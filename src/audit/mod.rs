@@ -137,6 +137,11 @@ pub struct SdkView {
     pub prefixes: Vec<String>,
     /// Why it was detected.
     pub evidence: Vec<SdkEvidence>,
+    /// The SDK version, when the app reveals it (null otherwise).
+    pub version: Option<String>,
+    /// Where the version was read (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_source: Option<String>,
 }
 
 /// A sensitive API call with the SDK it belongs to.

@@ -67,7 +67,11 @@ fn from_pattern(pattern: Option<&Regex>, value: &str) -> Option<String> {
             }
             parts.join(".")
         }
-        None => version_shape().captures(value)?.get(1)?.as_str().to_string(),
+        None => version_shape()
+            .captures(value)?
+            .get(1)?
+            .as_str()
+            .to_string(),
     };
     let underscored = text.contains('_') && text.bytes().all(|b| b.is_ascii_digit() || b == b'_');
     Some(if underscored {
@@ -232,7 +236,10 @@ mod tests {
             Some("6.1.2")
         );
         assert_eq!(from_pattern(Some(&re(r"^x(\d+)$")), "y1"), None);
-        assert_eq!(from_pattern(None, "v4.1.9-beta").as_deref(), Some("4.1.9-beta"));
+        assert_eq!(
+            from_pattern(None, "v4.1.9-beta").as_deref(),
+            Some("4.1.9-beta")
+        );
         assert_eq!(from_pattern(None, "2.3.6.0").as_deref(), Some("2.3.6.0"));
         for not_a_version in ["1", "open", "1.2.3.4.5", "http://a.b/1.2", "12345.1", ""] {
             assert_eq!(from_pattern(None, not_a_version), None, "{not_a_version:?}");

@@ -51,6 +51,11 @@ pub struct SdkEntry {
     pub category: String,
     /// Why it was detected.
     pub evidence: Vec<SdkEvidence>,
+    /// The SDK version, when the app reveals it.
+    pub version: Option<String>,
+    /// Where the version was read (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_source: Option<String>,
     /// The policy row (or prose) that discloses it.
     pub disclosed_as: Option<DisclosedAs>,
 }
@@ -179,6 +184,8 @@ impl AuditReport {
                     vendor: s.vendor.clone(),
                     category: s.category.clone(),
                     evidence: s.evidence.clone(),
+                    version: s.version.clone(),
+                    version_source: s.version_source.clone(),
                     disclosed_as: d.clone(),
                 })
                 .collect(),
@@ -224,10 +231,11 @@ impl AuditReport {
             }
         ));
         if !self.sdks.is_empty() {
-            let mut t = table::new(&["SDK", "vendor", "disclosed"]);
+            let mut t = table::new(&["SDK", "version", "vendor", "disclosed"]);
             for sdk in &self.sdks {
                 t.add_row(vec![
                     format!("{} ({})", sdk.name, sdk.id),
+                    sdk.version.clone().unwrap_or_else(|| "-".to_string()),
                     sdk.vendor.clone(),
                     match &sdk.disclosed_as {
                         Some(d) if d.how == "prose" => format!("prose only, line {}", d.line),

@@ -12,6 +12,8 @@ pub const CASES: &[&str] = &[
     "codeshapes",
     "lookalike",
     "packer",
+    "wallet2",
+    "versions",
 ];
 
 /// The crate root.

@@ -40,8 +40,7 @@ pub(super) type Wanted = Vec<(usize, String)>;
 
 /// True when `name` contains "version" in any ASCII case.
 fn names_version(name: &[u8]) -> bool {
-    name.windows(7)
-        .any(|w| w.eq_ignore_ascii_case(b"version"))
+    name.windows(7).any(|w| w.eq_ignore_ascii_case(b"version"))
 }
 
 /// The static fields of the class_data_item at `off` that may hold a version constant.
@@ -100,7 +99,8 @@ pub(super) fn read_constants(
     };
     let data = dex.data;
     let mut pos = to_usize(off);
-    let size = to_usize(uleb(data, &mut pos).ok_or_else(|| uleb_error(data, pos, "encoded_array"))?);
+    let size =
+        to_usize(uleb(data, &mut pos).ok_or_else(|| uleb_error(data, pos, "encoded_array"))?);
     let mut out = Vec::new();
     let mut want = wanted.iter().peekable();
     for i in 0..size.min(last + 1) {
@@ -214,4 +214,62 @@ fn skip_value(data: &[u8], pos: &mut usize, budget: &mut usize) -> Result<(), Pa
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip(data: &[u8], budget: usize) -> Result<(usize, usize), ParseError> {
+        let (mut pos, mut left) = (0, budget);
+        skip_value(data, &mut pos, &mut left)?;
+        Ok((pos, budget - left))
+    }
+
+    #[test]
+    fn skips_every_value_kind() {
+        // int of 4 bytes, null, boolean true, string idx of 2 bytes, long of 8 bytes.
+        assert_eq!(skip(&[0x64, 1, 2, 3, 4], 10).unwrap(), (5, 1));
+        assert_eq!(skip(&[VALUE_NULL], 10).unwrap(), (1, 1));
+        assert_eq!(skip(&[VALUE_BOOLEAN | 0x20], 10).unwrap(), (1, 1));
+        assert_eq!(skip(&[0x37, 9, 0], 10).unwrap(), (3, 1));
+        assert_eq!(skip(&[0xe6, 1, 2, 3, 4, 5, 6, 7, 8], 10).unwrap(), (9, 1));
+        // array of [byte 7, array of [null]]
+        let nested = [VALUE_ARRAY, 2, 0x00, 7, VALUE_ARRAY, 1, VALUE_NULL];
+        assert_eq!(skip(&nested, 10).unwrap(), (7, 4));
+        // annotation type 5 with 2 elements: (name 1, int 1 byte) and (name 2, null)
+        let ann = [VALUE_ANNOTATION, 5, 2, 1, 0x04, 9, 2, VALUE_NULL];
+        assert_eq!(skip(&ann, 10).unwrap(), (8, 3));
+    }
+
+    #[test]
+    fn hostile_values_are_errors_not_panics() {
+        // Unknown type 0x05.
+        let e = skip(&[0x05], 10).unwrap_err();
+        assert!(e.to_string().contains("unknown value type 0x05"), "{e}");
+        // Truncated int.
+        let e = skip(&[0x64, 1], 10).unwrap_err();
+        assert_eq!(e.structure, "encoded_value");
+        // An array claiming 2^32-1 values stops at the budget.
+        let mut huge = vec![VALUE_ARRAY, 0xff, 0xff, 0xff, 0xff, 0x0f];
+        huge.extend([VALUE_NULL; 200]);
+        let e = skip(&huge, 100).unwrap_err();
+        assert!(e.to_string().contains("too many values"), "{e}");
+        // Nesting deeper than the limit.
+        let deep: Vec<u8> = [VALUE_ARRAY, 1].repeat(MAX_DEPTH + 2);
+        let e = skip(&deep, 1000).unwrap_err();
+        assert!(e.to_string().contains("nested deeper"), "{e}");
+        // A string index wider than 4 bytes.
+        let e = read_index(&[1, 2, 3, 4, 5], &mut 0, 4, 0).unwrap_err();
+        assert!(e.to_string().contains("5 bytes"), "{e}");
+    }
+
+    #[test]
+    fn version_names_are_found_in_any_case() {
+        assert!(names_version(b"SDK_VERSION_NAME"));
+        assert!(names_version(b"sdk_conf_version"));
+        assert!(names_version(b"sdkVersion"));
+        assert!(!names_version(b"VERSIO"));
+        assert!(!names_version(b"APP_KEY"));
+    }
 }

@@ -161,7 +161,18 @@ fn sdks(out: &mut String, rep: &AuditReport, l: &Labels) {
     for r in &rows {
         let app = r.app.map_or_else(
             || format!("_{}_", md(l.not_in_app)),
-            |a| format!("{} {} ({})", md(&a.name), code(&a.id), md(&a.vendor)),
+            |a| {
+                let version = a
+                    .version
+                    .as_deref()
+                    .map_or_else(String::new, |v| format!(" {}", md(v)));
+                format!(
+                    "{} {}{version} ({})",
+                    md(&a.name),
+                    code(&a.id),
+                    md(&a.vendor)
+                )
+            },
         );
         let ev = r.app.map_or_else(String::new, |a| {
             a.evidence

@@ -42,6 +42,7 @@ figcaption{font-size:12px;color:#555}
 .st-disclosed{background:#1e8449}
 #sdk-side-by-side td:nth-child(2){white-space:nowrap}
 .ev{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:11px;color:#444;word-break:break-all}
+.ver{font-size:11px;color:#0a5;border:1px solid #9c9;border-radius:3px;padding:0 3px;white-space:nowrap}
 code{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:12px}
 .muted{color:#888}
 .note{color:#555;font-size:12px}

@@ -159,8 +159,15 @@ pub fn sdks(rep: &AuditReport, l: &Labels) -> String {
         let app_cell = r.app.map_or_else(
             || format!("<span class=\"muted\">{}</span>", esc(l.not_in_app)),
             |a| {
+                let version = a.version.as_deref().map_or_else(String::new, |v| {
+                    format!(
+                        " <span class=\"ver\" title=\"{}\">{}</span>",
+                        esc(a.version_source.as_deref().unwrap_or_default()),
+                        esc(v)
+                    )
+                });
                 format!(
-                    "<b>{}</b> <code>{}</code><br/>{}",
+                    "<b>{}</b> <code>{}</code>{version}<br/>{}",
                     esc(&a.name),
                     esc(&a.id),
                     esc(&a.vendor)

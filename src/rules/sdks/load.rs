@@ -499,7 +499,10 @@ fn version_sig(v: &RawVersion, ctx: &mut FileCtx<'_>) -> Option<VersionSig> {
             unexpected("class", v.class.is_some());
             unexpected("field", v.field.is_some());
             let Some(lib) = &v.lib else {
-                ctx.err(line, "a native-string version needs lib (a file-name regex)".into());
+                ctx.err(
+                    line,
+                    "a native-string version needs lib (a file-name regex)".into(),
+                );
                 return None;
             };
             ctx.regex(lib, "version lib");
@@ -510,7 +513,9 @@ fn version_sig(v: &RawVersion, ctx: &mut FileCtx<'_>) -> Option<VersionSig> {
         other => {
             ctx.err(
                 line,
-                format!("unknown version kind {other:?} (dex-constant, native-name, native-string)"),
+                format!(
+                    "unknown version kind {other:?} (dex-constant, native-name, native-string)"
+                ),
             );
             return None;
         }
