@@ -560,3 +560,36 @@ fn calls_are_attributed_by_longest_prefix() {
     assert_eq!(at("com.example.application.X"), Attribution::Unattributed);
     assert_eq!(at("org.other.Z"), Attribution::Unattributed);
 }
+
+#[test]
+fn split_entries_are_matched_by_their_path_inside_the_split() {
+    let a = app()
+        .classes(&["com.google.android.gms.ads.AdView"])
+        .entries(&[
+            "split_feature.apk!assets/secData0.jar",
+            "split_feature.apk!META-INF/com.google.android.gms_play-services-ads.version",
+        ])
+        .version_file(
+            "split_feature.apk!META-INF/com.google.android.gms_play-services-ads.version",
+            "22.6.0",
+        )
+        .build();
+    let d = detect(&a, catalog());
+    let admob = d.get("admob").expect("admob");
+    assert_eq!(admob.version.as_deref(), Some("22.6.0"));
+    assert_eq!(
+        admob.version_source.as_deref(),
+        Some("split_feature.apk!META-INF/com.google.android.gms_play-services-ads.version")
+    );
+    let bangcle = d
+        .get("bangcle")
+        .or_else(|| d.hint("bangcle"))
+        .expect("the split's asset is evidence");
+    assert!(
+        bangcle
+            .evidence
+            .iter()
+            .any(|e| e.value == "split_feature.apk!assets/secData0.jar"),
+        "{bangcle:#?}"
+    );
+}

@@ -308,10 +308,12 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         }
     }
 
-    // Archive entries.
+    // Archive entries. In a split APK set an entry is `<split>.apk!<path>`: rules see the path
+    // inside the split (assets may ship in a feature split), evidence keeps the full name.
     let mut artifacts = Vec::new();
     for entry in &app.entries {
-        for r in idx.assets.matches(entry) {
+        let inner = entry.rsplit_once('!').map_or(entry.as_str(), |(_, p)| p);
+        for r in idx.assets.matches(inner) {
             acc.add(
                 &[r],
                 EvidenceSource::Asset,
@@ -322,7 +324,7 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
                 1,
             );
         }
-        if let Some(stem) = entry
+        if let Some(stem) = inner
             .strip_prefix("META-INF/")
             .and_then(|s| s.strip_suffix(".version"))
         {

@@ -97,9 +97,10 @@ pub(super) fn find(app: &App, cat: &SdkCatalog, rule: &SdkRule, det: &Detection)
 fn from_version_files(app: &App, artifacts: &[String]) -> Option<Found> {
     artifacts.iter().find_map(|a| {
         let file = format!("META-INF/{}.version", a.replacen(':', "_", 1));
+        // In a split APK set, a split's file is named `<split>.apk!META-INF/...`.
         app.version_files
             .iter()
-            .find(|(name, _)| *name == file)
+            .find(|(name, _)| name.rsplit_once('!').map_or(name.as_str(), |(_, p)| p) == file)
             .map(|(name, v)| Found {
                 version: v.clone(),
                 source: name.clone(),
