@@ -194,12 +194,17 @@ fn line_of(src: &str, offset: usize) -> usize {
 struct FileCtx<'a> {
     file: &'a str,
     src: &'a str,
+    /// Offsets of the newlines of `src`.
+    newlines: Vec<usize>,
     errors: &'a mut Vec<Diagnostic>,
 }
 
 impl FileCtx<'_> {
     fn line<T>(&self, s: &Spanned<T>) -> usize {
-        line_of(self.src, s.span().start)
+        // The number of line starts at or before the offset (a binary search, not a count of
+        // the newlines before it for every key of the file).
+        let offset = s.span().start.min(self.src.len());
+        self.newlines.partition_point(|&nl| nl < offset) + 1
     }
 
     fn err(&mut self, line: usize, message: String) {
@@ -225,20 +230,27 @@ impl FileCtx<'_> {
         }
     }
 
-    fn regex(&mut self, r: &Spanned<String>, what: &str) {
-        if let Err(e) = regex::Regex::new(r.get_ref()) {
-            let line = self.line(r);
-            let first = e
-                .to_string()
-                .lines()
-                .last()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            self.err(
-                line,
-                format!("invalid {what} regex {:?}: {first}", r.get_ref()),
-            );
+    /// Checks that `r` is a valid regex; returns its number of capture groups. Only parsed
+    /// (syntax and Unicode classes), not compiled: the matchers compile each regex once, into
+    /// the sets of the index, and compiling every one twice was most of the start-up time.
+    fn regex(&mut self, r: &Spanned<String>, what: &str) -> Option<usize> {
+        match regex_syntax::Parser::new().parse(r.get_ref()) {
+            Ok(hir) => Some(hir.properties().explicit_captures_len()),
+            Err(e) => {
+                let line = self.line(r);
+                let first = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                self.err(
+                    line,
+                    format!("invalid {what} regex {:?}: {first}", r.get_ref()),
+                );
+                None
+            }
         }
     }
 
@@ -505,7 +517,7 @@ fn version_sig(v: &RawVersion, ctx: &mut FileCtx<'_>) -> Option<VersionSig> {
                 );
                 return None;
             };
-            ctx.regex(lib, "version lib");
+            let _ = ctx.regex(lib, "version lib");
             VersionKind::NativeString {
                 lib: lib.get_ref().clone(),
             }
@@ -525,8 +537,7 @@ fn version_sig(v: &RawVersion, ctx: &mut FileCtx<'_>) -> Option<VersionSig> {
     }
     match &v.pattern {
         Some(p) => {
-            ctx.regex(p, "version pattern");
-            if regex::Regex::new(p.get_ref()).is_ok_and(|r| r.captures_len() < 2) {
+            if ctx.regex(p, "version pattern") == Some(0) {
                 let l = ctx.line(p);
                 ctx.err(
                     l,
@@ -557,6 +568,7 @@ pub(super) fn parse_all(files: &[(String, String)]) -> Result<Vec<SdkRule>, Vec<
                 let mut ctx = FileCtx {
                     file,
                     src,
+                    newlines: memchr::memchr_iter(b'\n', src.as_bytes()).collect(),
                     errors: &mut errors,
                 };
                 parsed.push(convert(raw, &mut ctx));
