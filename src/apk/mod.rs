@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod axml;
 pub mod bundle;
+mod chunk;
 pub mod dex;
 pub mod elf;
 pub mod manifest;
