@@ -1,6 +1,7 @@
 //! Reading an APK: the archive, the binary manifest, DEX code and native libraries.
 
 pub mod archive;
+pub mod arsc;
 pub mod axml;
 pub mod bundle;
 mod chunk;
