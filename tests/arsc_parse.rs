@@ -10,7 +10,7 @@
 mod common;
 
 use appaudit::apk::arsc::{self, ResourceTable, MAX_DECODED};
-
+use appaudit::apk::reader::{analyze, Options, RESOURCES};
 use appaudit::error::Problem;
 use common::{apk, root};
 use quick_xml::events::Event;
@@ -28,7 +28,7 @@ fn apks() -> impl Iterator<Item = &'static str> {
 fn arsc_of(apk_path: &Path) -> Vec<u8> {
     let file = std::fs::File::open(apk_path).expect("fixture");
     let mut z = zip::ZipArchive::new(file).expect("zip");
-    let mut e = z.by_name("resources.arsc").expect("resources.arsc");
+    let mut e = z.by_name(RESOURCES).expect("resources.arsc");
     let mut out = Vec::new();
     e.read_to_end(&mut out).expect("read");
     out
@@ -176,6 +176,19 @@ fn the_aapt2_sparse_table_matches_its_sources() {
     assert_eq!(t.names_of_type("bool"), ["flag"]);
     let plurals = id_of(&t, "plurals", "apples").expect("id");
     assert_eq!(t.string_value(plurals), None);
+}
+
+#[test]
+fn the_reader_lists_the_wallet_string_resources() {
+    let app = analyze(&apk("wallet"), &Options::default()).expect("wallet");
+    let src = source_strings(&root().join("fixtures/wallet/src/res/values/strings.xml"));
+    let want: Vec<String> = src.into_keys().collect();
+    assert_eq!(app.string_resources, want);
+    assert!(
+        !app.anomalies.iter().any(|a| a.source == RESOURCES),
+        "{:?}",
+        app.anomalies
+    );
 }
 
 #[test]
