@@ -40,6 +40,7 @@ fn main() {
         native_libs: Vec::new(),
         entries: (0..10_000).map(|i| format!("assets/f{i}.bin")).collect(),
         version_files: Vec::new(),
+        string_resources: Vec::new(),
         anomalies: Vec::new(),
     };
     let t = Instant::now();

@@ -24,6 +24,7 @@ struct Builder {
     perms: Vec<String>,
     strings: Vec<String>,
     versions: Vec<(String, String)>,
+    string_resources: Vec<String>,
 }
 
 fn comp(kind: ComponentKind, name: &str) -> Component {
@@ -81,6 +82,13 @@ impl Builder {
     }
     fn perm(mut self, p: &str) -> Self {
         self.perms.push(p.to_string());
+        self
+    }
+    fn string_resources(mut self, names: &[&str]) -> Self {
+        self.string_resources
+            .extend(names.iter().map(|s| s.to_string()));
+        self.string_resources.sort();
+        self.string_resources.dedup();
         self
     }
     fn strings(mut self, s: &[&str]) -> Self {
@@ -151,6 +159,7 @@ impl Builder {
             native_libs,
             entries,
             version_files: self.versions,
+            string_resources: self.string_resources,
             anomalies: Vec::new(),
         }
     }
@@ -216,7 +225,9 @@ fn plain_app_detects_nothing() {
             "com.example.app.MainActivity",
             "androidx.core.app.ActivityCompat",
         ])
+        .string_resources(&["title_activity_main", "app_name"])
         .build();
+    assert_eq!(a.string_resources, ["app_name", "title_activity_main"]);
     let d = detect(&a, catalog());
     assert!(d.sdks.is_empty(), "{:?}", ids(&d));
     assert!(d.hints.is_empty(), "{:?}", hint_ids(&d));

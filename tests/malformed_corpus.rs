@@ -9,7 +9,7 @@
 mod common;
 
 use appaudit::apk::archive::{Archive, Limits};
-use appaudit::apk::reader::{analyze_bytes, Options, MANIFEST};
+use appaudit::apk::reader::{analyze_bytes, Options, MANIFEST, RESOURCES};
 use common::{apk, Rng, CASES};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -882,6 +882,91 @@ fn synthetic_dex(classes: usize, methods: usize, units: usize) -> Vec<u8> {
     d
 }
 
+// --- resources.arsc ---
+
+/// A broken resource table never stops the analysis: exit 0, an anomaly from `resources.arsc`
+/// naming what was wrong, and no string resources.
+fn arsc_tricks(wallet: &[u8]) -> Vec<Variant> {
+    let orig = entry_bytes(wallet, RESOURCES);
+    let mut out = Vec::new();
+    let mut add = |name: &str, bytes: Vec<u8>, expect: Expect| {
+        out.push(v(name, with_entry(wallet, RESOURCES, &bytes), expect));
+    };
+    let top = chunks(&orig);
+    let pool = top.iter().find(|c| c.0 == 0x0001).expect("global pool").1;
+    let (_, pkg, _, pkg_size) = *top.iter().find(|c| c.0 == 0x0200).expect("package");
+    let inner = chunks(&orig[pkg..pkg + pkg_size]);
+    let key_pool = pkg
+        + inner
+            .iter()
+            .filter(|c| c.0 == 0x0001)
+            .nth(1)
+            .expect("keys")
+            .1;
+    let first_type = pkg + inner.iter().find(|c| c.0 == 0x0201).expect("type").1;
+
+    add("arsc-empty", Vec::new(), Expect::Anomaly("truncated"));
+    add(
+        "arsc-is-a-manifest",
+        entry_bytes(wallet, MANIFEST),
+        Expect::Anomaly("not a resource table"),
+    );
+    // One u32 set to a lie each.
+    for (name, at, value, text) in [
+        ("arsc-table-size-zero", 4, 0, "size 0, which do not fit"),
+        (
+            "arsc-package-past-the-table",
+            pkg + 4,
+            (pkg_size + 0x1000) as u32,
+            "do not fit",
+        ),
+        (
+            "arsc-pool-count-huge",
+            pool + 8,
+            u32::MAX,
+            "strings declared",
+        ),
+        (
+            "arsc-entry-count-huge",
+            first_type + 12,
+            0x4000_0000,
+            "entries of 4 bytes declared",
+        ),
+    ] {
+        let mut m = orig.clone();
+        put32(&mut m, at, value);
+        add(name, m, Expect::Anomaly(text));
+    }
+    let mut m = orig.clone();
+    m[first_type + 8] = 0;
+    add("arsc-type-id-zero", m, Expect::Anomaly("type id 0"));
+    let mut m = orig.clone();
+    let keys = u32::from_le_bytes(m[key_pool + 8..key_pool + 12].try_into().expect("4")) as usize;
+    for k in 0..keys {
+        put32(&mut m, key_pool + 28 + 4 * k, 0x00ff_fff0);
+    }
+    add(
+        "arsc-key-offsets-past-the-pool",
+        m,
+        Expect::Anomaly("entries cannot be read"),
+    );
+    add(
+        "arsc-cut-in-half",
+        orig[..orig.len() / 2].to_vec(),
+        Expect::Anomaly("do not fit"),
+    );
+    let mut rng = Rng(0xa55c);
+    for k in 0..12 {
+        let mut m = orig.clone();
+        for _ in 0..=rng.below(6) {
+            let i = rng.below(m.len());
+            m[i] = rng.next() as u8;
+        }
+        add(&format!("arsc-flip-{k}"), m, Expect::Any);
+    }
+    out
+}
+
 // --- truncations and flips ---
 
 fn truncations_and_flips() -> Vec<Variant> {
@@ -1106,6 +1191,27 @@ fn axml_tricks_are_analysed_or_refused_and_recorded() {
 fn dex_tricks_are_analysed_or_refused_and_recorded() {
     let wallet = std::fs::read(apk("wallet")).expect("fixture");
     run_all(dex_tricks(&wallet));
+}
+
+#[test]
+fn arsc_tricks_are_analysed_and_recorded() {
+    let wallet = std::fs::read(apk("wallet")).expect("fixture");
+    let variants = arsc_tricks(&wallet);
+    // In-process as well: the anomaly names resources.arsc and no string resource is listed.
+    for var in &variants {
+        let app = analyze_bytes(Path::new(&var.name), &var.bytes, &Options::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", var.name));
+        if let Expect::Anomaly(text) = var.expect {
+            let a = app
+                .anomalies
+                .iter()
+                .find(|a| a.source == RESOURCES)
+                .unwrap_or_else(|| panic!("{}: {:?}", var.name, app.anomalies));
+            assert!(a.message.contains(text), "{}: {a:?}", var.name);
+            assert!(app.string_resources.is_empty(), "{}", var.name);
+        }
+    }
+    run_all(variants);
 }
 
 #[test]

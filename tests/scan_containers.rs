@@ -68,3 +68,15 @@ fn a_split_set_without_a_base_is_an_error() {
     let e = error_of(&p);
     assert!(e.contains("without a base APK"), "{e}");
 }
+
+#[test]
+fn a_split_set_lists_the_string_resources_of_every_apk() {
+    // The base (clean: app_name) and a second APK (wallet: amap_key, app_name) read as its split.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read(common::apk("clean")).expect("clean");
+    let other = std::fs::read(common::apk("wallet")).expect("wallet");
+    let p = tmp.path().join("two.apks");
+    write_zip(&p, &[("base.apk", &base), ("split_feature.apk", &other)]);
+    let app = appaudit::apk::reader::analyze(&p, &Default::default()).expect("split set");
+    assert_eq!(app.string_resources, ["amap_key", "app_name"]);
+}

@@ -6,12 +6,12 @@
 //! an attribute whose name string is empty or renamed is resolved through the resource-id map,
 //! which is how Android itself looks attributes up (obfuscated manifests rely on this).
 
+use crate::apk::chunk::{chunk_header, StringPool, RES_STRING_POOL};
 use crate::apk::Anomaly;
 use crate::cursor::{to_usize, Cursor};
 use crate::error::ParseError;
 use std::fmt::Write as _;
 
-const RES_STRING_POOL: u16 = 0x0001;
 const RES_XML: u16 = 0x0003;
 const RES_XML_START_NAMESPACE: u16 = 0x0100;
 const RES_XML_END_NAMESPACE: u16 = 0x0101;
@@ -19,7 +19,6 @@ const RES_XML_START_ELEMENT: u16 = 0x0102;
 const RES_XML_END_ELEMENT: u16 = 0x0103;
 const RES_XML_CDATA: u16 = 0x0104;
 const RES_XML_RESOURCE_MAP: u16 = 0x0180;
-const UTF8_FLAG: u32 = 1 << 8;
 const NO_INDEX: u32 = 0xffff_ffff;
 /// The Android namespace URI.
 pub const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
@@ -177,70 +176,23 @@ pub struct Document {
     pub anomalies: Vec<Anomaly>,
 }
 
-struct StringPool<'a> {
-    data: &'a [u8],
-    /// Offsets of each string, relative to `strings_start`.
-    offsets: Vec<u32>,
-    strings_start: usize,
-    utf8: bool,
-    base: usize,
-    /// String bytes handed out so far (bounded by [`MAX_DECODED_STRINGS`]).
+/// The document's string pool, each string decoded once and handed out as a copy within the
+/// document's budget ([`MAX_DECODED_STRINGS`]).
+struct Strings<'a> {
+    pool: StringPool<'a>,
+    /// String bytes handed out so far.
     decoded: std::cell::Cell<usize>,
     /// Each string is decoded once; later uses copy it.
     cache: std::cell::RefCell<std::collections::HashMap<u32, String>>,
 }
 
-impl<'a> StringPool<'a> {
-    fn parse(
-        data: &'a [u8],
-        chunk_start: usize,
-        header_size: usize,
-        chunk_end: usize,
-    ) -> Result<Self, ParseError> {
-        let mut c = Cursor::at(data, chunk_start + 8, "string pool header")?;
-        let count = c.u32()?;
-        let _style_count = c.u32()?;
-        let flags = c.u32()?;
-        let strings_start = to_usize(c.u32()?);
-        let _styles_start = c.u32()?;
-        let chunk = &data[chunk_start..chunk_end];
-        let offsets_at = header_size;
-        let count_usize = to_usize(count);
-        if count_usize.saturating_mul(4) > chunk.len().saturating_sub(offsets_at) {
-            return Err(ParseError::invalid(
-                "string pool",
-                chunk_start as u64,
-                format!(
-                    "{count} strings declared but the chunk holds only {} bytes",
-                    chunk.len()
-                ),
-            ));
-        }
-        let mut oc = Cursor::at(chunk, offsets_at, "string pool offsets")?;
-        let mut offsets = Vec::with_capacity(count_usize);
-        for _ in 0..count_usize {
-            offsets.push(oc.u32()?);
-        }
-        if strings_start > chunk.len() {
-            return Err(ParseError::invalid(
-                "string pool",
-                chunk_start as u64,
-                format!("strings start {strings_start:#x} is past the chunk end"),
-            ));
-        }
-        Ok(StringPool {
-            data: chunk,
-            offsets,
-            strings_start,
-            utf8: flags & UTF8_FLAG != 0,
-            base: chunk_start,
+impl<'a> Strings<'a> {
+    fn new(pool: StringPool<'a>) -> Self {
+        Strings {
+            pool,
             decoded: std::cell::Cell::new(0),
             cache: Default::default(),
-        })
-    }
-
-    fn len(&self) -> usize {
-        self.offsets.len()
+        }
     }
 
     /// String `idx`, decoded once and copied afterwards, within the document's budget.
@@ -249,7 +201,7 @@ impl<'a> StringPool<'a> {
         let s = match cached {
             Some(s) => s,
             None => {
-                let s = self.decode(idx)?;
+                let s = self.pool.get(idx)?.into_owned();
                 self.cache.borrow_mut().insert(idx, s.clone());
                 s
             }
@@ -259,102 +211,12 @@ impl<'a> StringPool<'a> {
         if total > MAX_DECODED_STRINGS {
             return Err(ParseError::limit(
                 format!("string pool entry {idx}"),
-                self.base as u64,
+                self.pool.base() as u64,
                 format!("more than {MAX_DECODED_STRINGS} bytes of strings decoded for one document (the same long strings named over and over?)"),
             ));
         }
         Ok(s)
     }
-
-    fn decode(&self, idx: u32) -> Result<String, ParseError> {
-        let i = to_usize(idx);
-        let Some(&off) = self.offsets.get(i) else {
-            return Err(ParseError::invalid(
-                "string pool",
-                self.base as u64,
-                format!(
-                    "string index {idx} out of range ({} strings)",
-                    self.offsets.len()
-                ),
-            ));
-        };
-        let at = self.strings_start.saturating_add(to_usize(off));
-        let mut c = Cursor::at(self.data, at.min(self.data.len()), "string pool entry")?;
-        if at > self.data.len() {
-            return Err(ParseError::invalid(
-                "string pool entry",
-                (self.base + self.data.len()) as u64,
-                format!("string {idx} offset {off:#x} is past the pool"),
-            ));
-        }
-        let wrap = |e: ParseError| ParseError {
-            offset: e.offset + self.base as u64,
-            structure: format!("string pool entry {idx}"),
-            ..e
-        };
-        if self.utf8 {
-            // UTF-16 length (skipped), then UTF-8 byte length, each 1 or 2 bytes.
-            let _u16_len = read_len8(&mut c).map_err(wrap)?;
-            let len = read_len8(&mut c).map_err(wrap)?;
-            let bytes = c.bytes(len).map_err(wrap)?;
-            Ok(String::from_utf8_lossy(bytes).into_owned())
-        } else {
-            let len = read_len16(&mut c).map_err(wrap)?;
-            let bytes = c.bytes(len.saturating_mul(2)).map_err(wrap)?;
-            let units = bytes
-                .chunks_exact(2)
-                .map(|b| u16::from_le_bytes([b[0], b[1]]));
-            Ok(char::decode_utf16(units)
-                .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-                .collect())
-        }
-    }
-}
-
-fn read_len8(c: &mut Cursor<'_>) -> Result<usize, ParseError> {
-    let b0 = c.u8()?;
-    if b0 & 0x80 != 0 {
-        let b1 = c.u8()?;
-        Ok((usize::from(b0 & 0x7f) << 8) | usize::from(b1))
-    } else {
-        Ok(usize::from(b0))
-    }
-}
-
-fn read_len16(c: &mut Cursor<'_>) -> Result<usize, ParseError> {
-    let h = c.u16()?;
-    if h & 0x8000 != 0 {
-        let l = c.u16()?;
-        Ok((usize::from(h & 0x7fff) << 16) | usize::from(l))
-    } else {
-        Ok(usize::from(h))
-    }
-}
-
-struct ChunkHeader {
-    kind: u16,
-    header_size: usize,
-    size: usize,
-    start: usize,
-}
-
-fn chunk_header(c: &mut Cursor<'_>, end: usize) -> Result<ChunkHeader, ParseError> {
-    let start = c.pos();
-    let kind = c.u16()?;
-    let header_size = usize::from(c.u16()?);
-    let size = to_usize(c.u32()?);
-    if header_size < 8 || size < header_size || start.saturating_add(size) > end {
-        return Err(c.err_at(
-            start,
-            format!("chunk type {kind:#06x} has header size {header_size} and size {size}, which do not fit"),
-        ));
-    }
-    Ok(ChunkHeader {
-        kind,
-        header_size,
-        size,
-        start,
-    })
 }
 
 /// Decodes a binary XML document.
@@ -386,7 +248,7 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
     }
     let end = top.size;
     c.seek(top.header_size)?;
-    let mut pool: Option<StringPool<'_>> = None;
+    let mut pool: Option<Strings<'_>> = None;
     let mut res_ids: Vec<u32> = Vec::new();
     let mut namespaces: Vec<(String, String)> = Vec::new();
     let mut ns_stack: Vec<(String, String)> = Vec::new();
@@ -404,7 +266,7 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
                 if pool.is_some() {
                     anomalies.push(axml_anomaly("a second string pool is ignored".into()));
                 } else {
-                    pool = Some(StringPool::parse(data, h.start, h.header_size, chunk_end)?);
+                    pool = Some(Strings::new(StringPool::parse(data, &h)?));
                 }
             }
             RES_XML_RESOURCE_MAP => {
@@ -571,7 +433,6 @@ pub fn parse(data: &[u8]) -> Result<Document, ParseError> {
             }
         }
     }
-    let _ = pool.as_ref().map(StringPool::len);
     let root = root.ok_or_else(|| ParseError::invalid("XML document", 0, "no element found"))?;
     Ok(Document {
         root,
@@ -587,7 +448,7 @@ fn axml_anomaly(message: String) -> Anomaly {
     }
 }
 
-fn opt_string(sp: &StringPool<'_>, idx: u32) -> Result<Option<String>, ParseError> {
+fn opt_string(sp: &Strings<'_>, idx: u32) -> Result<Option<String>, ParseError> {
     if idx == NO_INDEX {
         Ok(None)
     } else {
@@ -595,7 +456,7 @@ fn opt_string(sp: &StringPool<'_>, idx: u32) -> Result<Option<String>, ParseErro
     }
 }
 
-fn typed_value(sp: &StringPool<'_>, dtype: u8, d: u32, raw: u32) -> Result<Value, ParseError> {
+fn typed_value(sp: &Strings<'_>, dtype: u8, d: u32, raw: u32) -> Result<Value, ParseError> {
     Ok(match dtype {
         0x00 => {
             if raw != NO_INDEX {

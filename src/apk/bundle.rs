@@ -177,7 +177,8 @@ fn analyze_split_set(
     Ok(app)
 }
 
-/// Adds a split's code, libraries, entries and anomalies to the app, named `<split>!<item>`.
+/// Adds a split's code, libraries, entries and anomalies to the app, named `<split>!<item>`,
+/// and its string resources (the union, sorted).
 fn merge_split(app: &mut App, part: App, split: &str) {
     let named = |s: &str| format!("{split}!{s}");
     for mut d in part.dex {
@@ -189,6 +190,9 @@ fn merge_split(app: &mut App, part: App, split: &str) {
         app.native_libs.push(lib);
     }
     app.entries.extend(part.entries.iter().map(|e| named(e)));
+    app.string_resources.extend(part.string_resources);
+    app.string_resources.sort_unstable();
+    app.string_resources.dedup();
     for mut a in part.anomalies {
         a.source = named(&a.source);
         app.anomalies.push(a);

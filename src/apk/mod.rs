@@ -1,8 +1,11 @@
-//! Reading an APK: the archive, the binary manifest, DEX code and native libraries.
+//! Reading an APK: the archive, the binary manifest, the resource table, DEX code and native
+//! libraries.
 
 pub mod archive;
+pub mod arsc;
 pub mod axml;
 pub mod bundle;
+mod chunk;
 pub mod dex;
 pub mod elf;
 pub mod manifest;
@@ -42,6 +45,8 @@ pub struct App {
     pub entries: Vec<String>,
     /// `META-INF/*.version` files (Maven artifact versions): (entry name, version text).
     pub version_files: Vec<(String, String)>,
+    /// Names of the app's string resources (`R.string.*`) from `resources.arsc`, sorted.
+    pub string_resources: Vec<String>,
     /// Problems that did not stop the analysis.
     pub anomalies: Vec<Anomaly>,
 }

@@ -1,11 +1,12 @@
-//! From a file on disk to an [`App`]: open the archive, decode the manifest, then read every DEX
-//! and native library in parallel. A broken DEX or `.so` becomes an anomaly; only a file that is
-//! not an APK at all (no zip, no manifest) is an error.
+//! From a file on disk to an [`App`]: open the archive, decode the manifest and the names of the
+//! string resources (`resources.arsc`), then read every DEX and native library in parallel. A
+//! broken resource table, DEX or `.so` becomes an anomaly; only a file that is not an APK at all
+//! (no zip, no manifest) is an error.
 
 use crate::apk::archive::{Archive, Entry, Limits};
 use crate::apk::dex::{parse_dex, DexOptions, DexSummary};
 use crate::apk::elf::{parse_elf, NativeLib};
-use crate::apk::{axml, Anomaly, App, Manifest};
+use crate::apk::{arsc, axml, Anomaly, App, Manifest};
 use crate::error::{Error, ParseError, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -13,6 +14,8 @@ use std::path::Path;
 
 /// The manifest's path inside an APK.
 pub const MANIFEST: &str = "AndroidManifest.xml";
+/// The compiled resource table's path inside an APK.
+pub const RESOURCES: &str = "resources.arsc";
 /// How deep archives inside archives are opened (an APK's jar's dex is depth 1).
 const MAX_NESTING: u32 = 2;
 
@@ -90,6 +93,7 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
     let (manifest, mut manifest_anomalies) =
         read_manifest(&archive, manifest_entry).map_err(|e| input_err(MANIFEST, e))?;
     anomalies.append(&mut manifest_anomalies);
+    let string_resources = read_string_resources(&archive, &mut anomalies);
 
     let mut code: Vec<(CodeKind, &Entry)> = archive
         .entries()
@@ -166,8 +170,55 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
         native_libs,
         entries: archive.entries().iter().map(|e| e.name.clone()).collect(),
         version_files: version_files(&archive),
+        string_resources,
         anomalies,
     })
+}
+
+/// The names of the string resources in `resources.arsc`, sorted. A table that is missing
+/// yields none; one that cannot be read yields none and an anomaly (Android would refuse to
+/// install such an APK, but its code is still worth auditing).
+fn read_string_resources(archive: &Archive<'_>, anomalies: &mut Vec<Anomaly>) -> Vec<String> {
+    let Some(entry) = archive.find(RESOURCES) else {
+        return Vec::new();
+    };
+    let mut note = |message: String| {
+        anomalies.push(Anomaly {
+            source: RESOURCES.to_string(),
+            message,
+        })
+    };
+    let bytes = match archive.read(entry) {
+        Ok((bytes, bad_crc)) => {
+            if let Some(msg) = bad_crc {
+                note(msg);
+            }
+            bytes
+        }
+        Err(e) => {
+            note(format!("not read: {e}"));
+            return Vec::new();
+        }
+    };
+    match arsc::parse(&bytes) {
+        Ok(table) => {
+            if table.skipped_entries() > 0 {
+                note(format!(
+                    "{} entries cannot be read and were left out (Android fails only their lookups)",
+                    table.skipped_entries()
+                ));
+            }
+            table
+                .names_of_type("string")
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        }
+        Err(e) => {
+            note(e.to_string());
+            Vec::new()
+        }
+    }
 }
 
 /// The contents of small `META-INF/<group>_<artifact>.version` files: what Gradle records of

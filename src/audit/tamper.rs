@@ -110,6 +110,7 @@ mod tests {
             native_libs: Vec::new(),
             entries: Vec::new(),
             version_files: Vec::new(),
+            string_resources: Vec::new(),
             anomalies: anomalies
                 .iter()
                 .map(|(s, m)| Anomaly {

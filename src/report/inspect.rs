@@ -503,6 +503,7 @@ mod tests {
             native_libs: Vec::new(),
             entries: Vec::new(),
             version_files: Vec::new(),
+            string_resources: Vec::new(),
             anomalies: Vec::new(),
         };
         let got: Vec<(String, usize)> = largest_packages(&app, 10)
