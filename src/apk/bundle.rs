@@ -190,6 +190,11 @@ fn merge_split(app: &mut App, part: App, split: &str) {
         app.native_libs.push(lib);
     }
     app.entries.extend(part.entries.iter().map(|e| named(e)));
+    app.version_files.extend(
+        part.version_files
+            .into_iter()
+            .map(|(name, version)| (named(&name), version)),
+    );
     app.string_resources.extend(part.string_resources);
     app.string_resources.sort_unstable();
     app.string_resources.dedup();

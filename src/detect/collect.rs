@@ -336,6 +336,21 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         }
     }
 
+    // String resource names (resources.arsc).
+    for name in &app.string_resources {
+        if let Some(owners) = idx.resource_strings.get(name) {
+            acc.add(
+                owners,
+                EvidenceSource::ResourceString,
+                SigList::Manifest,
+                name,
+                Some(name),
+                false,
+                1,
+            );
+        }
+    }
+
     // The manifest.
     let m = &app.manifest;
     let meta_data = |md: &[crate::apk::manifest::MetaData], acc: &mut Acc<'_>| {
