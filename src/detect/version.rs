@@ -156,6 +156,10 @@ fn under(class: &str, prefix: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '$']))
 }
 
+/// How good a fallback constant is, smallest best: the field name's rank, not a BuildConfig,
+/// package depth, DEX file, class name.
+type Rank<'a> = (usize, bool, usize, usize, &'a str);
+
 fn from_constants(app: &App, rule: &SdkRule, det: &Detection) -> Option<Found> {
     // The SDK's own prefixes that matched classes (not vendor bases, shared or bundled ones).
     let prefixes: Vec<&str> = rule
@@ -172,7 +176,7 @@ fn from_constants(app: &App, rule: &SdkRule, det: &Detection) -> Option<Found> {
     if prefixes.is_empty() {
         return None;
     }
-    let mut best: Option<((usize, bool, usize, usize, &str), Found)> = None;
+    let mut best: Option<(Rank<'_>, Found)> = None;
     for (dex_i, c) in app
         .dex
         .iter()

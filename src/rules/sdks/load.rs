@@ -536,15 +536,14 @@ fn version_sig(v: &RawVersion, ctx: &mut FileCtx<'_>) -> Option<VersionSig> {
         ctx.err(line, p);
     }
     match &v.pattern {
-        Some(p) => {
-            if ctx.regex(p, "version pattern") == Some(0) {
-                let l = ctx.line(p);
-                ctx.err(
-                    l,
-                    format!("version pattern {:?} has no capture group", p.get_ref()),
-                );
-            }
+        Some(p) if ctx.regex(p, "version pattern") == Some(0) => {
+            let l = ctx.line(p);
+            ctx.err(
+                l,
+                format!("version pattern {:?} has no capture group", p.get_ref()),
+            );
         }
+        Some(_) => {}
         None if !matches!(kind, VersionKind::DexConstant { .. }) => {
             ctx.err(line, format!("a {kind_name} version needs a pattern"));
         }
