@@ -319,3 +319,28 @@ fn strings_from_a_hostile_policy_are_escaped() {
         }
     }
 }
+
+/// The versions the app reveals are shown beside the SDK, with where each was read as the
+/// badge's title (fixtures/wallet/expected/versions.txt).
+#[test]
+fn versions_are_shown_with_their_source() {
+    let html = wallet_report(&[]);
+    let badges: Vec<String> = elements(&html)
+        .into_iter()
+        .filter(|e| {
+            e.name == "span"
+                && e.table.as_deref() == Some("sdk-side-by-side")
+                && e.attrs.get("class").map(String::as_str) == Some("ver")
+        })
+        .map(|e| e.attrs.get("title").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        badges,
+        [
+            r#"constant com.igexin.sdk.PushBuildConfig.sdk_conf_version = "3.1.2.0""#,
+            r#"constant com.tencent.mm.opensdk.constants.Build.SDK_VERSION_NAME = "android 6.7.9""#,
+            r#"constant com.tencent.mm.opensdk.constants.Build.SDK_VERSION_NAME = "android 6.7.9""#,
+        ]
+    );
+    assert!(html.contains(">6.7.9</span>") && html.contains(">3.1.2.0</span>"));
+}
