@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")"
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-"elf policy manifest zip_index axml dex apk"}
+targets=${*:-"elf policy manifest zip_index axml arsc dex apk"}
 mkdir -p logs
 for t in $targets; do
     mkdir -p "corpus/$t" "artifacts/$t"

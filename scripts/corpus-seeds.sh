@@ -5,12 +5,13 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 c="$root/fuzz/corpus"
-mkdir -p "$c/zip_index" "$c/apk" "$c/axml" "$c/dex" "$c/elf" "$c/policy" "$c/manifest"
+mkdir -p "$c/zip_index" "$c/apk" "$c/axml" "$c/arsc" "$c/dex" "$c/elf" "$c/policy" "$c/manifest"
 for apk in "$root"/fixtures/*.apk; do
     n=$(basename "$apk" .apk)
     cp "$apk" "$c/apk/$n.apk"
     cp "$apk" "$c/zip_index/$n.apk"
     unzip -p "$apk" AndroidManifest.xml > "$c/axml/$n.axml"
+    unzip -p "$apk" resources.arsc > "$c/arsc/$n.arsc"
     for e in $(unzip -Z1 "$apk" | grep -E '\.dex$'); do
         unzip -p "$apk" "$e" > "$c/dex/$n-$(echo "$e" | tr / _)"
     done
@@ -19,6 +20,7 @@ for apk in "$root"/fixtures/*.apk; do
         unzip -p "$apk" "$e" > "$c/elf/$n-$(echo "$e" | tr / _)"
     done
 done
+cp "$root"/tests/data/arsc/*.arsc "$c/arsc/"
 # The policy target reads its first byte as the format/encoding selector: 0 text, 1 md, 2 html.
 for p in "$root"/fixtures/policies/*/* "$root"/fixtures/*/policy.*; do
     [ -f "$p" ] || continue

@@ -972,3 +972,23 @@ fn names_decoded_over_and_over_hit_the_budget() {
     let t = arsc::parse(&b.bytes).expect("table");
     assert_eq!(t.names_of_type("string"), [long.as_str()]);
 }
+
+/// Writes the synthetic tables (every offset encoding, UTF-8 and UTF-16) as fuzzing seeds:
+/// `cargo test --test arsc_parse -- --ignored write_fuzz_seeds` (into fuzz/corpus/arsc/).
+#[test]
+#[ignore]
+fn write_fuzz_seeds() {
+    let dir = root().join("fuzz/corpus/arsc");
+    std::fs::create_dir_all(&dir).expect("corpus dir");
+    for enc in [Enc::Dense, Enc::Offset16, Enc::Sparse] {
+        for utf8 in [true, false] {
+            let mut table = Table::sample(enc);
+            table.utf8 = utf8;
+            let name = format!(
+                "synthetic-{enc:?}-{}.arsc",
+                if utf8 { "utf8" } else { "utf16" }
+            );
+            std::fs::write(dir.join(name), table.build().bytes).expect("write seed");
+        }
+    }
+}

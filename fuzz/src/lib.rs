@@ -4,6 +4,7 @@
 //! Every target walks what was parsed (lazy accessors included) and checks properties that must
 //! hold for any input, not only that nothing panicked.
 
+use appaudit::apk::arsc::ResourceTable;
 use appaudit::apk::axml::{self, Document, Element, Value};
 use appaudit::apk::{App, Manifest};
 use appaudit::error::{Error, ParseError, Problem};
@@ -176,6 +177,11 @@ pub fn check_app(app: &App, input_len: usize) {
     for a in &app.anomalies {
         assert!(!a.source.is_empty() && !a.message.is_empty(), "{a:?}");
     }
+    assert!(
+        app.string_resources.windows(2).all(|w| w[0] < w[1]),
+        "string resources sorted and unique: {:?}",
+        app.string_resources
+    );
     for d in &app.dex {
         check_dex_summary(d);
     }
@@ -185,6 +191,43 @@ pub fn check_app(app: &App, input_len: usize) {
         check_jni_classes(&lib.jni_classes, lib.exports);
     }
     let _ = serde_json::to_string(app).expect("an app always serializes");
+}
+
+/// Type names looked up in every resource table the fuzzer reads.
+const RESOURCE_TYPES: &[&str] = &[
+    "string", "attr", "xml", "plurals", "array", "style", "id", "",
+];
+
+/// Checks a resource table: every listed name is sorted and unique; every resource id of the
+/// first types and entries of the usual packages that has a name is listed under its type, and
+/// one with a string value has a name.
+pub fn check_resource_table(t: &ResourceTable<'_>) {
+    let _ = t.skipped_entries();
+    if let Some(p) = t.package_name() {
+        assert!(!p.contains('\0'), "{p:?}");
+    }
+    for ty in RESOURCE_TYPES {
+        let names = t.names_of_type(ty);
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{ty}: {names:?}");
+    }
+    for package in [0x7f_u32, 0x01, 0x00] {
+        for ty in 1..=16u32 {
+            for entry in 0..64u32 {
+                let id = package << 24 | ty << 16 | entry;
+                let name = t.name_of(id);
+                if let Some((type_name, key)) = name {
+                    let listed = t.names_of_type(type_name);
+                    assert!(
+                        listed.binary_search(&key).is_ok(),
+                        "{id:#x}: {key:?} not listed"
+                    );
+                }
+                if t.string_value(id).is_some() {
+                    assert!(name.is_some(), "{id:#x} has a value but no name");
+                }
+            }
+        }
+    }
 }
 
 /// Properties of a DEX summary.

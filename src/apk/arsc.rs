@@ -177,7 +177,10 @@ impl<'a> ResourceTable<'a> {
     }
 }
 
-/// Reads a resource table.
+/// Reads a resource table. Fails, naming the structure and its offset, when its framing does
+/// not hold (a chunk that does not fit its parent, a pool or offset array larger than its chunk,
+/// a type without a readable name) or past [`MAX_DECODED`]; an entry that cannot be read is
+/// skipped and counted instead ([`ResourceTable::skipped_entries`]).
 pub fn parse(data: &[u8]) -> Result<ResourceTable<'_>, ParseError> {
     let mut c = Cursor::new(data, "resource table header");
     let top = chunk_header(&mut c, data.len())?;
