@@ -1,5 +1,5 @@
-//! DEX: the permissive and strict parses, then every class's references (the lazy path), and
-//! MUTF-8 round trips.
+//! DEX: the permissive and strict parses (classes, calls and version constants agree), then
+//! every class's references (the lazy path), and MUTF-8 round trips.
 #![no_main]
 
 use appaudit::apk::dex::{self, mutf8, parse_dex, DexOptions};
@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(p), Ok(s)) => {
             assert_eq!(p.classes, s.classes);
             assert_eq!(p.api_calls, s.api_calls);
+            assert_eq!(p.version_constants, s.version_constants);
         }
         (Err(a), Err(b)) => {
             check_parse_error(a);
@@ -50,6 +51,15 @@ fuzz_target!(|data: &[u8]| {
     check_dex_summary(&summary);
     for n in &summary.strings_found {
         assert!(needles.contains(n) && !n.is_empty());
+    }
+    // Version constants: bounded, from defined classes, version-named fields, short values
+    // with a digit.
+    assert!(summary.version_constants.len() <= dex::MAX_CONSTANTS);
+    for c in &summary.version_constants {
+        assert!(summary.classes.contains(&c.class), "{c:?}");
+        assert!(c.field.to_ascii_lowercase().contains("version"), "{c:?}");
+        assert!(c.value.len() <= 128, "{c:?}");
+        assert!(c.value.bytes().any(|b| b.is_ascii_digit()), "{c:?}");
     }
     // The lazy path: every class's references (a bounded number of classes per input).
     for class in summary.classes.iter().take(16) {
