@@ -49,6 +49,7 @@ pub fn analyze(path: &Path, limits: Limits, catalog: &SdkCatalog) -> Result<Anal
     let opts = Options {
         limits,
         string_needles: detect::string_needles(catalog),
+        native_strings: Some(catalog.native_string_libs().clone()),
     };
     let app = reader::analyze(path, &opts)?;
     Ok(analyze_app(app, catalog))

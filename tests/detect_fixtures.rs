@@ -260,3 +260,44 @@ fn string_resources_are_evidence() {
         "a decoy became evidence"
     );
 }
+
+/// The reader scans a native library's read-only data for version strings only when a
+/// `native-string` rule names the library (libsentry.so), not every library of the app.
+#[test]
+fn native_strings_are_read_only_where_a_rule_looks() {
+    let catalog = appaudit::engine::load_catalog(None).expect("built-in rules");
+    let analysis = appaudit::engine::analyze(
+        &common::apk("versions"),
+        appaudit::apk::archive::Limits::default(),
+        catalog,
+    )
+    .expect("versions.apk");
+    let strings = |name: &str| {
+        analysis
+            .app
+            .native_libs
+            .iter()
+            .find(|l| l.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}"))
+            .version_strings
+            .clone()
+    };
+    assert!(strings("/libsentry.so").contains(&"sentry.native.android/0.7.2".to_string()));
+    assert!(strings("/libAMapSDK_MAP_v9_2_0.so").is_empty());
+    // The same library read with a filter that does not name it: no strings; with none: all.
+    let read = |native_strings| {
+        let opts = appaudit::apk::reader::Options {
+            native_strings,
+            ..Default::default()
+        };
+        let app = appaudit::apk::reader::analyze(&common::apk("versions"), &opts).expect("read");
+        let sentry = app
+            .native_libs
+            .iter()
+            .find(|l| l.path.ends_with("/libsentry.so"));
+        sentry.expect("libsentry.so").version_strings.clone()
+    };
+    let other = regex::RegexSet::new([r"^libother\.so$"]).unwrap();
+    assert!(read(Some(other)).is_empty());
+    assert!(read(None).contains(&"deflate 1.2.13 Copyright 1995-2022 Jean-loup Gailly".to_string()));
+}

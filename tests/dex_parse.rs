@@ -1,8 +1,11 @@
 //! DEX parsing against small DEX files laid out by a writer in this file: every invoke form,
 //! payloads, MUTF-8, and malformed input (truncations, huge counts, bad offsets, byte flips).
 
+mod common;
+
 use appaudit::apk::dex::{self, adler32, class_refs, invoked_methods, parse_dex, DexOptions};
 use appaudit::rules::apis::ApiCatalog;
+use common::uleb;
 use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------------
@@ -39,18 +42,6 @@ struct Layout {
     class_defs_off: usize,
     class_data: Vec<usize>,
     code: Vec<usize>,
-}
-
-fn uleb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 fn align4(out: &mut Vec<u8>) {

@@ -10,7 +10,7 @@ mod common;
 
 use appaudit::apk::archive::{Archive, Limits};
 use appaudit::apk::reader::{analyze_bytes, Options, MANIFEST, RESOURCES};
-use common::{apk, Rng, CASES};
+use common::{apk, uleb, Rng, CASES};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -823,18 +823,6 @@ fn shared_code_dex(methods: usize, units: usize) -> Vec<u8> {
 /// A DEX with `classes` classes sharing one class_data of `methods` methods over a small code item.
 fn shared_class_data_dex(classes: usize, methods: usize) -> Vec<u8> {
     synthetic_dex(classes, methods, 64)
-}
-
-fn uleb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 /// header | string_ids(1) | type_ids(1) | class_defs(classes) | string data | code | class data

@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = Options {
         limits,
         string_needles: appaudit::detect::string_needles(catalog),
+        native_strings: None,
     };
     let path = Path::new("fuzz.apk");
     match manifest_document(path, data, limits) {

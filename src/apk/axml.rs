@@ -628,6 +628,24 @@ mod tests {
         assert!(e.to_string().contains("binary XML"), "{e}");
     }
 
+    /// A document of one element with one `android:` attribute whose namespace has `prefix`.
+    fn one_attribute(element: &str, attribute: &str, value: &str, prefix: String) -> Document {
+        Document {
+            root: Element {
+                name: element.into(),
+                attributes: vec![Attribute {
+                    namespace: Some(ANDROID_NS.into()),
+                    name: attribute.into(),
+                    resource_id: None,
+                    value: Value::String(value.into()),
+                }],
+                ..Default::default()
+            },
+            namespaces: vec![(prefix, ANDROID_NS.into())],
+            anomalies: Vec::new(),
+        }
+    }
+
     #[test]
     fn regression_hostile_names_broke_the_rendered_xml() {
         assert_eq!(xml_name("uses-permission"), "uses-permission");
@@ -635,20 +653,12 @@ mod tests {
         assert_eq!(xml_name("x><y"), "x__y");
         assert_eq!(xml_name(""), "_");
         assert_eq!(xml_name("1a"), "_1a");
-        let doc = Document {
-            root: Element {
-                name: "manifest x=\"1\"><evil".into(),
-                attributes: vec![Attribute {
-                    namespace: Some(ANDROID_NS.into()),
-                    name: "name\" onload=\"x".into(),
-                    resource_id: None,
-                    value: Value::String("v".into()),
-                }],
-                ..Default::default()
-            },
-            namespaces: vec![(String::new(), ANDROID_NS.into())],
-            anomalies: Vec::new(),
-        };
+        let doc = one_attribute(
+            "manifest x=\"1\"><evil",
+            "name\" onload=\"x",
+            "v",
+            String::new(),
+        );
         let xml = to_xml(&doc);
         assert!(
             !xml.contains("<evil") && !xml.contains("onload=\""),
@@ -667,20 +677,7 @@ mod tests {
         // `&#x0;` is not allowed in XML 1.0, so `inspect --manifest` printed unparseable XML.
         assert_eq!(escape("a\0b\u{1}\u{ffff}"), "a\u{fffd}b\u{fffd}\u{fffd}");
         assert_eq!(escape("\t\r\u{85}"), "&#x9;&#xd;&#x85;");
-        let doc = Document {
-            root: Element {
-                name: "manifest".into(),
-                attributes: vec![Attribute {
-                    namespace: Some(ANDROID_NS.into()),
-                    name: "permission".into(),
-                    resource_id: None,
-                    value: Value::String("\0".into()),
-                }],
-                ..Default::default()
-            },
-            namespaces: vec![("android".into(), ANDROID_NS.into())],
-            anomalies: Vec::new(),
-        };
+        let doc = one_attribute("manifest", "permission", "\0", "android".into());
         let xml = to_xml(&doc);
         let mut r = quick_xml::Reader::from_str(&xml);
         loop {

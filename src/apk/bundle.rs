@@ -133,6 +133,7 @@ fn analyze_split_set(
     let split_opts = |limits: Limits| Options {
         limits,
         string_needles: opts.string_needles.clone(),
+        native_strings: opts.native_strings.clone(),
     };
     let mut app = reader::analyze_bytes(
         Path::new(&base_split.name),

@@ -137,8 +137,18 @@ fn precheck(data: &[u8]) -> Result<(bool, u16), ParseError> {
     Ok((is_64, machine))
 }
 
-/// Reads one ELF shared object.
+/// Reads one ELF shared object, its version-shaped strings included.
 pub fn parse_elf(path: &str, data: &[u8]) -> Result<NativeLib, ParseError> {
+    parse_elf_keeping_strings(path, data, true)
+}
+
+/// Reads one ELF shared object; its read-only data is scanned for version-shaped strings only
+/// when `keep_strings` (a rule reads them for this library).
+pub fn parse_elf_keeping_strings(
+    path: &str,
+    data: &[u8],
+    keep_strings: bool,
+) -> Result<NativeLib, ParseError> {
     let (is_64, machine) = precheck(data)?;
     // goblin checks its reads, but a parser of hostile input may still have a panicking corner;
     // as a last resort a panic becomes a ParseError (the default hook still prints it to stderr).
@@ -172,17 +182,23 @@ pub fn parse_elf(path: &str, data: &[u8]) -> Result<NativeLib, ParseError> {
     }
     lib.jni_classes.sort();
     lib.jni_classes.dedup();
-    // Sections may overlap (on purpose, in a hostile file): scan at most twice the file.
+    if keep_strings {
+        lib.version_strings = read_only_strings(&elf, data);
+    }
+    Ok(lib)
+}
+
+/// The version-shaped strings of the read-only data sections (allocated, neither writable nor
+/// executable). Sections may overlap (on purpose, in a hostile file): at most twice the file is
+/// scanned.
+fn read_only_strings(elf: &goblin::elf::Elf<'_>, data: &[u8]) -> Vec<String> {
+    use goblin::elf::section_header::{SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_PROGBITS};
+    let mut out = Vec::new();
     let mut scan_budget = data.len().saturating_mul(2);
     for sh in &elf.section_headers {
-        let read_only_data = sh.sh_type == goblin::elf::section_header::SHT_PROGBITS
-            && sh.sh_flags & u64::from(goblin::elf::section_header::SHF_ALLOC) != 0
-            && sh.sh_flags
-                & u64::from(
-                    goblin::elf::section_header::SHF_WRITE
-                        | goblin::elf::section_header::SHF_EXECINSTR,
-                )
-                == 0;
+        let read_only_data = sh.sh_type == SHT_PROGBITS
+            && sh.sh_flags & u64::from(SHF_ALLOC) != 0
+            && sh.sh_flags & u64::from(SHF_WRITE | SHF_EXECINSTR) == 0;
         let bytes = usize::try_from(sh.sh_offset)
             .ok()
             .zip(usize::try_from(sh.sh_size).ok())
@@ -192,10 +208,10 @@ pub fn parse_elf(path: &str, data: &[u8]) -> Result<NativeLib, ParseError> {
                 break;
             }
             scan_budget -= bytes.len();
-            version_strings(bytes, &mut lib.version_strings);
+            version_strings(bytes, &mut out);
         }
     }
-    Ok(lib)
+    out
 }
 
 /// Adds the printable strings of `bytes` that contain a dotted number to `out` (up to

@@ -5,7 +5,7 @@
 
 use crate::apk::archive::{Archive, Entry, Limits};
 use crate::apk::dex::{parse_dex, DexOptions, DexSummary};
-use crate::apk::elf::{parse_elf, NativeLib};
+use crate::apk::elf::{parse_elf_keeping_strings, NativeLib};
 use crate::apk::{arsc, axml, Anomaly, App, Manifest};
 use crate::error::{Error, ParseError, Result};
 use rayon::prelude::*;
@@ -26,6 +26,10 @@ pub struct Options {
     pub limits: Limits,
     /// Substrings looked for in DEX string pools (see [`DexOptions::string_needles`]).
     pub string_needles: Vec<String>,
+    /// The native libraries, by file name, whose version-shaped strings are kept
+    /// ([`NativeLib::version_strings`]; the SDK rules' `native-string` libraries). `None`: every
+    /// library's.
+    pub native_strings: Option<regex::RegexSet>,
 }
 
 /// What kind of code an archive entry holds.
@@ -151,7 +155,16 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
     };
     let results: Vec<Unit> = code
         .par_iter()
-        .map(|(kind, entry)| read_unit(&archive, *kind, entry, &dex_opts, 0))
+        .map(|(kind, entry)| {
+            read_unit(
+                &archive,
+                *kind,
+                entry,
+                &dex_opts,
+                opts.native_strings.as_ref(),
+                0,
+            )
+        })
         .collect();
 
     let mut dex = Vec::new();
@@ -289,6 +302,7 @@ fn read_unit(
     kind: CodeKind,
     entry: &Entry,
     dex_opts: &DexOptions<'_>,
+    native_strings: Option<&regex::RegexSet>,
     depth: u32,
 ) -> Unit {
     let mut unit = Unit::default();
@@ -317,7 +331,9 @@ fn read_unit(
         },
         CodeKind::Native => {
             if bytes.starts_with(b"\x7fELF") {
-                match parse_elf(&entry.name, &bytes) {
+                let name = entry.name.rsplit('/').next().unwrap_or(&entry.name);
+                let keep_strings = native_strings.is_none_or(|set| set.is_match(name));
+                match parse_elf_keeping_strings(&entry.name, &bytes, keep_strings) {
                     Ok(lib) => unit.native.push(lib),
                     Err(e) => note(&mut unit, &entry.name, format!("ELF not parsed: {e}")),
                 }
@@ -334,7 +350,15 @@ fn read_unit(
                 });
             }
         }
-        CodeKind::Nested => read_nested(&mut unit, archive, entry, &bytes, dex_opts, depth),
+        CodeKind::Nested => read_nested(
+            &mut unit,
+            archive,
+            entry,
+            &bytes,
+            dex_opts,
+            native_strings,
+            depth,
+        ),
     }
     unit
 }
@@ -345,6 +369,7 @@ fn read_nested(
     entry: &Entry,
     bytes: &[u8],
     dex_opts: &DexOptions<'_>,
+    native_strings: Option<&regex::RegexSet>,
     depth: u32,
 ) {
     if bytes.starts_with(b"dex\n") {
@@ -380,7 +405,7 @@ fn read_nested(
         let Some(kind) = classify(&e.name) else {
             continue;
         };
-        let mut sub = read_unit(&inner, kind, e, dex_opts, depth + 1);
+        let mut sub = read_unit(&inner, kind, e, dex_opts, native_strings, depth + 1);
         for d in &mut sub.dex {
             d.name = format!("{}!{}", entry.name, d.name);
             d.secondary = true;

@@ -1,6 +1,6 @@
 //! The single pass over an app's evidence: every signature hit, grouped per SDK.
 
-use super::EvidenceSource;
+use super::{file_name, path_in_split, EvidenceSource};
 use crate::apk::manifest::ComponentKind;
 use crate::apk::App;
 use crate::rules::sdks::{ManifestKind, SdkCatalog, SdkRule, SigConfidence, SigMeta, SigRef};
@@ -188,10 +188,6 @@ fn owners_by_value(cat: &SdkCatalog) -> HashMap<(SigList, String), BTreeSet<usiz
     m
 }
 
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 fn component_kind(k: ComponentKind) -> (ManifestKind, ManifestKind) {
     match k {
         ComponentKind::Activity | ComponentKind::ActivityAlias => {
@@ -312,7 +308,7 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
     // inside the split (assets may ship in a feature split), evidence keeps the full name.
     let mut artifacts = Vec::new();
     for entry in &app.entries {
-        let inner = entry.rsplit_once('!').map_or(entry.as_str(), |(_, p)| p);
+        let inner = path_in_split(entry);
         for r in idx.assets.matches(inner) {
             acc.add(
                 &[r],

@@ -83,10 +83,7 @@ fn artifacts_of(rule: &SdkRule, artifacts: &[(String, String)]) -> Vec<String> {
             let full = format!("{g}:{a}");
             rule.artifacts.contains(&full)
                 || rule.class_prefixes.iter().any(|c| {
-                    !c.contains
-                        && c.meta.bundled_in.is_none()
-                        && !c.meta.base
-                        && (g == &c.value || g.starts_with(&format!("{}.", c.value)))
+                    c.is_own() && (g == &c.value || g.starts_with(&format!("{}.", c.value)))
                 })
         })
         .map(|(g, a)| format!("{g}:{a}"))

@@ -156,6 +156,17 @@ impl Detections {
     }
 }
 
+/// The file name of an archive path (`lib/arm64-v8a/libx.so` -> `libx.so`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The path inside its APK of an entry of a split APK set (`split.apk!assets/x` -> `assets/x`);
+/// any other entry as it is.
+fn path_in_split(entry: &str) -> &str {
+    entry.rsplit_once('!').map_or(entry, |(_, p)| p)
+}
+
 /// Substrings the DEX parser should look for in string pools (SDKs known only from strings).
 pub fn string_needles(cat: &SdkCatalog) -> Vec<String> {
     let mut v: Vec<String> = cat

@@ -8,7 +8,7 @@
 //! 3. failing those, a version-named constant (`SDK_VERSION`, `VERSION_NAME`...) of a class under
 //!    one of the SDK's own package prefixes whose value is shaped like a version.
 
-use super::{Detection, EvidenceSource};
+use super::{file_name, path_in_split, Detection, EvidenceSource};
 use crate::apk::App;
 use crate::rules::sdks::{CompiledVersion, SdkCatalog, SdkRule, VersionKind};
 use regex::Regex;
@@ -81,12 +81,6 @@ fn from_pattern(pattern: Option<&Regex>, value: &str) -> Option<String> {
     })
 }
 
-/// The file name of an archive path (`lib/arm64-v8a/libx.so` -> `libx.so`; split-internal
-/// `split.apk!lib/...` too).
-fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '!']).next().unwrap_or(path)
-}
-
 /// The SDK's version, from the first source that reveals it.
 pub(super) fn find(app: &App, cat: &SdkCatalog, rule: &SdkRule, det: &Detection) -> Option<Found> {
     from_version_files(app, &det.artifacts)
@@ -100,7 +94,7 @@ fn from_version_files(app: &App, artifacts: &[String]) -> Option<Found> {
         // In a split APK set, a split's file is named `<split>.apk!META-INF/...`.
         app.version_files
             .iter()
-            .find(|(name, _)| name.rsplit_once('!').map_or(name.as_str(), |(_, p)| p) == file)
+            .find(|(name, _)| path_in_split(name) == file)
             .map(|(name, v)| Found {
                 version: v.clone(),
                 source: name.clone(),
@@ -165,7 +159,7 @@ fn from_constants(app: &App, rule: &SdkRule, det: &Detection) -> Option<Found> {
     let prefixes: Vec<&str> = rule
         .class_prefixes
         .iter()
-        .filter(|c| !c.contains && !c.meta.base && c.meta.bundled_in.is_none())
+        .filter(|c| c.is_own())
         .map(|c| c.value.as_str())
         .filter(|p| {
             det.evidence
@@ -258,5 +252,7 @@ mod tests {
         assert!(!under("com.mobvista.Build", "com.mob"));
         assert_eq!(file_name("lib/arm64-v8a/libx.so"), "libx.so");
         assert_eq!(file_name("base.apk!lib/x86/liby.so"), "liby.so");
+        assert_eq!(path_in_split("base.apk!lib/x86/liby.so"), "lib/x86/liby.so");
+        assert_eq!(path_in_split("assets/a!b/c"), "b/c");
     }
 }

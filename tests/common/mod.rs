@@ -83,3 +83,16 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 }
+
+/// Appends `v` as unsigned LEB128 (DEX and AXML writers of the tests).
+pub fn uleb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}

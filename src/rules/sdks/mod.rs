@@ -71,6 +71,14 @@ pub struct ClassPrefix {
     pub meta: SigMeta,
 }
 
+impl ClassPrefix {
+    /// Whether the prefix is the SDK's own package: a prefix (not a substring), neither a
+    /// vendor base package nor a copy bundled inside another SDK.
+    pub fn is_own(&self) -> bool {
+        !self.contains && !self.meta.base && self.meta.bundled_in.is_none()
+    }
+}
+
 /// A regex over a file name (native library) or an archive entry path (asset).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegexSig {
@@ -308,6 +316,8 @@ pub struct SdkCatalog {
     pub(crate) index: SdkIndex,
     /// Per entry, its `versions` compiled: (lib regex, pattern regex).
     version_regexes: Vec<Vec<CompiledVersion>>,
+    /// The `lib` regexes of every `native-string` version rule, as one set.
+    native_string_libs: regex::RegexSet,
 }
 
 /// The regexes of one [`VersionSig`], compiled once.
@@ -371,11 +381,26 @@ impl SdkCatalog {
                     .collect()
             })
             .collect();
+        let libs = rules
+            .iter()
+            .flat_map(|r| &r.versions)
+            .filter_map(|v| match &v.kind {
+                VersionKind::NativeString { lib } => Some(lib.as_str()),
+                _ => None,
+            });
+        let native_string_libs = regex::RegexSet::new(libs).map_err(|e| {
+            vec![Diagnostic {
+                file: "rules/sdks".to_string(),
+                line: 0,
+                message: format!("compiling the native-string library regexes: {e}"),
+            }]
+        })?;
         Ok(SdkCatalog {
             rules,
             by_id,
             index,
             version_regexes,
+            native_string_libs,
         })
     }
 
@@ -402,6 +427,12 @@ impl SdkCatalog {
     /// The entry at an index of [`SdkCatalog::iter`] order.
     pub(crate) fn at(&self, i: usize) -> Option<&SdkRule> {
         self.rules.get(i)
+    }
+
+    /// The libraries (by file name) whose strings a `native-string` version rule reads: the
+    /// reader scans only those ([`crate::apk::reader::Options::native_strings`]).
+    pub fn native_string_libs(&self) -> &regex::RegexSet {
+        &self.native_string_libs
     }
 
     /// The compiled `versions` of the entry with this id (same order).
