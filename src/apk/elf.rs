@@ -23,7 +23,8 @@ pub struct NativeLib {
     pub jni_classes: Vec<String>,
     /// Printable strings of the read-only data sections that hold a dotted number (`1.2`), the
     /// shape of a version, in file order: at most [`MAX_VERSION_STRINGS`], each at most
-    /// [`MAX_STRING_LEN`] bytes. SDK rules read versions from them (`native-string`).
+    /// [`MAX_STRING_LEN`] bytes. SDK rules read versions from them (`native-string`); the
+    /// reader fills them only for the libraries such a rule names.
     #[serde(skip)]
     pub version_strings: Vec<String>,
 }

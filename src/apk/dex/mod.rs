@@ -608,14 +608,7 @@ fn walk_class_code(
         for n in 0..count {
             let entry = pos;
             let diff = next(&mut pos)?;
-            // The first diff of each list is the index itself.
-            method_idx = if n == 0 {
-                diff
-            } else {
-                method_idx.checked_add(diff).ok_or_else(|| {
-                    ParseError::invalid("class_data_item", entry as u64, "method_idx overflows")
-                })?
-            };
+            method_idx = index_from_diff(method_idx, diff, n == 0, entry, "method_idx")?;
             next(&mut pos)?; // access_flags
             let code_off = next(&mut pos)?;
             if code_off == 0 {
@@ -632,6 +625,23 @@ fn walk_class_code(
         }
     }
     Ok(problems)
+}
+
+/// The index an encoded field or method of a class_data_item names: the first diff of a list is
+/// the index itself, each later one is added to the previous index.
+fn index_from_diff(
+    prev: u32,
+    diff: u32,
+    first: bool,
+    entry: usize,
+    what: &str,
+) -> Result<u32, ParseError> {
+    if first {
+        return Ok(diff);
+    }
+    prev.checked_add(diff).ok_or_else(|| {
+        ParseError::invalid("class_data_item", entry as u64, format!("{what} overflows"))
+    })
 }
 
 /// A method whose instructions could not all be walked.

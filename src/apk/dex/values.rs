@@ -7,7 +7,7 @@
 //! that hostile files sharing one class_data or one value array between many classes stay linear.
 
 use super::header::Dex;
-use super::{uleb, uleb_error};
+use super::{index_from_diff, uleb, uleb_error};
 use crate::cursor::to_usize;
 use crate::error::ParseError;
 use serde::Serialize;
@@ -67,13 +67,7 @@ pub(super) fn wanted_fields(
         let entry = pos;
         let diff = next(&mut pos)?;
         next(&mut pos)?; // access_flags
-        field_idx = if i == 0 {
-            diff
-        } else {
-            field_idx.checked_add(diff).ok_or_else(|| {
-                ParseError::invalid("class_data_item", entry as u64, "field_idx overflows")
-            })?
-        };
+        field_idx = index_from_diff(field_idx, diff, i == 0, entry, "field_idx")?;
         let field = dex.field(field_idx)?;
         if dex.type_bytes(u32::from(field.type_idx))? != b"Ljava/lang/String;" {
             continue;
