@@ -90,6 +90,10 @@ pub struct PermissionDisclosure {
     /// "permission-list" (an item of a permission list or table), "name" (the Android name
     /// written out) or "text" (running text).
     pub source: &'static str,
+    /// "permission" when the policy says the app requests or uses it; "data" when only a data
+    /// type that implies it is mentioned (kept so the audit raises no false alarm, but not a
+    /// permission disclosure).
+    pub via: &'static str,
     /// The policy file, when several were merged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,

@@ -141,7 +141,12 @@ pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<
     used
 }
 
-pub(super) fn key_values(blocks: &[Block], consumed: &mut [bool], doc: &mut PolicyDoc) {
+pub(super) fn key_values(
+    blocks: &[Block],
+    consumed: &mut [bool],
+    sdk_lines: &mut Vec<usize>,
+    doc: &mut PolicyDoc,
+) {
     let idx: Vec<usize> = (0..blocks.len())
         .filter(|&i| !matches!(blocks[i], Block::Table(_)))
         .collect();
@@ -154,6 +159,7 @@ pub(super) fn key_values(blocks: &[Block], consumed: &mut [bool], doc: &mut Poli
         if u {
             if let Some(&i) = idx.get(k) {
                 consumed[i] = true;
+                sdk_lines.push(blocks[i].line());
             }
         }
     }

@@ -12,12 +12,14 @@ pub(super) fn push_perm(
     text: &str,
     line: usize,
     source: &'static str,
+    via: &'static str,
 ) {
-    if doc
-        .permissions
-        .iter()
-        .any(|p| p.permission == permission && (p.line == line || source == "text"))
-    {
+    let same = |p: &&PermissionDisclosure| p.permission == permission;
+    let dup = doc.permissions.iter().filter(same).any(|p| {
+        // A disclosure as data never hides a later one as a permission.
+        (p.via == "permission" || via == "data") && (p.line == line || source == "text")
+    });
+    if dup {
         return;
     }
     let text: String = text.chars().take(80).collect();
@@ -26,8 +28,73 @@ pub(super) fn push_perm(
         text,
         line,
         source,
+        via,
         file: None,
     });
+}
+
+/// Of the permissions one term names, those the words disclose as such; the others (a later
+/// split such as READ_MEDIA_IMAGES, the write half of a read/write pair, coarse beside fine
+/// location, privileged, vendor or deprecated variants) are implied only: kept as data.
+pub(super) fn primary(ids: &[String], words: &str) -> Vec<(String, &'static str)> {
+    use crate::rules::permissions::PermissionCatalog;
+    if ids.len() < 2 {
+        return ids.iter().map(|i| (i.clone(), "permission")).collect();
+    }
+    let cat = PermissionCatalog::builtin();
+    let plain = |id: &str| {
+        cat.get(id).is_some_and(|r| {
+            matches!(r.protection_level.as_str(), "dangerous" | "normal") && r.added_api.is_some()
+        })
+    };
+    let api = |id: &str| cat.get(id).and_then(|r| r.added_api).unwrap_or(u32::MAX);
+    let base_api = ids.iter().filter(|i| plain(i)).map(|i| api(i)).min();
+    let short = |id: &str| id.rsplit('.').next().unwrap_or(id).to_string();
+    let lw = words.to_lowercase();
+    let says = |ws: &[&str]| ws.iter().any(|w| lw.contains(w));
+    ids.iter()
+        .map(|id| {
+            let s = short(id);
+            let later_split = base_api.is_some_and(|b| api(id) >= 29 && api(id) > b);
+            let write_half = s.starts_with("WRITE_")
+                && ids.iter().any(|o| short(o) == s.replacen("WRITE_", "READ_", 1))
+                && !says(&["写", "修改", "添加", "write", "modify"]);
+            let coarse = s == "ACCESS_COARSE_LOCATION"
+                && ids.iter().any(|o| short(o) == "ACCESS_FINE_LOCATION")
+                && !says(&["粗略", "大致", "大概", "approximate", "coarse"]);
+            let implied = !plain(id) || later_split || write_half || coarse;
+            (id.clone(), if implied { "data" } else { "permission" })
+        })
+        .collect()
+}
+
+/// Words that negate a statement: `我们不会读取通讯录` discloses nothing.
+const NEGATIONS: &[&str] = &[
+    "不会", "不申请", "不收集", "不获取", "不读取", "不调用", "不使用", "不需要", "无需", "不涉及",
+    "未申请", "未使用", "不再", "并不", "不访问", "不开启", "never ", "do not ", "does not ",
+    "don't ", "doesn't ", "not request", "not use", "not access", "no longer", "without ",
+];
+
+/// Words that make a sentence a statement about permissions rather than data.
+const PERMISSION_CONTEXT: &[&str] = &[
+    "权限", "permission", "授权", "申请", "开启", "打开", "允许", "调用", "访问", "allow", "grant",
+    "access to",
+];
+
+/// The clause around byte range `at` of `text`: from the previous to the next sentence end.
+fn clause(text: &str, start: usize, end: usize) -> &str {
+    let stops = ['。', '；', ';', '！', '？', '!', '?', '\n'];
+    let from = text[..start]
+        .rfind(stops)
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let to = text[end..].find(stops).map_or(text.len(), |i| end + i);
+    &text[from..to]
+}
+
+/// Whether the words before a term in its clause negate it.
+pub(super) fn negated(clause_before: &str) -> bool {
+    let l = clause_before.to_lowercase();
+    NEGATIONS.iter().any(|n| l.contains(n))
 }
 
 pub(super) fn marker_style(m: &str) -> String {
@@ -119,13 +186,20 @@ fn names_permission(title: &str, zh: bool) -> bool {
 
 /// Items of permission lists, each with the paragraphs that follow it; permission tables, in a
 /// permission section or not.
-pub(super) fn permission_lists(blocks: &[Block], zh: bool, doc: &mut PolicyDoc) {
+pub(super) fn permission_lists(
+    blocks: &[Block],
+    zh: bool,
+    sdk_lines: &[usize],
+    doc: &mut PolicyDoc,
+) {
     let mut i = 0;
     while i < blocks.len() {
         if let Block::Table(tb) = &blocks[i] {
             permission_table(tb, zh, false, doc);
         }
-        match intro_of(&blocks[i]) {
+        // A permission list inside an SDK record (`SDK使用的权限：`) is the SDK's, not the app's.
+        let in_sdk = sdk_lines.binary_search(&blocks[i].line()).is_ok();
+        match intro_of(&blocks[i]).filter(|_| !in_sdk) {
             Some(intro) => i = permission_section(blocks, i, intro, zh, doc).max(i + 1),
             None => i += 1,
         }
@@ -224,25 +298,26 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
     } else {
         (Vocab::En, Vocab::En)
     };
-    let mut found = Vec::new();
+    let mut found: Vec<(String, &'static str)> = Vec::new();
     for h in terms::permissions(title_vocab).find(title) {
-        found.extend(h.ids);
+        found.extend(primary(&h.ids, &h.words));
     }
     if !zh {
         // In an English list the title is the capability: "Camera", "Contacts", "Storage".
-        for h in english_list_terms(title) {
-            found.push(h);
-        }
+        found.extend(primary(&english_list_terms(title), title));
     }
     // The body explains the purpose and often names other things (照片, 网络类型): read it only
     // when the title names no permission.
     if found.is_empty() {
         for h in terms::permissions(body_vocab).find(body) {
-            found.extend(h.ids);
+            found.extend(primary(&h.ids, &h.words));
         }
     }
-    for p in found {
-        push_perm(doc, &p, title, *line, "permission-list");
+    if negated(title) || (zh && negated(body.split(['。', '；']).next().unwrap_or(""))) {
+        return;
+    }
+    for (p, via) in found {
+        push_perm(doc, &p, title, *line, "permission-list", via);
     }
 }
 
@@ -322,42 +397,99 @@ pub(super) fn permission_table(t: &Table, zh: bool, in_section: bool, doc: &mut 
             .collect::<Vec<_>>()
             .join(" ");
         let vocab = if zh { Vocab::ZhAll } else { Vocab::En };
-        let mut found: Vec<String> = terms::permissions(vocab)
-            .find(&cell.text)
-            .into_iter()
-            .flat_map(|h| h.ids)
-            .collect();
+        let by_hit = |v: Vocab, t: &str| -> Vec<(String, &'static str)> {
+            terms::permissions(v)
+                .find(t)
+                .into_iter()
+                .flat_map(|h| primary(&h.ids, &h.words))
+                .collect()
+        };
+        let mut found = by_hit(vocab, &cell.text);
         if !zh {
-            found.extend(english_list_terms(&cell.text));
+            found.extend(primary(&english_list_terms(&cell.text), &cell.text));
         }
         if found.is_empty() {
-            found = terms::permissions(if zh { Vocab::ZhSpecific } else { Vocab::En })
-                .find(&text)
-                .into_iter()
-                .flat_map(|h| h.ids)
-                .collect();
+            found = by_hit(if zh { Vocab::ZhSpecific } else { Vocab::En }, &text);
         }
-        for p in found {
-            push_perm(doc, &p, &cell.text, line, "permission-list");
+        if negated(&text) && !text.contains("android.permission.") {
+            continue;
+        }
+        for (p, via) in found {
+            push_perm(doc, &p, &cell.text, line, "permission-list", via);
         }
     }
 }
 
-/// Permissions named anywhere else: the Android name written out, or a specific term.
-pub(super) fn permission_text(blocks: &[Block], zh: bool, doc: &mut PolicyDoc) {
+/// Permissions named anywhere else: the Android name written out (`android.permission.X`, a
+/// vendor's `com.x.permission.Y`, a catalogue name such as `READ_PHONE_STATE`), or a specific term.
+/// A term counts as a permission statement when its clause speaks of permissions (申请…权限,
+/// allow access to …) and is not negated; otherwise it is kept as data (`via: "data"`). Lines of
+/// SDK records (`sdk_lines`) describe what an SDK uses, not the app: data at most.
+pub(super) fn permission_text(blocks: &[Block], zh: bool, sdk_lines: &[usize], doc: &mut PolicyDoc) {
     let vocab = if zh { Vocab::ZhSpecific } else { Vocab::En };
     for_each_text(blocks, |text, line| {
+        let in_sdk = sdk_lines.binary_search(&line).is_ok();
+        for (name, start, end) in written_names(text) {
+            if in_sdk {
+                continue;
+            }
+            let c = clause(text, start, end);
+            let before = &c[..c.find(name.as_str()).unwrap_or(0)];
+            if !negated(before) {
+                push_perm(doc, &name, &name, line, "name", "permission");
+            }
+        }
         for h in terms::permissions(vocab).find(text) {
-            let source = if h.words.contains('_') || h.words.contains("permission.") {
-                "name"
+            let named = h.words.contains('_') || h.words.contains("permission.");
+            let source = if named { "name" } else { "text" };
+            let (start, end) = text
+                .find(h.words.as_str())
+                .map_or((0, 0), |s| (s, s + h.words.len()));
+            let c = clause(text, start, end);
+            let before = &c[..c.find(h.words.as_str()).unwrap_or(0)];
+            if negated(before) {
+                continue;
+            }
+            let lc = c.to_lowercase();
+            let context = named || PERMISSION_CONTEXT.iter().any(|w| lc.contains(w));
+            let via = if context && !in_sdk {
+                "permission"
             } else {
-                "text"
+                "data"
             };
-            for p in h.ids {
-                if !doc.permissions.iter().any(|q| q.permission == p) {
-                    push_perm(doc, &p, &h.words, line, source);
-                }
+            for (p, v) in primary(&h.ids, &h.words) {
+                let v = if via == "permission" { v } else { via };
+                push_perm(doc, &p, &h.words, line, source, v);
             }
         }
     });
+}
+
+/// Permission names written out: `android.permission.X` and `<package>.permission.X`; the full
+/// name and its byte range.
+fn written_names(text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(".permission.") {
+        let at = from + pos;
+        let tail_start = at + ".permission.".len();
+        let tail_end = text[tail_start..]
+            .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+            .map_or(text.len(), |e| tail_start + e);
+        let head_start = text[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        from = tail_start;
+        let (head, tail) = (&text[head_start..at], &text[tail_start..tail_end]);
+        if tail.len() < 3 || head.is_empty() || !head.contains(|c: char| c.is_ascii_lowercase()) {
+            continue;
+        }
+        let name = format!("{head}.permission.{tail}");
+        if !out.iter().any(|(n, _, _)| *n == name) {
+            out.push((name, head_start, tail_end));
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@ use crate::policy::blocks::{Block, Cell};
 use crate::policy::text::{org_name, packages, urls};
 use crate::policy::{CollectionRow, PolicyDoc, SdkDisclosure, SdkSource};
 
-pub(super) fn tables(blocks: &[Block], doc: &mut PolicyDoc) {
+pub(super) fn tables(blocks: &[Block], sdk_lines: &mut Vec<usize>, doc: &mut PolicyDoc) {
     for b in blocks {
         let Block::Table(t) = b else { continue };
         let grid = t.grid();
@@ -31,7 +31,14 @@ pub(super) fn tables(blocks: &[Block], doc: &mut PolicyDoc) {
                         )
                     })
                     .collect();
-                kv_records(&lines, doc);
+                let used = kv_records(&lines, doc);
+                sdk_lines.extend(
+                    lines
+                        .iter()
+                        .zip(used)
+                        .filter(|(_, u)| *u)
+                        .map(|((_, l), _)| *l),
+                );
             }
             continue;
         };
@@ -56,6 +63,7 @@ pub(super) fn tables(blocks: &[Block], doc: &mut PolicyDoc) {
                 .find(|&l| l > 0)
                 .unwrap_or(t.line);
             if is_sdk_table {
+                sdk_lines.extend(row.iter().map(|c| c.line).filter(|&l| l > 0));
                 let raw_name = get(row, Col::Name);
                 let (name, mut pk) = name_and_packages(&raw_name);
                 if name.is_empty()
