@@ -5,6 +5,7 @@
 mod blocks;
 mod decode;
 mod extract;
+mod gazetteer;
 mod html;
 mod render;
 mod terms;

@@ -1,49 +1,119 @@
-//! Blocks of `key：value` lines (`SDK名称：…` / `提供方：…`), and two-column key-value tables.
+//! SDK records made of `key：value` attribute lines: `SDK名称：…` / `提供方：…` blocks, a title
+//! line (list item, heading, numbered name) followed by its attribute lines, records run
+//! together on one line, and two-column key-value tables. An attribute line is always part of a
+//! record, never a record of its own.
 
 use regex::Regex;
 use std::sync::OnceLock;
 
 use super::{classify, data_fields, name_and_packages, nonempty, Col};
 use crate::policy::blocks::Block;
+use crate::policy::gazetteer;
 use crate::policy::text::{packages, split_marker, urls};
 use crate::policy::{PolicyDoc, SdkDisclosure, SdkSource};
+
+/// Attribute keys recognised even when records run together on one line (most specific first;
+/// `第三方`/`三方` and `SDK` may precede any of them).
+const KEYS: &[&str] = &[
+    // names
+    "SDK名称", "SDK服务", "SDK name", "third party name", "third-party name", "服务名称",
+    "插件名称", "产品名称", "名称", "name", "SDK",
+    // vendors
+    "name of SDK service provider", "SDK service provider", "service provider", "公司名称",
+    "所属公司", "主体名称", "运营方", "服务提供方", "提供方", "服务商", "开发者", "开发商",
+    "第三方主体", "第三方公司", "vendor", "provider", "company", "developer",
+    // purposes
+    "使用目的/理由", "使用目的", "用途目的", "合作目的", "收集目的", "处理目的", "功能", "目的",
+    "用途", "描述", "purpose",
+    // data
+    "收集的个人信息类型、字段", "收集个人信息目的/用途", "收集的个人信息类型", "收集个人信息类型",
+    "个人信息收集范围", "涉及收集个人信息", "收集的个人信息", "收集个人信息", "个人信息的种类",
+    "个人信息类型", "个人信息字段", "个人信息范围", "个人信息种类", "所需用户信息字段",
+    "涉及个人信息", "收集的信息", "收集信息", "收集数据", "收集的数据", "数据类型", "信息类型",
+    "personal information type", "data collected", "data shared", "data",
+    // other attributes (they end the value before them)
+    "个人信息收集方式", "功能类型", "合作类型", "类型", "使用业务场景", "业务场景", "使用场景",
+    "应用场景", "场景", "共享方式", "收集方式", "处理方式", "平台", "客户端", "手机系统",
+    "数据安全能力", "usage scenario", "sharing mode", "client", "platform",
+    // permissions
+    "需要获取的权限", "使用的权限", "获取权限", "调用权限", "所需权限", "权限", "permissions",
+    // links and packages
+    "隐私政策/官网地址", "隐私政策链接/官网地址", "隐私权限政策链接", "隐私政策链接",
+    "隐私政策或官网", "隐私权政策", "隐私政策", "隐私协议", "隐私链接", "官网链接", "官方网站",
+    "官网地址", "官网", "链接", "网址", "privacy policy link", "privacy policy", "official website link",
+    "link", "包名信息", "包名", "package name", "package",
+];
 
 pub(super) fn kv_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(第三方SDK名称|SDK\s*名称|SDK\s*name|第三方(?:主体)?名称|第三方主体|第三方公司|公司名称|服务提供方|提供方|开发者|开发商|vendor|provider|company|使用目的|收集目的|目的|用途|purpose|收集(?:的)?(?:个人)?信息(?:类型|字段|范围)?|收集(?:的)?数据|个人信息(?:类型|字段)|信息类型|data collected|data|(?:SDK\s*)?包名|package(?:\s*name)?|(?:SDK\s*)?隐私政策(?:链接)?|官网链接|官网|链接|privacy policy|link|名称|name)\s*[：:]",
-        )
-        // A constant pattern, checked by the unit tests: it cannot fail at run time.
-        .expect("key-value pattern is valid")
+        let mut keys: Vec<&str> = KEYS.to_vec();
+        keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+        let alt = keys
+            .iter()
+            .map(|k| regex::escape(k).replace(' ', r"\s*"))
+            .collect::<Vec<_>>()
+            .join("|");
+        Regex::new(&format!(r"(?i)(?:第?三方\s*)?(?:SDK\s*)?(?:{alt})\s*[：:]"))
+            // Built from the constant list above, checked by the unit tests.
+            .expect("key-value pattern is valid")
     })
 }
 
-/// The role of a key such as `SDK名称` (for two-column tables).
+/// The role of a key such as `SDK名称`, `使用目的/理由`, `Name of SDK service provider`.
+pub(super) fn key_role(key: &str) -> Col {
+    let k: String = key
+        .trim()
+        .trim_end_matches(['：', ':'])
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let has = |ws: &[&str]| ws.iter().any(|w| k.contains(w));
+    if has(&["能力", "认证"]) {
+        Col::Other
+    } else if has(&["链接", "官网", "网址", "隐私政策", "隐私权政策", "隐私协议", "link", "privacy", "url", "website"]) {
+        Col::Link
+    } else if has(&["包名", "package"]) {
+        Col::Package
+    } else if has(&["权限", "permission"]) {
+        Col::Permission
+    } else if has(&["thirdpartyname", "third-partyname", "sdkname", "sdk名称", "sdk服务"])
+        || matches!(k.as_str(), "名称" | "name" | "sdk" | "第三方sdk" | "三方sdk" | "服务名称" | "产品名称" | "插件名称")
+    {
+        Col::Name
+    } else if has(&["提供方", "公司", "主体", "服务商", "开发者", "开发商", "运营方", "第三方名称", "provider", "vendor", "company", "developer"]) {
+        Col::Vendor
+    } else if has(&["信息类型", "数据类型", "informationtype", "个人信息", "用户信息", "字段", "种类", "范围", "收集信息", "收集数据", "收集的", "data"]) && !has(&["方式", "场景"]) {
+        Col::Data
+    } else if has(&["类型", "场景", "方式", "平台", "客户端", "系统", "scenario", "mode", "client", "platform"]) {
+        Col::Other
+    } else if has(&["目的", "用途", "功能", "描述", "purpose", "理由"]) {
+        Col::Purpose
+    } else {
+        classify(&k)
+    }
+}
+
+/// The role of a key of a two-column key-value table, when it is a known key.
 pub(super) fn kv_key(key: &str) -> Option<Col> {
     let k = format!("{}：", key.trim().trim_end_matches(['：', ':']));
     let m = kv_regex().find(&k)?;
     (m.start() == 0 && m.end() == k.len()).then(|| key_role(key))
 }
 
-pub(super) fn key_role(key: &str) -> Col {
-    let k = key.trim().trim_end_matches(['：', ':']).to_lowercase();
-    if k.contains("sdk") && (k.contains("名称") || k.contains("name")) || k == "名称" || k == "name"
-    {
-        return Col::Name;
-    }
-    classify(&k)
-}
-
-/// `(role, value)` pairs of one line, when it holds keys at word starts.
+/// `(role, value)` pairs of a text that starts with a known key; keys glued to the value before
+/// them count only in such a line with three keys or more (records run together).
 pub(super) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
+    let all: Vec<regex::Match> = kv_regex().find_iter(text).collect();
+    let dense = all.len() >= 3 && all.first().is_some_and(|m| m.start() == 0);
     let mut hits = Vec::new();
-    for m in kv_regex().find_iter(text) {
+    for m in all {
         let before = text[..m.start()].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric()) {
+        if !dense && before.is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
-        // "https:" is not a key; neither is a key deep inside a sentence.
+        // "https:" is not a key.
         if text[m.end()..].starts_with("//") {
             continue;
         }
@@ -52,92 +122,264 @@ pub(super) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
     let mut out = Vec::new();
     for (i, &(_, end, role)) in hits.iter().enumerate() {
         let stop = hits.get(i + 1).map_or(text.len(), |h| h.0);
-        let v = text[end..stop]
-            .trim()
-            .trim_end_matches(['；', ';', '，', ',', '。'])
-            .trim();
-        out.push((role, v.to_string()));
+        out.push((role, clean_value(&text[end..stop])));
     }
     out
 }
 
-pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<bool> {
-    let mut used = vec![false; lines.len()];
-    let mut cur: Option<SdkDisclosure> = None;
-    let mut fields = 0;
-    let finish = |cur: &mut Option<SdkDisclosure>, fields: &mut usize, doc: &mut PolicyDoc| {
-        if let Some(s) = cur.take() {
-            if !s.name.is_empty() && *fields >= 1 {
-                doc.sdks.push(s);
-            }
-        }
-        *fields = 0;
+/// A value without the separators and the next item's marker that run into it.
+fn clean_value(v: &str) -> String {
+    static TAIL: OnceLock<Option<Regex>> = OnceLock::new();
+    let v = v.trim();
+    let v = match TAIL
+        .get_or_init(|| Regex::new(r"(?:\s*(?:\d{1,3}[、.．]|[（(]\d{1,3}[）)]|\b[a-h][.、．]))+$").ok())
+    {
+        Some(re) => re.find(v).map_or(v, |m| &v[..m.start()]),
+        None => v,
     };
-    for (i, (text, line)) in lines.iter().enumerate() {
-        let body = split_marker(text).map_or(text.as_str(), |(_, r)| r);
-        let pairs = kv_pairs(body);
-        let starts_at_key = kv_regex().find(body).is_some_and(|m| m.start() == 0);
-        if pairs.is_empty() || !starts_at_key {
-            finish(&mut cur, &mut fields, doc);
-            continue;
+    v.trim()
+        .trim_end_matches(['；', ';', '，', ',', '。', '/'])
+        .trim()
+        .to_string()
+}
+
+/// A line's item marker (`1、`, `（2）`, `2.1.3`, `a.`, `一）`, `-`) removed.
+pub(super) fn strip_item_marker(text: &str) -> &str {
+    let t = text.trim_start();
+    if let Some((_, rest)) = split_marker(t) {
+        return rest.trim_start();
+    }
+    // Outline numbers glued to the text: `2.1微信SDK`, `2.1.1应用场景：`.
+    let digits = t
+        .char_indices()
+        .take_while(|&(_, c)| c.is_ascii_digit() || c == '.' || c == '．')
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    if digits > 0 && t[..digits].chars().any(|c| c.is_ascii_digit()) && t.len() > digits {
+        return t[digits..].trim_start();
+    }
+    // `a.` / `b、` / `一）`
+    let mut cs = t.char_indices();
+    if let (Some((_, a)), Some((j, b))) = (cs.next(), cs.next()) {
+        let lettered = a.is_ascii_lowercase() && matches!(b, '.' | '、' | '．' | ')');
+        let han_num = "一二三四五六七八九十".contains(a) && matches!(b, '）' | ')');
+        if lettered || han_num {
+            return t[j + b.len_utf8()..].trim_start();
         }
-        for (role, value) in pairs {
-            if role == Col::Name {
-                finish(&mut cur, &mut fields, doc);
-                let (name, pk) = name_and_packages(&value);
-                cur = Some(SdkDisclosure {
-                    name,
-                    vendor: None,
-                    purpose: None,
-                    data: Vec::new(),
-                    packages: pk,
-                    link: None,
-                    line: *line,
-                    source: SdkSource::KeyValue,
-                    file: None,
-                });
-                continue;
+    }
+    t
+}
+
+/// One attribute line of no known key: a short label, a colon, a value (`数据类型：…`,
+/// `Usage scenario: …`). Sentences ending in a colon (`我们会收集以下信息：`) are not labels.
+fn generic_pair(body: &str) -> Option<(Col, String)> {
+    let (i, c) = body
+        .char_indices()
+        .find(|&(i, c)| (c == '：' || c == ':') && !body[i + c.len_utf8()..].starts_with("//"))?;
+    let label = body[..i].trim();
+    let n = label.chars().count();
+    let words = label.split_whitespace().count();
+    let l = label.to_lowercase();
+    if n == 0
+        || n > 24
+        || words > 7
+        || label.contains(['。', '，', ',', '；', ';', '！', '？', '!', '?', '“', '”'])
+        || ["以下", "如下", "包括", "下列", "我们", "您", "following", "include", "http", "we "]
+            .iter()
+            .any(|w| l.contains(w))
+    {
+        return None;
+    }
+    Some((key_role(label), clean_value(&body[i + c.len_utf8()..])))
+}
+
+/// The pairs of one line: known keys first, else one generic label.
+fn line_pairs(body: &str) -> Vec<(Col, String)> {
+    let starts_at_key = kv_regex().find(body).is_some_and(|m| m.start() == 0);
+    if starts_at_key {
+        let pairs = kv_pairs(body);
+        if !pairs.is_empty() {
+            return pairs;
+        }
+    }
+    generic_pair(body).into_iter().collect()
+}
+
+/// A line split before every name key, so that records run together on one line come apart;
+/// the text before the first name key is a segment too.
+fn segments(text: &str) -> Vec<&str> {
+    let mut cuts = vec![0];
+    for m in kv_regex().find_iter(text) {
+        if m.start() > 0 && key_role(m.as_str()) == Col::Name {
+            let rest = text[m.end()..].trim_start();
+            // `名称：` with nothing after it starts nothing.
+            if !rest.is_empty() {
+                cuts.push(m.start());
             }
-            let s = cur.get_or_insert_with(|| {
-                // A record whose name is the line just before it (a heading such as "极光推送SDK").
-                let prev = i
-                    .checked_sub(1)
-                    .and_then(|p| lines.get(p))
-                    .filter(|(t, _)| t.chars().count() <= 40 && kv_pairs(t).is_empty());
-                let (name, pk) = prev
-                    .map(|(t, _)| name_and_packages(split_marker(t).map_or(t.as_str(), |(_, r)| r)))
-                    .unwrap_or_default();
-                SdkDisclosure {
-                    name,
-                    vendor: None,
-                    purpose: None,
-                    data: Vec::new(),
-                    packages: pk,
-                    link: None,
-                    line: prev.map_or(*line, |p| p.1),
-                    source: SdkSource::KeyValue,
-                    file: None,
-                }
-            });
-            fields += 1;
-            match role {
-                Col::Vendor => s.vendor = nonempty(&value).or_else(|| s.vendor.take()),
-                Col::Purpose => s.purpose = nonempty(&value).or_else(|| s.purpose.take()),
-                Col::Data => s.data.extend(data_fields(&value)),
-                Col::Package => {
-                    for p in packages(&value) {
-                        if !s.packages.contains(&p) {
-                            s.packages.push(p);
-                        }
+        }
+    }
+    cuts.push(text.len());
+    cuts.windows(2)
+        .map(|w| text[w[0]..w[1]].trim())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A record being read.
+struct Record {
+    sdk: SdkDisclosure,
+    roles: Vec<Col>,
+    by_key: bool,
+    lines: Vec<usize>,
+}
+
+impl Record {
+    fn new(name_cell: &str, line: usize, by_key: bool, idx: usize) -> Record {
+        let (name, pk) = name_and_packages(name_cell);
+        Record {
+            sdk: SdkDisclosure {
+                name: strip_quotes(&name),
+                vendor: None,
+                purpose: None,
+                data: Vec::new(),
+                packages: pk,
+                link: None,
+                line,
+                source: SdkSource::KeyValue,
+                file: None,
+            },
+            roles: Vec::new(),
+            by_key,
+            lines: vec![idx],
+        }
+    }
+
+    fn add(&mut self, role: Col, value: &str) {
+        let s = &mut self.sdk;
+        match role {
+            Col::Vendor => s.vendor = s.vendor.take().or_else(|| nonempty(value)),
+            Col::Purpose => s.purpose = s.purpose.take().or_else(|| nonempty(value)),
+            Col::Data => s.data.extend(data_fields(value)),
+            Col::Package => {
+                for p in packages(value) {
+                    if !s.packages.contains(&p) {
+                        s.packages.push(p);
                     }
                 }
-                Col::Link => s.link = urls(&value).into_iter().next().or_else(|| s.link.take()),
-                _ => fields -= 1,
+            }
+            Col::Link => s.link = s.link.take().or_else(|| urls(value).into_iter().next()),
+            _ => {}
+        }
+        self.roles.push(role);
+    }
+
+    /// A record named by a key needs one attribute; one named by a title line needs two kinds
+    /// of SDK attribute, or one beside a title that looks like an SDK (a known name, "SDK", a
+    /// package), so that a list of data types or permissions is never read as SDKs.
+    fn complete(&self) -> bool {
+        if self.sdk.name.is_empty() || self.sdk.name.chars().count() > 60 {
+            return false;
+        }
+        let kinds = [Col::Vendor, Col::Purpose, Col::Data, Col::Link, Col::Package, Col::Permission];
+        let distinct = kinds.iter().filter(|k| self.roles.contains(k)).count();
+        if self.by_key {
+            return !self.roles.is_empty();
+        }
+        let sdk_like = gazetteer::is_known_sdk(&self.sdk.name)
+            || self.sdk.name.to_lowercase().contains("sdk")
+            || !self.sdk.packages.is_empty();
+        distinct >= 2 && (sdk_like || self.roles.contains(&Col::Vendor) || self.roles.contains(&Col::Link))
+            || distinct >= 1 && sdk_like
+    }
+}
+
+fn strip_quotes(s: &str) -> String {
+    s.trim_matches(['“', '”', '"', '「', '」', '【', '】', '《', '》', ' '])
+        .to_string()
+}
+
+/// A line that may name the record whose attributes follow it.
+fn title_of(text: &str) -> Option<&str> {
+    let body = strip_item_marker(text);
+    let n = body.chars().count();
+    (n >= 2
+        && n <= 60
+        && !body.contains(['。', '；', ';'])
+        && !body.ends_with(['：', ':'])
+        && line_pairs(body).is_empty())
+    .then_some(body)
+}
+
+/// Records from lines of text; which lines they used.
+pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<bool> {
+    let mut used = vec![false; lines.len()];
+    let mut cur: Option<Record> = None;
+    let finish = |cur: &mut Option<Record>, used: &mut Vec<bool>, doc: &mut PolicyDoc| {
+        if let Some(r) = cur.take() {
+            if r.complete() {
+                for &i in &r.lines {
+                    used[i] = true;
+                }
+                doc.sdks.push(r.sdk);
             }
         }
-        used[i] = true;
+    };
+    let first_role = |i: usize| -> Option<Col> {
+        let (t, _) = lines.get(i)?;
+        let seg = segments(t).into_iter().next()?;
+        line_pairs(strip_item_marker(seg)).first().map(|p| p.0)
+    };
+    for (i, (text, line)) in lines.iter().enumerate() {
+        for seg in segments(text) {
+            let body = strip_item_marker(seg);
+            let pairs = line_pairs(body);
+            if pairs.is_empty() {
+                // Wrapped text of the value before, or the title of the next record: the next
+                // line tells (an attribute the current record already has starts another).
+                let next = first_role(i + 1);
+                let goes_on = match (&cur, next) {
+                    (Some(r), Some(role)) => role != Col::Name && !r.roles.contains(&role),
+                    _ => false,
+                };
+                if !goes_on {
+                    finish(&mut cur, &mut used, doc);
+                }
+                continue;
+            }
+            for (role, value) in pairs {
+                if role == Col::Name {
+                    if value.is_empty() {
+                        continue;
+                    }
+                    finish(&mut cur, &mut used, doc);
+                    cur = Some(Record::new(&value, *line, true, i));
+                    continue;
+                }
+                let repeated = cur
+                    .as_ref()
+                    .is_some_and(|r| role != Col::Other && r.roles.contains(&role));
+                if cur.is_none() || repeated {
+                    finish(&mut cur, &mut used, doc);
+                    let prev = i.checked_sub(1).and_then(|p| lines.get(p).map(|l| (p, l)));
+                    match prev.and_then(|(p, (t, l))| title_of(t).map(|b| (p, b, *l))) {
+                        Some((p, title, l)) => {
+                            let mut r = Record::new(title, l, false, p);
+                            r.lines.push(i);
+                            cur = Some(r);
+                        }
+                        None => continue,
+                    }
+                }
+                if let Some(r) = cur.as_mut() {
+                    r.add(role, &value);
+                    if r.lines.last() != Some(&i) {
+                        r.lines.push(i);
+                    }
+                }
+            }
+        }
     }
-    finish(&mut cur, &mut fields, doc);
+    finish(&mut cur, &mut used, doc);
     used
 }
 
@@ -169,5 +411,34 @@ pub(super) fn block_line_text(b: &Block) -> String {
     match b {
         Block::ListItem { marker, text, .. } => format!("{marker}{text}"),
         other => other.text().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_segments() {
+        assert_eq!(key_role("SDK名称"), Col::Name);
+        assert_eq!(key_role("Third party name"), Col::Name);
+        assert_eq!(key_role("Name of SDK service provider"), Col::Vendor);
+        assert_eq!(key_role("使用目的/理由"), Col::Purpose);
+        assert_eq!(key_role("个人信息收集方式"), Col::Other);
+        assert_eq!(key_role("收集个人信息类型"), Col::Data);
+        assert_eq!(key_role("SDK服务商数据安全能力"), Col::Other);
+        assert_eq!(strip_item_marker("2.1.1应用场景：x"), "应用场景：x");
+        assert_eq!(strip_item_marker("b.类型：x"), "类型：x");
+        let segs = segments("1、SDK名称：甲SDK 公司名称：甲公司 2、SDK名称：乙SDK 用途：推送");
+        assert_eq!(segs.len(), 3);
+        assert_eq!(
+            kv_pairs("SDK名称：甲SDK公司名称：甲有限公司用途：推送"),
+            vec![
+                (Col::Name, "甲SDK".to_string()),
+                (Col::Vendor, "甲有限公司".to_string()),
+                (Col::Purpose, "推送".to_string())
+            ]
+        );
+        assert_eq!(clean_value("https://a.cn/p 2、"), "https://a.cn/p");
     }
 }
