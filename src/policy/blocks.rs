@@ -161,10 +161,61 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
             i = next;
             continue;
         }
-        blocks.push(line_block(t, i + 1, markdown));
+        for piece in split_long_line(t) {
+            blocks.push(line_block(piece, i + 1, markdown));
+        }
         i += 1;
     }
     blocks
+}
+
+/// Lines longer than this are whole documents or sections saved without line breaks.
+const LONG_LINE: usize = 600;
+
+/// A very long line cut where a sentence or a run of spaces is followed by an item or section
+/// number (`。4.1.2 相机`, `；（3）…`, `。二、…`), so that its items become blocks of their own.
+fn split_long_line(t: &str) -> Vec<&str> {
+    if t.len() < LONG_LINE {
+        return vec![t];
+    }
+    let mut cuts = vec![0];
+    let mut prev_end_sentence = false;
+    let mut spaces = 0;
+    for (i, c) in t.char_indices() {
+        let boundary = prev_end_sentence || spaces >= 2;
+        if boundary && !c.is_whitespace() && i > 0 && starts_item(&t[i..]) {
+            cuts.push(i);
+        }
+        if c.is_whitespace() || c == '\u{3000}' {
+            spaces += 1;
+        } else {
+            spaces = 0;
+            prev_end_sentence = matches!(c, '。' | '；' | ';' | '！' | '？');
+        }
+    }
+    cuts.push(t.len());
+    cuts.windows(2)
+        .map(|w| t[w[0]..w[1]].trim())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Whether a text starts with an item or section number.
+fn starts_item(s: &str) -> bool {
+    if split_marker(s).is_some_and(|(m, _)| m != "-" && m != "*" && m != "+") {
+        return true;
+    }
+    // `4.1.2 相机` / `2.3.1第三方`: an outline number before a word.
+    let num: String = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if num.contains('.') && num.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        let after = s[num.len()..].trim_start().chars().next();
+        return after.is_some_and(|c| is_han(c) || c.is_ascii_alphabetic());
+    }
+    let k = s.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    k > 0 && s.chars().nth(k) == Some('、')
 }
 
 /// One line of text as a heading, list item or paragraph.

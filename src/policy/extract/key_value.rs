@@ -386,7 +386,7 @@ pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<
 pub(super) fn key_values(
     blocks: &[Block],
     consumed: &mut [bool],
-    sdk_lines: &mut Vec<usize>,
+    in_sdk: &mut [bool],
     doc: &mut PolicyDoc,
 ) {
     let idx: Vec<usize> = (0..blocks.len())
@@ -401,7 +401,7 @@ pub(super) fn key_values(
         if u {
             if let Some(&i) = idx.get(k) {
                 consumed[i] = true;
-                sdk_lines.push(blocks[i].line());
+                in_sdk[i] = true;
             }
         }
     }

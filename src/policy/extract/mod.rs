@@ -219,16 +219,14 @@ pub(crate) fn understand(
         blocks: Vec::new(),
     };
     let mut consumed = vec![false; blocks.len()];
-    // Lines that belong to SDK records: what they say about permissions is the SDK's.
-    let mut sdk_lines = Vec::new();
-    tables(&blocks, &mut sdk_lines, &mut doc);
-    key_values(&blocks, &mut consumed, &mut sdk_lines, &mut doc);
+    // Blocks that belong to SDK records: what they say about permissions is the SDK's.
+    let mut in_sdk = vec![false; blocks.len()];
+    tables(&blocks, &mut in_sdk, &mut doc);
+    key_values(&blocks, &mut consumed, &mut in_sdk, &mut doc);
     prose_lists(&blocks, &mut consumed, &mut doc);
     prose_mentions(&blocks, &mut doc);
-    sdk_lines.sort_unstable();
-    sdk_lines.dedup();
-    permission_lists(&blocks, zh, &sdk_lines, &mut doc);
-    permission_text(&blocks, zh, &sdk_lines, &mut doc);
+    permission_lists(&blocks, zh, &in_sdk, &mut doc);
+    permission_text(&blocks, zh, &in_sdk, &mut doc);
     data_types(&blocks, zh, &mut doc);
     doc.blocks = blocks;
     doc

@@ -189,7 +189,7 @@ fn names_permission(title: &str, zh: bool) -> bool {
 pub(super) fn permission_lists(
     blocks: &[Block],
     zh: bool,
-    sdk_lines: &[usize],
+    in_sdk: &[bool],
     doc: &mut PolicyDoc,
 ) {
     let mut i = 0;
@@ -198,8 +198,8 @@ pub(super) fn permission_lists(
             permission_table(tb, zh, false, doc);
         }
         // A permission list inside an SDK record (`SDK使用的权限：`) is the SDK's, not the app's.
-        let in_sdk = sdk_lines.binary_search(&blocks[i].line()).is_ok();
-        match intro_of(&blocks[i]).filter(|_| !in_sdk) {
+        let sdk = in_sdk.get(i).copied().unwrap_or(false);
+        match intro_of(&blocks[i]).filter(|_| !sdk) {
             Some(intro) => i = permission_section(blocks, i, intro, zh, doc).max(i + 1),
             None => i += 1,
         }
@@ -424,11 +424,17 @@ pub(super) fn permission_table(t: &Table, zh: bool, in_section: bool, doc: &mut 
 /// vendor's `com.x.permission.Y`, a catalogue name such as `READ_PHONE_STATE`), or a specific term.
 /// A term counts as a permission statement when its clause speaks of permissions (申请…权限,
 /// allow access to …) and is not negated; otherwise it is kept as data (`via: "data"`). Lines of
-/// SDK records (`sdk_lines`) describe what an SDK uses, not the app: data at most.
-pub(super) fn permission_text(blocks: &[Block], zh: bool, sdk_lines: &[usize], doc: &mut PolicyDoc) {
+/// SDK records (`in_sdk`) describe what an SDK uses, not the app: data at most.
+pub(super) fn permission_text(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: &mut PolicyDoc) {
     let vocab = if zh { Vocab::ZhSpecific } else { Vocab::En };
-    for_each_text(blocks, |text, line| {
-        let in_sdk = sdk_lines.binary_search(&line).is_ok();
+    for (bi, b) in blocks.iter().enumerate() {
+        let sdk = in_sdk.get(bi).copied().unwrap_or(false);
+        for_each_text(std::slice::from_ref(b), |text, line| text_permissions(text, line, sdk, vocab, doc));
+    }
+}
+
+fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &mut PolicyDoc) {
+    {
         for (name, start, end) in written_names(text) {
             if in_sdk {
                 continue;
@@ -462,7 +468,7 @@ pub(super) fn permission_text(blocks: &[Block], zh: bool, sdk_lines: &[usize], d
                 push_perm(doc, &p, &h.words, line, source, v);
             }
         }
-    });
+    }
 }
 
 /// Permission names written out: `android.permission.X` and `<package>.permission.X`; the full

@@ -6,8 +6,8 @@ use crate::policy::blocks::{Block, Cell};
 use crate::policy::text::{org_name, packages, urls};
 use crate::policy::{CollectionRow, PolicyDoc, SdkDisclosure, SdkSource};
 
-pub(super) fn tables(blocks: &[Block], sdk_lines: &mut Vec<usize>, doc: &mut PolicyDoc) {
-    for b in blocks {
+pub(super) fn tables(blocks: &[Block], in_sdk: &mut [bool], doc: &mut PolicyDoc) {
+    for (bi, b) in blocks.iter().enumerate() {
         let Block::Table(t) = b else { continue };
         let grid = t.grid();
         // The header is the first row that names at least two known columns (a title row may come first).
@@ -31,14 +31,9 @@ pub(super) fn tables(blocks: &[Block], sdk_lines: &mut Vec<usize>, doc: &mut Pol
                         )
                     })
                     .collect();
-                let used = kv_records(&lines, doc);
-                sdk_lines.extend(
-                    lines
-                        .iter()
-                        .zip(used)
-                        .filter(|(_, u)| *u)
-                        .map(|((_, l), _)| *l),
-                );
+                if kv_records(&lines, doc).into_iter().any(|u| u) {
+                    in_sdk[bi] = true;
+                }
             }
             continue;
         };
@@ -63,7 +58,7 @@ pub(super) fn tables(blocks: &[Block], sdk_lines: &mut Vec<usize>, doc: &mut Pol
                 .find(|&l| l > 0)
                 .unwrap_or(t.line);
             if is_sdk_table {
-                sdk_lines.extend(row.iter().map(|c| c.line).filter(|&l| l > 0));
+                in_sdk[bi] = true;
                 let raw_name = get(row, Col::Name);
                 let (name, mut pk) = name_and_packages(&raw_name);
                 if name.is_empty()
