@@ -190,7 +190,14 @@ fn generic_pair(body: &str) -> Option<(Col, String)> {
     {
         return None;
     }
-    Some((key_role(label), clean_value(&body[i + c.len_utf8()..])))
+    let value = clean_value(&body[i + c.len_utf8()..]);
+    // A title such as `极光推送SDK（cn.jpush）：用于推送` is a prose item, not an attribute; an
+    // empty value after a label of no known key introduces a list (`权限申请：`).
+    match key_role(label) {
+        Col::Name => None,
+        _ if value.is_empty() => Some((Col::Serial, value)),
+        role => Some((role, value)),
+    }
 }
 
 /// The pairs of one line: known keys first, else one generic label.
@@ -347,6 +354,11 @@ pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<
                 continue;
             }
             for (role, value) in pairs {
+                if role == Col::Serial {
+                    // A list introduced inside the text: the record before it has ended.
+                    finish(&mut cur, &mut used, doc);
+                    continue;
+                }
                 if role == Col::Name {
                     if value.is_empty() {
                         continue;

@@ -313,7 +313,7 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
             found.extend(primary(&h.ids, &h.words));
         }
     }
-    if negated(title) || (zh && negated(body.split(['。', '；']).next().unwrap_or(""))) {
+    if negated(title) {
         return;
     }
     for (p, via) in found {
