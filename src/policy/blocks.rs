@@ -141,7 +141,24 @@ impl Table {
 
 /// Parse plain text or Markdown into blocks.
 pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
-    let lines: Vec<&str> = text.lines().collect();
+    // Markdown block quotes (`> | a | b |`, callouts) hold ordinary content: read it as such.
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            if !markdown {
+                return l;
+            }
+            let mut t = l.trim_start();
+            while let Some(rest) = t.strip_prefix('>') {
+                t = rest.strip_prefix(' ').unwrap_or(rest);
+            }
+            if t.len() == l.trim_start().len() {
+                l
+            } else {
+                t
+            }
+        })
+        .collect();
     let mut blocks = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -370,6 +387,9 @@ fn split_pipe_row(t: &str) -> Vec<String> {
         .collect()
 }
 
+/// Physical lines one wrapped Markdown table row may take.
+const MAX_WRAPPED_ROW_LINES: usize = 8;
+
 fn pipe_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
     let head = lines.get(i)?;
     let sep = lines.get(i + 1)?;
@@ -380,14 +400,25 @@ fn pipe_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         .into_iter()
         .map(|c| Cell::new(c, i + 1))
         .collect::<Vec<_>>()];
+    let ncols = rows[0].len();
     let mut j = i + 2;
+    // A row may be wrapped over several lines (html2text): join lines until it has its cells.
     while j < lines.len() && is_pipe_row(lines[j]) && !lines[j].trim().is_empty() {
-        rows.push(
-            split_pipe_row(lines[j])
-                .into_iter()
-                .map(|c| Cell::new(c, j + 1))
-                .collect(),
-        );
+        let start = j;
+        let mut joined = lines[j].trim_end().to_string();
+        let mut cells = split_pipe_row(&joined);
+        while cells.len() < ncols
+            && j + 1 < lines.len()
+            && j + 1 - start < MAX_WRAPPED_ROW_LINES
+            && !lines[j + 1].trim().is_empty()
+            && !is_separator_row(lines[j + 1])
+        {
+            j += 1;
+            joined.push('\n');
+            joined.push_str(lines[j].trim());
+            cells = split_pipe_row(&joined);
+        }
+        rows.push(cells.into_iter().map(|c| Cell::new(c, start + 1)).collect());
         j += 1;
     }
     Some((

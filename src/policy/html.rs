@@ -194,6 +194,21 @@ pub(crate) fn parse_html(src: &str) -> Vec<Block> {
             continue;
         }
         let (name, closing, attrs) = tag_parts(tag_src);
+        // Preformatted text (html2text Markdown wrapped in <pre>) keeps its lines: read it as
+        // Markdown, its tables and lists with it.
+        if !closing && name == "pre" && b.tables.is_empty() && b.skip_depth == 0 {
+            b.flush();
+            let lower = src[pos..].to_ascii_lowercase();
+            let e = lower.find("</pre").map_or(src.len(), |e| pos + e);
+            let inner = decode_entities(&strip_tags(&src[pos..e]));
+            for mut block in super::blocks::parse_text(&inner, true) {
+                shift_lines(&mut block, line.saturating_sub(1));
+                b.blocks.push(block);
+            }
+            line += src[pos..e].matches('\n').count();
+            pos = e;
+            continue;
+        }
         handle_tag(&mut b, &name, closing, attrs, tag_line);
         // Skip the contents of script and style in one step.
         if !closing && (name == "script" || name == "style") {
@@ -209,6 +224,38 @@ pub(crate) fn parse_html(src: &str) -> Vec<Block> {
     }
     b.flush();
     b.blocks
+}
+
+/// Text with its tags removed (inside `<pre>`).
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Lines of a block parsed from a fragment, made lines of the whole file.
+fn shift_lines(block: &mut Block, by: usize) {
+    match block {
+        Block::Heading { line, .. } | Block::Paragraph { line, .. } | Block::ListItem { line, .. } => {
+            *line += by
+        }
+        Block::Table(t) => {
+            t.line += by;
+            for c in t.rows.iter_mut().flatten() {
+                if c.line > 0 {
+                    c.line += by;
+                }
+            }
+        }
+    }
 }
 
 /// The index of the `>` that closes a tag, skipping quoted attribute values.

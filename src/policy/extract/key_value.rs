@@ -132,9 +132,13 @@ fn clean_value(v: &str) -> String {
     static TAIL: OnceLock<Option<Regex>> = OnceLock::new();
     let v = v.trim();
     let v = match TAIL
-        .get_or_init(|| Regex::new(r"(?:\s*(?:\d{1,3}[、.．]|[（(]\d{1,3}[）)]|\b[a-h][.、．]))+$").ok())
+        .get_or_init(|| Regex::new(r"(?:\s*(?:\d{1,3}[、.．]|[（(]\d{1,3}[）)]|[a-h][.、．]))+$").ok())
     {
-        Some(re) => re.find(v).map_or(v, |m| &v[..m.start()]),
+        // A letter marker glued to a lower-case word is the word's end ("Java."), not a marker.
+        Some(re) => re
+            .find(v)
+            .filter(|m| !v[..m.start()].ends_with(|c: char| c.is_ascii_lowercase()))
+            .map_or(v, |m| &v[..m.start()]),
         None => v,
     };
     v.trim()
@@ -295,8 +299,8 @@ impl Record {
         let sdk_like = gazetteer::is_known_sdk(&self.sdk.name)
             || self.sdk.name.to_lowercase().contains("sdk")
             || !self.sdk.packages.is_empty();
-        distinct >= 2 && (sdk_like || self.roles.contains(&Col::Vendor) || self.roles.contains(&Col::Link))
-            || distinct >= 1 && sdk_like
+        let strong = self.roles.contains(&Col::Vendor) || self.roles.contains(&Col::Link);
+        distinct >= 2 && (sdk_like || strong || self.roles.len() >= 4) || distinct >= 1 && sdk_like
     }
 }
 
@@ -371,15 +375,18 @@ pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<
                     .as_ref()
                     .is_some_and(|r| role != Col::Other && r.roles.contains(&role));
                 if cur.is_none() || repeated {
-                    finish(&mut cur, &mut used, doc);
+                    // A new record when a title line comes just before; an attribute repeated
+                    // with no title before it stays with the record it is in.
                     let prev = i.checked_sub(1).and_then(|p| lines.get(p).map(|l| (p, l)));
-                    match prev.and_then(|(p, (t, l))| title_of(t).map(|b| (p, b, *l))) {
-                        Some((p, title, l)) => {
-                            let mut r = Record::new(title, l, false, p);
-                            r.lines.push(i);
-                            cur = Some(r);
-                        }
-                        None => continue,
+                    if let Some((p, title, l)) =
+                        prev.and_then(|(p, (t, l))| title_of(t).map(|b| (p, b, *l)))
+                    {
+                        finish(&mut cur, &mut used, doc);
+                        let mut r = Record::new(title, l, false, p);
+                        r.lines.push(i);
+                        cur = Some(r);
+                    } else if cur.is_none() {
+                        continue;
                     }
                 }
                 if let Some(r) = cur.as_mut() {
