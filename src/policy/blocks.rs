@@ -407,7 +407,9 @@ fn pipe_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         let start = j;
         let mut joined = lines[j].trim_end().to_string();
         let mut cells = split_pipe_row(&joined);
+        // Two trailing spaces (a Markdown hard break) end a row whatever its cell count.
         while cells.len() < ncols
+            && !lines[j].ends_with("  ")
             && j + 1 < lines.len()
             && j + 1 - start < MAX_WRAPPED_ROW_LINES
             && !lines[j + 1].trim().is_empty()

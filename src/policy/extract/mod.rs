@@ -177,6 +177,24 @@ pub(super) fn name_and_packages(cell: &str) -> (String, Vec<String>) {
     (squash_ws(&name), pk)
 }
 
+/// A name that names no SDK: `SDK`, `第三方SDK类服务商`, `授权合作伙伴的SDK`, `Third-Party SDK
+/// Service Providers`, a sentence. Names of the knowledge base are never generic.
+pub(super) fn generic_name(name: &str) -> bool {
+    if crate::policy::gazetteer::is_known_sdk(name) {
+        return false;
+    }
+    let k = crate::policy::gazetteer::key(name);
+    if k.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return true;
+    }
+    const GENERIC: &[&str] = &[
+        "第三方", "三方sdk", "合作伙伴", "合作方", "该sdk", "此sdk", "相关sdk", "以下", "上述", "下列",
+        "这些", "其他sdk", "服务商", "third-party", "thirdparty", "partners", "serviceproviders",
+        "包括但不限于", "使用该", "提供的产品或服务",
+    ];
+    GENERIC.iter().any(|g| k.contains(g)) || k.chars().count() > 40
+}
+
 pub(crate) fn understand(
     name: &str,
     encoding: String,
@@ -225,6 +243,7 @@ pub(crate) fn understand(
     key_values(&blocks, &mut consumed, &mut in_sdk, &mut doc);
     prose_lists(&blocks, &mut consumed, &mut doc);
     prose_mentions(&blocks, &mut doc);
+    doc.sdks.retain(|s| !generic_name(&s.name));
     permission_lists(&blocks, zh, &in_sdk, &mut doc);
     permission_text(&blocks, zh, &in_sdk, &mut doc);
     data_types(&blocks, zh, &mut doc);
