@@ -168,6 +168,19 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
             i += 1;
             continue;
         }
+        if markdown && t.to_ascii_lowercase().starts_with("<table") {
+            // An HTML table inside Markdown: read it with the HTML reader.
+            let end = (i..lines.len())
+                .find(|&k| lines[k].to_ascii_lowercase().contains("</table"))
+                .unwrap_or(lines.len() - 1);
+            let chunk = lines[i..=end].join("\n");
+            for mut b in super::html::parse_html(&chunk) {
+                super::html::shift_lines(&mut b, i);
+                blocks.push(b);
+            }
+            i = end + 1;
+            continue;
+        }
         if let Some((table, next)) = pipe_table(&lines, i) {
             blocks.push(Block::Table(table));
             i = next;
@@ -337,7 +350,41 @@ fn strip_inline_markdown(s: &str, markdown: bool) -> String {
         rest = &after[close + 2 + end + 1..];
     }
     out.push_str(rest);
-    out.replace("**", "").replace("__", "").replace('`', "")
+    let out = out.replace("**", "").replace("__", "").replace('`', "");
+    // Inline HTML (`<br />`, `<sup>`, `<a href=…>`) and entities (`&#8211;`) in Markdown.
+    if out.contains('<') || out.contains('&') {
+        let mut text = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(open) = rest.find('<') {
+            let after = &rest[open + 1..];
+            let is_tag = after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
+            match (is_tag, after.find('>')) {
+                (true, Some(close)) => {
+                    text.push_str(&rest[..open]);
+                    // Keep a link's target: `<a href="u">x</a>` reads `x u`-like.
+                    let tag = &after[..close];
+                    if let Some(h) = tag.find("href=") {
+                        let v = tag[h + 5..].trim_matches(|c| c == '"' || c == '\'' || c == ' ');
+                        let v = v.split(['"', '\'', ' ']).next().unwrap_or("");
+                        text.push(' ');
+                        text.push_str(v);
+                        text.push(' ');
+                    }
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    text.push_str(&rest[..=open]);
+                    rest = after;
+                }
+            }
+        }
+        text.push_str(rest);
+        return super::html::decode_entities(&text);
+    }
+    out
 }
 
 // ---- Markdown pipe tables ----

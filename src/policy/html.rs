@@ -242,7 +242,7 @@ fn strip_tags(s: &str) -> String {
 }
 
 /// Lines of a block parsed from a fragment, made lines of the whole file.
-fn shift_lines(block: &mut Block, by: usize) {
+pub(crate) fn shift_lines(block: &mut Block, by: usize) {
     match block {
         Block::Heading { line, .. } | Block::Paragraph { line, .. } | Block::ListItem { line, .. } => {
             *line += by

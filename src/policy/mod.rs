@@ -294,10 +294,11 @@ fn detect_format(name: &str, text: &str) -> &'static str {
         .iter()
         .map(|t| head.matches(t).count())
         .sum::<usize>();
+    let md_name = lower_name.ends_with(".md") || lower_name.ends_with(".markdown");
     if head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.contains("<body")
-        || tags >= 3
+        || tags >= 3 && !md_name
     {
         return "html";
     }

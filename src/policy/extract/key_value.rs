@@ -78,7 +78,10 @@ pub(super) fn key_role(key: &str) -> Col {
         Col::Package
     } else if has(&["权限", "permission"]) {
         Col::Permission
+    } else if has(&["name", "名称"]) && has(&["provider", "vendor", "company", "developer", "公司", "主体", "提供方"]) {
+        Col::Vendor
     } else if has(&["thirdpartyname", "third-partyname", "sdkname", "sdk名称", "sdk服务"])
+        || has(&["name"]) && has(&["thirdparty", "third-party", "sdk", "service", "library"])
         || matches!(k.as_str(), "名称" | "name" | "sdk" | "第三方sdk" | "三方sdk" | "服务名称" | "产品名称" | "插件名称")
     {
         Col::Name
@@ -197,8 +200,9 @@ fn generic_pair(body: &str) -> Option<(Col, String)> {
     let value = clean_value(&body[i + c.len_utf8()..]);
     // A title such as `极光推送SDK（cn.jpush）：用于推送` is a prose item, not an attribute; an
     // empty value after a label of no known key introduces a list (`权限申请：`).
+    let names_a_name = (l.contains("name") || l.contains("名称")) && words <= 6;
     match key_role(label) {
-        Col::Name => None,
+        Col::Name if !names_a_name => None,
         _ if value.is_empty() => Some((Col::Serial, value)),
         role => Some((role, value)),
     }
@@ -221,7 +225,18 @@ fn line_pairs(body: &str) -> Vec<(Col, String)> {
 fn segments(text: &str) -> Vec<&str> {
     let mut cuts = vec![0];
     for m in kv_regex().find_iter(text) {
-        if m.start() > 0 && key_role(m.as_str()) == Col::Name {
+        // A bare `名称` / `name` after a word is the end of a longer label
+        // (`SDK service provider name:`), not a record's start.
+        let bare = matches!(
+            m.as_str().trim_end_matches(['：', ':']).trim().to_lowercase().as_str(),
+            "名称" | "name"
+        );
+        let glued = text[..m.start()]
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric());
+        if m.start() > 0 && key_role(m.as_str()) == Col::Name && !(bare && glued) {
             let rest = text[m.end()..].trim_start();
             // `名称：` with nothing after it starts nothing.
             if !rest.is_empty() {

@@ -7,11 +7,13 @@
 //! the driver, data types and the date.
 
 mod key_value;
+mod lists;
 mod permissions;
 mod prose;
 mod sdk_rows;
 
 use key_value::key_values;
+use lists::third_party_lists;
 use permissions::{permission_lists, permission_text};
 use prose::{prose_lists, prose_mentions};
 use sdk_rows::tables;
@@ -190,7 +192,7 @@ pub(super) fn generic_name(name: &str) -> bool {
     const GENERIC: &[&str] = &[
         "第三方", "三方sdk", "合作伙伴", "合作方", "该sdk", "此sdk", "相关sdk", "以下", "上述", "下列",
         "这些", "其他sdk", "服务商", "third-party", "thirdparty", "partners", "serviceproviders",
-        "包括但不限于", "使用该", "提供的产品或服务",
+        "包括但不限于", "使用该", "提供的产品或服务", "您", "我们", "请", "如何", "务必", "是否",
     ];
     GENERIC.iter().any(|g| k.contains(g)) || k.chars().count() > 40
 }
@@ -241,6 +243,7 @@ pub(crate) fn understand(
     let mut in_sdk = vec![false; blocks.len()];
     tables(&blocks, &mut in_sdk, &mut doc);
     key_values(&blocks, &mut consumed, &mut in_sdk, &mut doc);
+    third_party_lists(&blocks, &mut consumed, &mut in_sdk, &mut doc);
     prose_lists(&blocks, &mut consumed, &mut doc);
     prose_mentions(&blocks, &mut doc);
     doc.sdks.retain(|s| !generic_name(&s.name));
