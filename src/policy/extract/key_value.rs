@@ -188,7 +188,7 @@ fn generic_pair(body: &str) -> Option<(Col, String)> {
     let words = label.split_whitespace().count();
     let l = label.to_lowercase();
     if n == 0
-        || n > 24
+        || n > 36
         || words > 7
         || label.contains(['。', '，', ',', '；', ';', '！', '？', '!', '?', '“', '”'])
         || ["以下", "如下", "包括", "下列", "我们", "您", "following", "include", "http", "we "]

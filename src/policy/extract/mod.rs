@@ -186,7 +186,8 @@ pub(super) fn generic_name(name: &str) -> bool {
         return false;
     }
     let k = crate::policy::gazetteer::key(name);
-    if k.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+    let whole: String = name.to_lowercase().split_whitespace().collect();
+    if k.is_empty() || whole.chars().filter(|c| c.is_alphanumeric()).count() < 3 && k.chars().count() < 2 {
         return true;
     }
     const GENERIC: &[&str] = &[
