@@ -6,19 +6,40 @@ use crate::audit::{AuditInput, Finding};
 use crate::rules::data_types::DataTypeCatalog;
 use std::collections::BTreeMap;
 
-/// Whether `text` names the data type by any of its terms.
+/// Whether `text` names the data type by any of its terms, or by a term's core written as a
+/// list item of its own (`MAC` in `设备标识符（IMEI、MAC）` is `MAC地址`: one type).
 fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bool {
     let folded = fold(text);
     let Some(rule) = catalog.get(data_type) else {
         return folded.contains(&fold(data_type));
     };
-    rule.zh_terms
+    let terms: Vec<String> = rule
+        .zh_terms
         .iter()
         .chain(rule.en_terms.iter())
         .chain(std::iter::once(&rule.name_zh))
         .chain(std::iter::once(&rule.name_en))
         .map(|t| fold(t))
-        .any(|t| !t.is_empty() && folded.contains(&t))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if terms.iter().any(|t| folded.contains(t)) {
+        return true;
+    }
+    let items: Vec<String> = text
+        .split(|c: char| "、，,（）()/；;：: 　等和及\n".contains(c))
+        .map(fold)
+        .filter(|t| t.chars().count() >= 2)
+        .collect();
+    terms.iter().filter_map(|t| term_core(t)).any(|core| items.iter().any(|i| *i == core))
+}
+
+/// A term without its generic tail (`mac地址` → `mac`, `macaddress` → `mac`), when one is left.
+fn term_core(term: &str) -> Option<String> {
+    ["地址", "address", "信息", "info", "号码", "号"]
+        .iter()
+        .find_map(|tail| term.strip_suffix(tail))
+        .filter(|core| core.chars().count() >= 2)
+        .map(str::to_string)
 }
 
 /// Runs the data rules; `rows_of_sdk` gives, per SDK, the policy rows that disclose it.
@@ -117,4 +138,19 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
         ));
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_term_core_listed_alone_names_the_type() {
+        let cat = DataTypeCatalog::builtin();
+        assert!(names_data_type("设备标识符（IMEI、Android ID、MAC、OAID等）", "wifi_mac", cat));
+        assert!(names_data_type("imei/imsi、mac", "wifi_mac", cat));
+        assert!(names_data_type("Wi-Fi MAC", "wifi_mac", cat));
+        assert!(!names_data_type("machine learning", "wifi_mac", cat));
+        assert!(!names_data_type("设备型号", "wifi_mac", cat));
+    }
 }
