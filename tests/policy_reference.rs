@@ -1,23 +1,13 @@
 //! The reference policy (a real fintech app's policy, kept beside the clone, not in it).
 
+mod policy_support;
+
 use appaudit::policy::{load, LoadOptions, SdkSource};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 #[test]
 fn reference_policy() {
-    // Beside the clone (CI); or two levels up when the crate is a worktree (/work/wt/<name>).
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        root.join("../shared/reference"),
-        root.join("../../shared/reference"),
-    ];
-    let Some(path) = candidates
-        .iter()
-        .map(|d| d.join("policy-zh-fintech-2022.txt"))
-        .find(|p| p.exists())
-    else {
-        eprintln!("note: the reference policy is absent beside the clone; skipping");
+    let Some(path) = policy_support::shared("reference/policy-zh-fintech-2022.txt") else {
         return;
     };
     let doc = match load(&path, &LoadOptions::default()) {
@@ -117,5 +107,36 @@ fn reference_policy() {
             doc.data_types.iter().any(|d| d.data_type == id),
             "data type {id}"
         );
+    }
+}
+
+/// Issue 13, item 6: the 极光 and 同盾 rows list MAC (inside 设备标识符（…、MAC、…）): their code
+/// reading the Wi-Fi MAC is disclosed, so sdk-data-not-disclosed names other types only.
+#[test]
+fn mac_in_a_row_discloses_the_wifi_mac() {
+    let Some(policy) = policy_support::shared("reference/policy-zh-fintech-2022.txt") else {
+        return;
+    };
+    let apk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/wallet.apk");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_appaudit"))
+        .args(["audit", "--format", "json", "--fail-on", "none"])
+        .arg(&apk)
+        .arg("--policy")
+        .arg(&policy)
+        .output()
+        .expect("run appaudit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("audit JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    let of = |sdk: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == "sdk-data-not-disclosed" && f["subject"] == sdk)
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+    };
+    for sdk in ["jpush", "tongdun"] {
+        let msg = of(sdk).unwrap_or_else(|| panic!("{sdk}: its other undisclosed types are still reported"));
+        assert!(!msg.contains("wifi_mac"), "{sdk}: {msg}");
+        assert!(msg.contains("wifi_info"), "{sdk}: {msg}");
     }
 }

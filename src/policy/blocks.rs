@@ -186,6 +186,11 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
             i = next;
             continue;
         }
+        if let Some((table, next)) = super::spaced::spaced_table(&lines, i) {
+            blocks.push(Block::Table(table));
+            i = next;
+            continue;
+        }
         if let Some((table, next)) = flattened_table(&lines, i) {
             blocks.push(Block::Table(table));
             i = next;
@@ -519,7 +524,7 @@ pub(crate) const HEADER_WORDS: &[&str] = &[
     "permission",
 ];
 
-fn is_header_cell(t: &str) -> bool {
+pub(crate) fn is_header_cell(t: &str) -> bool {
     let n = t.chars().count();
     // A colon means a key-value line (SDK名称：…), not a column header.
     if n == 0

@@ -8,6 +8,7 @@ mod extract;
 mod gazetteer;
 mod html;
 mod render;
+mod spaced;
 mod terms;
 mod text;
 

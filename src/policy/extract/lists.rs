@@ -24,7 +24,7 @@ fn introduces_third_parties(text: &str) -> bool {
     ]);
     let listing = has(&["these", "following", "below", "listed", "以下", "如下", "下列", "列表", "清单", "目录"]);
     let about_use = has(&["purpose", "目的", "用途", "we use the information", "如何使用"]);
-    !about_use && ((third && kinds) || (kinds && listing && has(&["service", "sdk", "librar", "partner"])))
+    (third && kinds) || (!about_use && kinds && listing && has(&["service", "sdk", "librar", "partner"]))
 }
 
 /// The name part of a list item: before a dash, a colon, a link, a parenthesis.

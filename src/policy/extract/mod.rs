@@ -28,7 +28,7 @@ use super::{DataTypeDisclosure, PolicyDoc};
 
 /// What a table column (or a key of a key-value block) holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Col {
+pub(crate) enum Col {
     Serial,
     Name,
     Vendor,
@@ -42,7 +42,7 @@ pub(super) enum Col {
     Other,
 }
 
-pub(super) fn classify(header: &str) -> Col {
+pub(crate) fn classify(header: &str) -> Col {
     let h = header.to_lowercase();
     let has = |ws: &[&str]| ws.iter().any(|w| h.contains(w));
     if matches!(h.trim(), "序号" | "编号" | "no." | "no" | "#" | "序列") {

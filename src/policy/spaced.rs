@@ -1,0 +1,141 @@
+//! Tables flattened to one cell per line with blank lines between the cells (and list-valued
+//! cells on several lines): the header is a run of short header words, a row ends at its link
+//! cell (the last column), and each line goes to the column its content fits.
+
+use super::blocks::{is_header_cell, zh_heading_level, Cell, Table};
+use super::extract::{classify as role_of_header, Col as HeaderRole};
+use super::text::{packages, squash_ws, urls};
+
+/// Blank lines allowed between two header cells.
+const MAX_GAP: usize = 8;
+/// Lines one row may take.
+const MAX_ROW_LINES: usize = 40;
+
+fn blank(l: &str) -> bool {
+    l.trim().is_empty()
+}
+
+/// The next non-blank line at or after `j`, within `MAX_GAP` blank lines.
+fn next_line(lines: &[&str], mut j: usize) -> Option<usize> {
+    let mut gap = 0;
+    while j < lines.len() && blank(lines[j]) {
+        gap += 1;
+        j += 1;
+        if gap > MAX_GAP {
+            return None;
+        }
+    }
+    (j < lines.len()).then_some(j)
+}
+
+/// A table whose header cells are separated by blank lines, starting at `i`.
+pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
+    let mut header: Vec<(String, usize)> = Vec::new();
+    let mut j = i;
+    let mut gaps = 0;
+    while let Some(k) = next_line(lines, j) {
+        let t = lines[k].trim();
+        // A second cell of a role the header has is the first row's (`阿里weexSDK` after `SDK名称`).
+        let role = role_of_header(t);
+        let repeated = role != HeaderRole::Other
+            && header.iter().any(|(h, _)| role_of_header(h) == role);
+        if !is_header_cell(t) || repeated {
+            break;
+        }
+        if k > j {
+            gaps += 1;
+        }
+        header.push((t.to_string(), k + 1));
+        j = k + 1;
+    }
+    if header.len() < 3 || gaps == 0 {
+        return None;
+    }
+    let roles: Vec<HeaderRole> = header.iter().map(|(t, _)| role_of_header(t)).collect();
+    // The row boundary is the link cell: the table must end in one, and name its SDK.
+    if roles.last() != Some(&HeaderRole::Link) || !roles.contains(&HeaderRole::Name) {
+        return None;
+    }
+    let mut rows = vec![header
+        .iter()
+        .map(|(t, l)| Cell::new(t.clone(), *l))
+        .collect::<Vec<_>>()];
+    let mut cur: Vec<(String, usize)> = Vec::new();
+    let mut end = j;
+    while let Some(k) = next_line(lines, j) {
+        let t = lines[k].trim();
+        if zh_heading_level(t).is_some() || t.starts_with('#') || t.chars().count() > 300 {
+            break;
+        }
+        let has_url = !urls(t).is_empty();
+        cur.push((squash_ws(t), k + 1));
+        j = k + 1;
+        let next_has_url = next_line(lines, j).is_some_and(|n| !urls(lines[n]).is_empty());
+        if has_url && !next_has_url {
+            rows.push(assign(&cur, &roles));
+            cur.clear();
+            end = j;
+        } else if cur.len() > MAX_ROW_LINES {
+            break;
+        }
+    }
+    if rows.len() < 3 {
+        return None;
+    }
+    Some((
+        Table {
+            line: i + 1,
+            shape: "flattened",
+            rows,
+        },
+        end,
+    ))
+}
+
+/// The lines of one row to its columns: the first line names it, links, packages and Android
+/// permission names go to their columns, the other lines to the other columns in order.
+fn assign(lines: &[(String, usize)], roles: &[HeaderRole]) -> Vec<Cell> {
+    let mut cells: Vec<Vec<(String, usize)>> = vec![Vec::new(); roles.len()];
+    let col = |r: HeaderRole| roles.iter().position(|&x| x == r);
+    let name_col = col(HeaderRole::Name).unwrap_or(0);
+    let mut rest: Vec<&(String, usize)> = Vec::new();
+    for (n, l) in lines.iter().enumerate() {
+        let t = l.0.as_str();
+        if n == 0 {
+            cells[name_col].push(l.clone());
+        } else if !urls(t).is_empty() && col(HeaderRole::Link).is_some() {
+            cells[col(HeaderRole::Link).unwrap_or(0)].push(l.clone());
+        } else if t.contains("permission.") && col(HeaderRole::Permission).is_some() {
+            cells[col(HeaderRole::Permission).unwrap_or(0)].push(l.clone());
+        } else if !packages(t).is_empty()
+            && t.is_ascii()
+            && col(HeaderRole::Package).is_some()
+        {
+            cells[col(HeaderRole::Package).unwrap_or(0)].push(l.clone());
+        } else {
+            rest.push(l);
+        }
+    }
+    let free: Vec<usize> = (0..roles.len())
+        .filter(|&c| {
+            c != name_col
+                && !matches!(
+                    roles[c],
+                    HeaderRole::Link | HeaderRole::Permission | HeaderRole::Package | HeaderRole::Serial
+                )
+        })
+        .collect();
+    for (n, l) in rest.into_iter().enumerate() {
+        if let Some(&c) = free.get(n.min(free.len().saturating_sub(1))) {
+            cells[c].push(l.clone());
+        }
+    }
+    cells
+        .into_iter()
+        .map(|ls| {
+            let line = ls.first().map_or(0, |l| l.1);
+            let text = ls.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+            Cell::new(text, line)
+        })
+        .collect()
+}
