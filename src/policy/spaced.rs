@@ -4,6 +4,7 @@
 
 use super::blocks::{is_header_cell, zh_heading_level, Cell, Table};
 use super::extract::{classify as role_of_header, Col as HeaderRole};
+use super::gazetteer;
 use super::text::{packages, squash_ws, urls};
 
 /// Blank lines allowed between two header cells.
@@ -68,6 +69,14 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
             break;
         }
         let has_url = !urls(t).is_empty();
+        // A row with no link ends where a line names an SDK (the next row's name cell).
+        let names_sdk = t.chars().count() <= 40
+            && (gazetteer::is_known_sdk(t) || t.to_lowercase().ends_with("sdk"));
+        if names_sdk && cur.len() >= 3 {
+            rows.push(assign(&cur, &roles));
+            cur.clear();
+            end = k;
+        }
         cur.push((squash_ws(t), k + 1));
         j = k + 1;
         let next_has_url = next_line(lines, j).is_some_and(|n| !urls(lines[n]).is_empty());

@@ -193,7 +193,7 @@ pub(super) fn generic_name(name: &str) -> bool {
     const GENERIC: &[&str] = &[
         "第三方", "三方sdk", "合作伙伴", "合作方", "该sdk", "此sdk", "相关sdk", "以下", "上述", "下列",
         "这些", "其他sdk", "服务商", "third-party", "thirdparty", "partners", "serviceproviders",
-        "包括但不限于", "使用该", "提供的产品或服务", "您", "我们", "请", "如何", "务必", "是否",
+        "包括但不限于", "使用该", "permission.", "提供的产品或服务", "您", "我们", "请", "如何", "务必", "是否",
     ];
     GENERIC.iter().any(|g| k.contains(g)) || k.chars().count() > 40
 }
@@ -246,7 +246,7 @@ pub(crate) fn understand(
     key_values(&blocks, &mut consumed, &mut in_sdk, &mut doc);
     third_party_lists(&blocks, &mut consumed, &mut in_sdk, &mut doc);
     prose_lists(&blocks, &mut consumed, &mut doc);
-    prose_mentions(&blocks, &mut doc);
+    prose_mentions(&blocks, &consumed, &mut doc);
     doc.sdks.retain(|s| !generic_name(&s.name));
     permission_lists(&blocks, zh, &in_sdk, &mut doc);
     permission_text(&blocks, zh, &in_sdk, &mut doc);

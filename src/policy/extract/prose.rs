@@ -1,9 +1,6 @@
 //! SDKs in prose: list items naming an SDK with its purpose and data, and SDKs named in
 //! running text with no row of their own.
 
-use regex::Regex;
-use std::sync::OnceLock;
-
 use super::key_value::kv_pairs;
 use super::{data_fields, nonempty, Col};
 use crate::policy::blocks::Block;
@@ -158,44 +155,23 @@ pub(super) fn provided_by(s: &str) -> Option<String> {
     None
 }
 
-/// SDKs named in running text with no row of their own (`集成的广点通SDK`).
-pub(super) fn prose_mentions(blocks: &[Block], doc: &mut PolicyDoc) {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(re) = RE.get_or_init(|| {
-        Regex::new(r"(?:集成|接入|嵌入|使用)(?:了|的)?([\p{Han}A-Za-z0-9]{2,10}SDK)").ok()
-    }) else {
-        return;
-    };
-    const GENERIC: &[&str] = &[
-        "第三方",
-        "该",
-        "此",
-        "相关",
-        "其他",
-        "上述",
-        "以下",
-        "下列",
-        "这些",
-        "各",
-        "本",
-    ];
-    for b in blocks {
-        if matches!(b, Block::Table(_)) {
+/// SDKs named in running text with no row of their own (`集成的广点通SDK`, `通过高德定位SDK收集`,
+/// `包括极光SDK、360QDAS埋点统计SDK`): every word that ends in "SDK", read back to the function
+/// word or punctuation before it.
+pub(super) fn prose_mentions(blocks: &[Block], consumed: &[bool], doc: &mut PolicyDoc) {
+    for (i, b) in blocks.iter().enumerate() {
+        if matches!(b, Block::Table(_)) || consumed.get(i).copied().unwrap_or(false) {
             continue;
         }
-        for cap in re.captures_iter(b.text()) {
-            let Some(m) = cap.get(1) else { continue };
-            let name = m.as_str();
-            if GENERIC.iter().any(|g| name.starts_with(g)) {
-                continue;
-            }
-            let known = doc
-                .sdks
-                .iter()
-                .any(|s| s.name.contains(name) || name.contains(s.name.as_str()));
+        for name in sdk_words(b.text()) {
+            let key = crate::policy::gazetteer::key(&name);
+            let known = doc.sdks.iter().any(|s| {
+                let k = crate::policy::gazetteer::key(&s.name);
+                !k.is_empty() && (k.contains(&key) || key.contains(&k))
+            });
             if !known {
                 doc.sdks.push(SdkDisclosure {
-                    name: name.to_string(),
+                    name,
                     vendor: None,
                     purpose: None,
                     data: Vec::new(),
@@ -208,4 +184,57 @@ pub(super) fn prose_mentions(blocks: &[Block], doc: &mut PolicyDoc) {
             }
         }
     }
+}
+
+/// Words that end a name when read backwards from "SDK".
+const STOP_WORDS: &[&str] = &[
+    "通过", "使用", "集成", "接入", "嵌入", "包括", "以及", "及", "和", "与", "的", "由", "将", "了",
+    "是", "为", "在", "等", "或", "如", "即", "对", "向", "用", "于", "提供", "实现", "关闭", "开启",
+    "调用", "该", "各", "此",
+];
+
+/// Names ending in "SDK" in running text.
+fn sdk_words(text: &str) -> Vec<String> {
+    const GENERIC: &[&str] = &[
+        "第三方", "三方", "开源", "外部", "该", "此", "相关", "其他", "其它", "上述", "以下", "下列",
+        "这些", "各", "本", "多个", "部分", "所有", "任何", "某些", "一些", "上", "前述", "软件开发工具包",
+        "软件工具开发包",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("sdk") {
+        let at = from + pos;
+        from = at + 3;
+        // "SDK" inside a word ("sdkVersion") or at the start of one is not a name's end.
+        if lower[from..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let mut start = at;
+        for (i, c) in text[..at].char_indices().rev() {
+            let name_char = c.is_alphanumeric() || matches!(c, '+' | '-' | '·' | '.');
+            if !name_char || at - i > 48 || STOP_WORDS.iter().any(|w| text[..i + c.len_utf8()].ends_with(w)) {
+                break;
+            }
+            start = i;
+        }
+        let name = text[start..from].trim_start_matches(['.', '-', '·']);
+        let head = &name[..name.len() - 3];
+        // Part of a link or a package name (`…/thirdpartsdk`, `com.kwad.sdk`), a category
+        // (`支付类SDK`), or no name at all.
+        let in_link = text[..start].ends_with(['/', '.', '=', '_']);
+        let package_like = name.contains('.') && !name.chars().any(crate::policy::text::is_han);
+        if head.chars().count() < 2
+            || in_link
+            || package_like
+            || head.ends_with('类')
+            || GENERIC.iter().any(|g| head.starts_with(g))
+        {
+            continue;
+        }
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
