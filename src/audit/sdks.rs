@@ -106,6 +106,8 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
         let mut matches: Vec<(usize, usize, &'static str)> = rows
             .iter()
             .enumerate()
+            // An open-source component list is not an SDK disclosure.
+            .filter(|(_, r)| r.source != SdkSource::OpenSource)
             .filter_map(|(i, r)| row_names_sdk(r, sdk).map(|(score, how)| (i, score, how)))
             .collect();
         // Best row first; a row that names another SDK exactly is not this SDK's row.
@@ -191,7 +193,7 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
         }
     }
     for (row, used) in rows.iter().zip(&row_used) {
-        if *used {
+        if *used || row.source == SdkSource::OpenSource {
             continue;
         }
         let mut message = format!(

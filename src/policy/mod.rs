@@ -54,6 +54,8 @@ pub enum SdkSource {
     ProseList,
     /// Running text that names an SDK but gives it no row.
     Prose,
+    /// An item of an open-source component list: kept apart, never an SDK disclosure.
+    OpenSource,
 }
 
 /// One SDK (or third party) the policy discloses.

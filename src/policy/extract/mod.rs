@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use super::blocks::{han_ratio, Block, Cell};
 use super::terms::{self, Vocab};
 use super::text::{packages, split_fields, squash_ws};
-use super::{DataTypeDisclosure, PolicyDoc};
+use super::{DataTypeDisclosure, PolicyDoc, SdkSource};
 
 /// What a table column (or a key of a key-value block) holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +103,12 @@ pub(crate) fn classify(header: &str) -> Col {
         Col::Scenario
     } else if has(&["方式", "method", "how"]) {
         Col::Method
-    } else if has(&["名称", "sdk", "name", "产品"]) {
+    } else if has(&["名称", "sdk", "name", "产品", "组件", "插件"])
+        || matches!(
+            h.trim().trim_start_matches("third-party ").trim_start_matches("third party "),
+            "service" | "services" | "library" | "libraries" | "partner" | "partners" | "component" | "components"
+        )
+    {
         Col::Name
     } else {
         Col::Other
@@ -198,6 +203,41 @@ pub(super) fn generic_name(name: &str) -> bool {
     GENERIC.iter().any(|g| k.contains(g)) || k.chars().count() > 40
 }
 
+/// Rows under a heading (or a list introduction) about open-source components are kept apart
+/// (`source: "open-source"`): they disclose no third party.
+fn mark_open_source(blocks: &[Block], doc: &mut PolicyDoc) {
+    let open_source = |t: &str| {
+        let l = t.to_lowercase();
+        ["开源", "open source", "open-source", "opensource"]
+            .iter()
+            .any(|w| l.contains(w))
+    };
+    // (line, level, open source?) of every heading and title-like line.
+    let titles: Vec<(usize, u8, bool)> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, text, line } => Some((*line, *level, open_source(text))),
+            Block::Paragraph { text, line } | Block::ListItem { text, line, .. }
+                if text.chars().count() <= 40
+                    && text.trim_end().ends_with(['：', ':'])
+                    && !text.contains(['。', '；']) =>
+            {
+                Some((*line, 9, open_source(text)))
+            }
+            _ => None,
+        })
+        .collect();
+    for s in doc.sdks.iter_mut() {
+        if s.source == SdkSource::Prose {
+            continue;
+        }
+        let nearest = titles.iter().rev().find(|(l, _, _)| *l < s.line);
+        if nearest.is_some_and(|&(_, _, os)| os) {
+            s.source = SdkSource::OpenSource;
+        }
+    }
+}
+
 pub(crate) fn understand(
     name: &str,
     encoding: String,
@@ -248,6 +288,7 @@ pub(crate) fn understand(
     prose_lists(&blocks, &mut consumed, &mut doc);
     prose_mentions(&blocks, &consumed, &mut doc);
     doc.sdks.retain(|s| !generic_name(&s.name));
+    mark_open_source(&blocks, &mut doc);
     permission_lists(&blocks, zh, &in_sdk, &mut doc);
     permission_text(&blocks, zh, &in_sdk, &mut doc);
     data_types(&blocks, zh, &mut doc);

@@ -3,6 +3,7 @@
 use super::key_value::{kv_key, kv_records};
 use super::{classify, data_fields, known, name_and_packages, nonempty, roles, Col};
 use crate::policy::blocks::{Block, Cell};
+use crate::policy::gazetteer;
 use crate::policy::text::{org_name, packages, urls};
 use crate::policy::{CollectionRow, PolicyDoc, SdkDisclosure, SdkSource};
 
@@ -37,6 +38,7 @@ pub(super) fn tables(blocks: &[Block], in_sdk: &mut [bool], doc: &mut PolicyDoc)
             }
             continue;
         };
+        let cols = content_roles(&grid, h, cols);
         let col = |want: Col| cols.iter().position(|&c| c == want);
         let get = |row: &[Cell], want: Col| {
             col(want)
@@ -108,4 +110,38 @@ pub(super) fn tables(blocks: &[Block], in_sdk: &mut [bool], doc: &mut PolicyDoc)
             }
         }
     }
+}
+
+/// Roles from what the cells hold, where the header did not tell: the column whose cells are
+/// mostly names of known SDKs (or end in "SDK") is the name; the one whose cells are mostly
+/// company names (legal-form endings) is the vendor.
+fn content_roles(grid: &[Vec<Cell>], h: usize, mut cols: Vec<Col>) -> Vec<Col> {
+    let body = &grid[(h + 1).min(grid.len())..];
+    if body.is_empty() {
+        return cols;
+    }
+    let share = |c: usize, test: &dyn Fn(&str) -> bool| {
+        let hits = body
+            .iter()
+            .filter(|r| r.get(c).is_some_and(|cell| test(cell.text.trim())))
+            .count();
+        hits * 2 > body.len()
+    };
+    let is_sdk = |t: &str| {
+        let (name, _) = name_and_packages(t);
+        gazetteer::is_known_sdk(&name) || name.to_lowercase().ends_with("sdk")
+    };
+    let is_org = |t: &str| org_name(t).is_some_and(|o| o.chars().count() + 2 >= t.chars().count());
+    for (want, test) in [(Col::Name, &is_sdk as &dyn Fn(&str) -> bool), (Col::Vendor, &is_org)] {
+        if cols.contains(&want) {
+            continue;
+        }
+        let free = (0..cols.len()).find(|&c| {
+            matches!(cols[c], Col::Other | Col::Scenario | Col::Method) && share(c, test)
+        });
+        if let Some(c) = free {
+            cols[c] = want;
+        }
+    }
+    cols
 }
