@@ -10,7 +10,9 @@ fn main() {
             Ok(doc) => {
                 for b in doc.blocks() {
                     match b {
-                        Block::Heading { level, text, line } => println!("{line}\tH{level}\t{text}"),
+                        Block::Heading { level, text, line } => {
+                            println!("{line}\tH{level}\t{text}")
+                        }
                         Block::Paragraph { text, line } => println!("{line}\tP\t{text}"),
                         Block::ListItem { marker, text, line } => {
                             println!("{line}\tLI[{marker}]\t{text}")

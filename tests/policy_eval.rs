@@ -80,7 +80,11 @@ fn scoring_rules() {
     let s = score::score("x.txt", &rows, &perms, &truth);
     assert_eq!((s.exact, s.fuzzy, s.got_rows, s.truth_rows), (1, 1, 3, 2));
     assert_eq!((s.vendor_ok, s.vendor_total, s.vendor_invented), (1, 1, 1));
-    assert_eq!(s.extra.len(), 1, "the second 极光 row has no truth row left");
+    assert_eq!(
+        s.extra.len(),
+        1,
+        "the second 极光 row has no truth row left"
+    );
     assert_eq!((s.perm_tp, s.perm_got, s.perm_truth), (1, 2, 2));
     assert_eq!(score::prf(0, 0, 0), (1.0, 1.0, 1.0));
     assert_eq!(score::norm_name("“ＱＱ互联” SDK"), "qq互联");

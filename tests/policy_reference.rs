@@ -125,7 +125,11 @@ fn mac_in_a_row_discloses_the_wifi_mac() {
         .arg(&policy)
         .output()
         .expect("run appaudit");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("audit JSON");
     let findings = report["findings"].as_array().expect("findings");
     let of = |sdk: &str| {
@@ -135,7 +139,8 @@ fn mac_in_a_row_discloses_the_wifi_mac() {
             .map(|f| f["message"].as_str().unwrap_or_default().to_string())
     };
     for sdk in ["jpush", "tongdun"] {
-        let msg = of(sdk).unwrap_or_else(|| panic!("{sdk}: its other undisclosed types are still reported"));
+        let msg = of(sdk)
+            .unwrap_or_else(|| panic!("{sdk}: its other undisclosed types are still reported"));
         assert!(!msg.contains("wifi_mac"), "{sdk}: {msg}");
         assert!(msg.contains("wifi_info"), "{sdk}: {msg}");
     }

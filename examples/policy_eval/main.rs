@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         match a.as_str() {
             "--brief" => brief = true,
             "-h" | "--help" => {
-                println!("usage: policy_eval DIR [--brief]   (DIR holds the policies and truth/*.json)");
+                println!(
+                    "usage: policy_eval DIR [--brief]   (DIR holds the policies and truth/*.json)"
+                );
                 return ExitCode::SUCCESS;
             }
             _ if dir.is_none() => dir = Some(PathBuf::from(a)),

@@ -64,9 +64,21 @@ pub struct FileScore {
 
 /// Precision, recall, F1 from counts; an empty side counts as perfect when both are empty.
 pub fn prf(tp: usize, got: usize, truth: usize) -> (f64, f64, f64) {
-    let p = if got == 0 { 1.0 } else { tp as f64 / got as f64 };
-    let r = if truth == 0 { 1.0 } else { tp as f64 / truth as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let p = if got == 0 {
+        1.0
+    } else {
+        tp as f64 / got as f64
+    };
+    let r = if truth == 0 {
+        1.0
+    } else {
+        tp as f64 / truth as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 
@@ -163,7 +175,9 @@ pub fn extracted(json: &serde_json::Value) -> (Vec<Row>, Vec<String>) {
 }
 
 fn short_permission(p: &str) -> String {
-    p.strip_prefix("android.permission.").unwrap_or(p).to_string()
+    p.strip_prefix("android.permission.")
+        .unwrap_or(p)
+        .to_string()
 }
 
 /// Score one document's extraction against its truth.
@@ -346,8 +360,8 @@ pub fn documents(dir: &Path) -> Result<Vec<(PathBuf, Truth)>, String> {
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let truth: Truth = serde_json::from_str(&text)
-            .map_err(|e| format!("parsing {}: {e}", path.display()))?;
+        let truth: Truth =
+            serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
         let doc = dir.join(&truth.file);
         if !doc.exists() {
             return Err(format!(

@@ -30,7 +30,10 @@ fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bo
         .map(fold)
         .filter(|t| t.chars().count() >= 2)
         .collect();
-    terms.iter().filter_map(|t| term_core(t)).any(|core| items.iter().any(|i| *i == core))
+    terms
+        .iter()
+        .filter_map(|t| term_core(t))
+        .any(|core| items.iter().any(|i| *i == core))
 }
 
 /// A term without its generic tail (`mac地址` → `mac`, `macaddress` → `mac`), when one is left.
@@ -147,7 +150,11 @@ mod tests {
     #[test]
     fn a_term_core_listed_alone_names_the_type() {
         let cat = DataTypeCatalog::builtin();
-        assert!(names_data_type("设备标识符（IMEI、Android ID、MAC、OAID等）", "wifi_mac", cat));
+        assert!(names_data_type(
+            "设备标识符（IMEI、Android ID、MAC、OAID等）",
+            "wifi_mac",
+            cat
+        ));
         assert!(names_data_type("imei/imsi、mac", "wifi_mac", cat));
         assert!(names_data_type("Wi-Fi MAC", "wifi_mac", cat));
         assert!(!names_data_type("machine learning", "wifi_mac", cat));

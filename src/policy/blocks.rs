@@ -249,7 +249,10 @@ fn starts_item(s: &str) -> bool {
         let after = s[num.len()..].trim_start().chars().next();
         return after.is_some_and(|c| is_han(c) || c.is_ascii_alphabetic());
     }
-    let k = s.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    let k = s
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .count();
     k > 0 && s.chars().nth(k) == Some('、')
 }
 

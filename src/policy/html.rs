@@ -244,9 +244,9 @@ fn strip_tags(s: &str) -> String {
 /// Lines of a block parsed from a fragment, made lines of the whole file.
 pub(crate) fn shift_lines(block: &mut Block, by: usize) {
     match block {
-        Block::Heading { line, .. } | Block::Paragraph { line, .. } | Block::ListItem { line, .. } => {
-            *line += by
-        }
+        Block::Heading { line, .. }
+        | Block::Paragraph { line, .. }
+        | Block::ListItem { line, .. } => *line += by,
         Block::Table(t) => {
             t.line += by;
             for c in t.rows.iter_mut().flatten() {

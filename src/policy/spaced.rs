@@ -38,8 +38,8 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         let t = lines[k].trim();
         // A second cell of a role the header has is the first row's (`阿里weexSDK` after `SDK名称`).
         let role = role_of_header(t);
-        let repeated = role != HeaderRole::Other
-            && header.iter().any(|(h, _)| role_of_header(h) == role);
+        let repeated =
+            role != HeaderRole::Other && header.iter().any(|(h, _)| role_of_header(h) == role);
         if !is_header_cell(t) || repeated {
             break;
         }
@@ -116,10 +116,7 @@ fn assign(lines: &[(String, usize)], roles: &[HeaderRole]) -> Vec<Cell> {
             cells[col(HeaderRole::Link).unwrap_or(0)].push(l.clone());
         } else if t.contains("permission.") && col(HeaderRole::Permission).is_some() {
             cells[col(HeaderRole::Permission).unwrap_or(0)].push(l.clone());
-        } else if !packages(t).is_empty()
-            && t.is_ascii()
-            && col(HeaderRole::Package).is_some()
-        {
+        } else if !packages(t).is_empty() && t.is_ascii() && col(HeaderRole::Package).is_some() {
             cells[col(HeaderRole::Package).unwrap_or(0)].push(l.clone());
         } else {
             rest.push(l);
@@ -130,7 +127,10 @@ fn assign(lines: &[(String, usize)], roles: &[HeaderRole]) -> Vec<Cell> {
             c != name_col
                 && !matches!(
                     roles[c],
-                    HeaderRole::Link | HeaderRole::Permission | HeaderRole::Package | HeaderRole::Serial
+                    HeaderRole::Link
+                        | HeaderRole::Permission
+                        | HeaderRole::Package
+                        | HeaderRole::Serial
                 )
         })
         .collect();

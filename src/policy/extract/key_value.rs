@@ -16,32 +16,127 @@ use crate::policy::{PolicyDoc, SdkDisclosure, SdkSource};
 /// `第三方`/`三方` and `SDK` may precede any of them).
 const KEYS: &[&str] = &[
     // names
-    "SDK名称", "SDK服务", "SDK name", "third party name", "third-party name", "服务名称",
-    "插件名称", "产品名称", "名称", "name", "SDK",
+    "SDK名称",
+    "SDK服务",
+    "SDK name",
+    "third party name",
+    "third-party name",
+    "服务名称",
+    "插件名称",
+    "产品名称",
+    "名称",
+    "name",
+    "SDK",
     // vendors
-    "name of SDK service provider", "SDK service provider", "service provider", "公司名称",
-    "所属公司", "主体名称", "运营方", "服务提供方", "提供方", "服务商", "开发者", "开发商",
-    "第三方主体", "第三方公司", "vendor", "provider", "company", "developer",
+    "name of SDK service provider",
+    "SDK service provider",
+    "service provider",
+    "公司名称",
+    "所属公司",
+    "主体名称",
+    "运营方",
+    "服务提供方",
+    "提供方",
+    "服务商",
+    "开发者",
+    "开发商",
+    "第三方主体",
+    "第三方公司",
+    "vendor",
+    "provider",
+    "company",
+    "developer",
     // purposes
-    "使用目的/理由", "使用目的", "用途目的", "合作目的", "收集目的", "处理目的", "功能", "目的",
-    "用途", "描述", "purpose",
+    "使用目的/理由",
+    "使用目的",
+    "用途目的",
+    "合作目的",
+    "收集目的",
+    "处理目的",
+    "功能",
+    "目的",
+    "用途",
+    "描述",
+    "purpose",
     // data
-    "收集的个人信息类型、字段", "收集个人信息目的/用途", "收集的个人信息类型", "收集个人信息类型",
-    "个人信息收集范围", "涉及收集个人信息", "收集的个人信息", "收集个人信息", "个人信息的种类",
-    "个人信息类型", "个人信息字段", "个人信息范围", "个人信息种类", "所需用户信息字段",
-    "涉及个人信息", "收集的信息", "收集信息", "收集数据", "收集的数据", "数据类型", "信息类型",
-    "personal information type", "data collected", "data shared", "data",
+    "收集的个人信息类型、字段",
+    "收集个人信息目的/用途",
+    "收集的个人信息类型",
+    "收集个人信息类型",
+    "个人信息收集范围",
+    "涉及收集个人信息",
+    "收集的个人信息",
+    "收集个人信息",
+    "个人信息的种类",
+    "个人信息类型",
+    "个人信息字段",
+    "个人信息范围",
+    "个人信息种类",
+    "所需用户信息字段",
+    "涉及个人信息",
+    "收集的信息",
+    "收集信息",
+    "收集数据",
+    "收集的数据",
+    "数据类型",
+    "信息类型",
+    "personal information type",
+    "data collected",
+    "data shared",
+    "data",
     // other attributes (they end the value before them)
-    "个人信息收集方式", "功能类型", "合作类型", "类型", "使用业务场景", "业务场景", "使用场景",
-    "应用场景", "场景", "共享方式", "收集方式", "处理方式", "平台", "客户端", "手机系统",
-    "数据安全能力", "usage scenario", "sharing mode", "client", "platform",
+    "个人信息收集方式",
+    "功能类型",
+    "合作类型",
+    "类型",
+    "使用业务场景",
+    "业务场景",
+    "使用场景",
+    "应用场景",
+    "场景",
+    "共享方式",
+    "收集方式",
+    "处理方式",
+    "平台",
+    "客户端",
+    "手机系统",
+    "数据安全能力",
+    "usage scenario",
+    "sharing mode",
+    "client",
+    "platform",
     // permissions
-    "需要获取的权限", "使用的权限", "获取权限", "调用权限", "所需权限", "权限", "permissions",
+    "需要获取的权限",
+    "使用的权限",
+    "获取权限",
+    "调用权限",
+    "所需权限",
+    "权限",
+    "permissions",
     // links and packages
-    "隐私政策/官网地址", "隐私政策链接/官网地址", "隐私权限政策链接", "隐私政策链接",
-    "隐私政策或官网", "隐私权政策", "隐私政策", "隐私协议", "隐私链接", "官网链接", "官方网站",
-    "官网地址", "官网", "链接", "网址", "privacy policy link", "privacy policy", "official website link",
-    "link", "包名信息", "包名", "package name", "package",
+    "隐私政策/官网地址",
+    "隐私政策链接/官网地址",
+    "隐私权限政策链接",
+    "隐私政策链接",
+    "隐私政策或官网",
+    "隐私权政策",
+    "隐私政策",
+    "隐私协议",
+    "隐私链接",
+    "官网链接",
+    "官方网站",
+    "官网地址",
+    "官网",
+    "链接",
+    "网址",
+    "privacy policy link",
+    "privacy policy",
+    "official website link",
+    "link",
+    "包名信息",
+    "包名",
+    "package name",
+    "package",
 ];
 
 pub(super) fn kv_regex() -> &'static Regex {
@@ -72,24 +167,99 @@ pub(super) fn key_role(key: &str) -> Col {
     let has = |ws: &[&str]| ws.iter().any(|w| k.contains(w));
     if has(&["能力", "认证"]) {
         Col::Other
-    } else if has(&["链接", "官网", "网址", "隐私政策", "隐私权政策", "隐私协议", "link", "privacy", "url", "website"]) {
+    } else if has(&[
+        "链接",
+        "官网",
+        "网址",
+        "隐私政策",
+        "隐私权政策",
+        "隐私协议",
+        "link",
+        "privacy",
+        "url",
+        "website",
+    ]) {
         Col::Link
     } else if has(&["包名", "package"]) {
         Col::Package
     } else if has(&["权限", "permission"]) {
         Col::Permission
-    } else if has(&["name", "名称"]) && has(&["provider", "vendor", "company", "developer", "公司", "主体", "提供方"]) {
+    } else if has(&["name", "名称"])
+        && has(&[
+            "provider",
+            "vendor",
+            "company",
+            "developer",
+            "公司",
+            "主体",
+            "提供方",
+        ])
+    {
         Col::Vendor
-    } else if has(&["thirdpartyname", "third-partyname", "sdkname", "sdk名称", "sdk服务"])
-        || has(&["name"]) && has(&["thirdparty", "third-party", "sdk", "service", "library"])
-        || matches!(k.as_str(), "名称" | "name" | "sdk" | "第三方sdk" | "三方sdk" | "服务名称" | "产品名称" | "插件名称")
+    } else if has(&[
+        "thirdpartyname",
+        "third-partyname",
+        "sdkname",
+        "sdk名称",
+        "sdk服务",
+    ]) || has(&["name"])
+        && has(&["thirdparty", "third-party", "sdk", "service", "library"])
+        || matches!(
+            k.as_str(),
+            "名称"
+                | "name"
+                | "sdk"
+                | "第三方sdk"
+                | "三方sdk"
+                | "服务名称"
+                | "产品名称"
+                | "插件名称"
+        )
     {
         Col::Name
-    } else if has(&["提供方", "公司", "主体", "服务商", "开发者", "开发商", "运营方", "第三方名称", "provider", "vendor", "company", "developer"]) {
+    } else if has(&[
+        "提供方",
+        "公司",
+        "主体",
+        "服务商",
+        "开发者",
+        "开发商",
+        "运营方",
+        "第三方名称",
+        "provider",
+        "vendor",
+        "company",
+        "developer",
+    ]) {
         Col::Vendor
-    } else if has(&["信息类型", "数据类型", "informationtype", "个人信息", "用户信息", "字段", "种类", "范围", "收集信息", "收集数据", "收集的", "data"]) && !has(&["方式", "场景"]) {
+    } else if has(&[
+        "信息类型",
+        "数据类型",
+        "informationtype",
+        "个人信息",
+        "用户信息",
+        "字段",
+        "种类",
+        "范围",
+        "收集信息",
+        "收集数据",
+        "收集的",
+        "data",
+    ]) && !has(&["方式", "场景"])
+    {
         Col::Data
-    } else if has(&["类型", "场景", "方式", "平台", "客户端", "系统", "scenario", "mode", "client", "platform"]) {
+    } else if has(&[
+        "类型",
+        "场景",
+        "方式",
+        "平台",
+        "客户端",
+        "系统",
+        "scenario",
+        "mode",
+        "client",
+        "platform",
+    ]) {
         Col::Other
     } else if has(&["目的", "用途", "功能", "描述", "purpose", "理由"]) {
         Col::Purpose
@@ -113,14 +283,27 @@ pub(super) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
     let mut hits = Vec::new();
     for m in all {
         let before = text[..m.start()].chars().next_back();
-        if !dense && before.is_some_and(|c| c.is_alphanumeric()) {
+        let glued = before.is_some_and(|c| c.is_alphanumeric());
+        if !dense && glued {
             continue;
         }
         // "https:" is not a key.
         if text[m.end()..].starts_with("//") {
             continue;
         }
-        hits.push((m.start(), m.end(), key_role(m.as_str())));
+        // `…淘宝联盟SDK公司名称：`: the "SDK" glued before a key ends the value before it.
+        let mut start = m.start();
+        let key = m.as_str();
+        if glued && key.len() > 3 && key[..3].eq_ignore_ascii_case("sdk") {
+            let rest = key[3..].trim_start();
+            if kv_regex()
+                .find(rest)
+                .is_some_and(|r| r.start() == 0 && r.end() == rest.len())
+            {
+                start = m.end() - rest.len();
+            }
+        }
+        hits.push((start, m.end(), key_role(&text[start..m.end()])));
     }
     let mut out = Vec::new();
     for (i, &(_, end, role)) in hits.iter().enumerate() {
@@ -134,13 +317,19 @@ pub(super) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
 fn clean_value(v: &str) -> String {
     static TAIL: OnceLock<Option<Regex>> = OnceLock::new();
     let v = v.trim();
-    let v = match TAIL
-        .get_or_init(|| Regex::new(r"(?:\s*(?:\d{1,3}[、.．]|[（(]\d{1,3}[）)]|[a-h][.、．]))+$").ok())
-    {
+    let v = match TAIL.get_or_init(|| {
+        Regex::new(r"(?:\s*(?:\d{1,3}[、.．]|[（(]\d{1,3}[）)]|[a-h][.、．]))+$").ok()
+    }) {
         // A letter marker glued to a lower-case word is the word's end ("Java."), not a marker.
         Some(re) => re
             .find(v)
-            .filter(|m| !v[..m.start()].ends_with(|c: char| c.is_ascii_lowercase()))
+            .filter(|m| {
+                let letter = m
+                    .as_str()
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_lowercase());
+                !(letter && v[..m.start()].ends_with(|c: char| c.is_ascii_lowercase()))
+            })
             .map_or(v, |m| &v[..m.start()]),
         None => v,
     };
@@ -191,9 +380,20 @@ fn generic_pair(body: &str) -> Option<(Col, String)> {
         || n > 36
         || words > 7
         || label.contains(['。', '，', ',', '；', ';', '！', '？', '!', '?', '“', '”'])
-        || ["以下", "如下", "包括", "下列", "我们", "您", "following", "include", "http", "we "]
-            .iter()
-            .any(|w| l.contains(w))
+        || [
+            "以下",
+            "如下",
+            "包括",
+            "下列",
+            "我们",
+            "您",
+            "following",
+            "include",
+            "http",
+            "we ",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
     {
         return None;
     }
@@ -228,7 +428,11 @@ fn segments(text: &str) -> Vec<&str> {
         // A bare `名称` / `name` after a word is the end of a longer label
         // (`SDK service provider name:`), not a record's start.
         let bare = matches!(
-            m.as_str().trim_end_matches(['：', ':']).trim().to_lowercase().as_str(),
+            m.as_str()
+                .trim_end_matches(['：', ':'])
+                .trim()
+                .to_lowercase()
+                .as_str(),
             "名称" | "name"
         );
         let glued = text[..m.start()]
@@ -306,7 +510,14 @@ impl Record {
         if self.sdk.name.is_empty() || self.sdk.name.chars().count() > 60 {
             return false;
         }
-        let kinds = [Col::Vendor, Col::Purpose, Col::Data, Col::Link, Col::Package, Col::Permission];
+        let kinds = [
+            Col::Vendor,
+            Col::Purpose,
+            Col::Data,
+            Col::Link,
+            Col::Package,
+            Col::Permission,
+        ];
         let distinct = kinds.iter().filter(|k| self.roles.contains(k)).count();
         if self.by_key {
             return !self.roles.is_empty();
@@ -336,8 +547,13 @@ fn title_of(text: &str) -> Option<&str> {
     .then_some(body)
 }
 
-/// Records from lines of text; which lines they used.
-pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<bool> {
+/// Records from lines of text; which lines they used. A line in `breaks` (a heading) always
+/// ends the record before it.
+pub(super) fn kv_records(
+    lines: &[(String, usize)],
+    breaks: &[bool],
+    doc: &mut PolicyDoc,
+) -> Vec<bool> {
     let mut used = vec![false; lines.len()];
     let mut cur: Option<Record> = None;
     let finish = |cur: &mut Option<Record>, used: &mut Vec<bool>, doc: &mut PolicyDoc| {
@@ -363,8 +579,11 @@ pub(super) fn kv_records(lines: &[(String, usize)], doc: &mut PolicyDoc) -> Vec<
                 // Wrapped text of the value before, or the title of the next record: the next
                 // line tells (an attribute the current record already has starts another).
                 let next = first_role(i + 1);
+                let heading = breaks.get(i).copied().unwrap_or(false);
                 let goes_on = match (&cur, next) {
-                    (Some(r), Some(role)) => role != Col::Name && !r.roles.contains(&role),
+                    (Some(r), Some(role)) => {
+                        !heading && role != Col::Name && !r.roles.contains(&role)
+                    }
                     _ => false,
                 };
                 if !goes_on {
@@ -430,7 +649,11 @@ pub(super) fn key_values(
         .iter()
         .map(|&i| (block_line_text(&blocks[i]), blocks[i].line()))
         .collect();
-    let used = kv_records(&lines, doc);
+    let breaks: Vec<bool> = idx
+        .iter()
+        .map(|&i| matches!(blocks[i], Block::Heading { .. }))
+        .collect();
+    let used = kv_records(&lines, &breaks, doc);
     for (k, u) in used.into_iter().enumerate() {
         if u {
             if let Some(&i) = idx.get(k) {
@@ -443,6 +666,10 @@ pub(super) fn key_values(
 
 pub(super) fn block_line_text(b: &Block) -> String {
     match b {
+        // A bullet needs its space back to be read as a marker again.
+        Block::ListItem { marker, text, .. } if matches!(marker.as_str(), "-" | "*" | "+") => {
+            format!("{marker} {text}")
+        }
         Block::ListItem { marker, text, .. } => format!("{marker}{text}"),
         other => other.text().to_string(),
     }

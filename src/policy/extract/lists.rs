@@ -17,20 +17,71 @@ const INTRO_BLOCKS: usize = 3;
 fn introduces_third_parties(text: &str) -> bool {
     let l = text.to_lowercase();
     let has = |ws: &[&str]| ws.iter().any(|w| l.contains(w));
-    let third = has(&["third-party", "third party", "third parties", "3rd party", "第三方", "三方sdk"]);
-    let kinds = has(&[
-        "service", "sdk", "librar", "provider", "partner", "vendor", "processor", "服务", "sdk",
-        "合作", "插件", "组件",
+    let third = has(&[
+        "third-party",
+        "third party",
+        "third parties",
+        "3rd party",
+        "第三方",
+        "三方sdk",
     ]);
-    let listing = has(&["these", "following", "below", "listed", "以下", "如下", "下列", "列表", "清单", "目录"]);
-    let about_use = has(&["purpose", "目的", "用途", "we use the information", "如何使用"]);
-    (third && kinds) || (!about_use && kinds && listing && has(&["service", "sdk", "librar", "partner"]))
+    let kinds = has(&[
+        "service",
+        "sdk",
+        "librar",
+        "provider",
+        "partner",
+        "vendor",
+        "processor",
+        "服务",
+        "sdk",
+        "合作",
+        "插件",
+        "组件",
+    ]);
+    let listing = has(&[
+        "these",
+        "following",
+        "below",
+        "listed",
+        "以下",
+        "如下",
+        "下列",
+        "列表",
+        "清单",
+        "目录",
+    ]);
+    let open_source = has(&["开源", "open source", "open-source", "opensource"])
+        && has(&[
+            "librar",
+            "组件",
+            "component",
+            "sdk",
+            "软件",
+            "项目",
+            "project",
+        ]);
+    if open_source {
+        return true;
+    }
+    let about_use = has(&[
+        "purpose",
+        "目的",
+        "用途",
+        "we use the information",
+        "如何使用",
+    ]);
+    (third && kinds)
+        || (!about_use && kinds && listing && has(&["service", "sdk", "librar", "partner"]))
 }
 
 /// The name part of a list item: before a dash, a colon, a link, a parenthesis.
 fn item_name(text: &str) -> Option<(String, Vec<String>)> {
     let mut end = text.len();
-    for sep in [" - ", " – ", " — ", "：", ": ", " (", "（", "(", "http://", "https://", "，", ", ", "；", "。"] {
+    for sep in [
+        " - ", " – ", " — ", "：", ": ", " (", "（", "(", "http://", "https://", "，", ", ", "；",
+        "。",
+    ] {
         if let Some(i) = text.find(sep) {
             end = end.min(i);
         }
@@ -47,7 +98,12 @@ fn item_name(text: &str) -> Option<(String, Vec<String>)> {
 }
 
 /// Rows from the list items that follow an introduction of third parties.
-pub(super) fn third_party_lists(blocks: &[Block], consumed: &mut [bool], in_sdk: &mut [bool], doc: &mut PolicyDoc) {
+pub(super) fn third_party_lists(
+    blocks: &[Block],
+    consumed: &mut [bool],
+    in_sdk: &mut [bool],
+    doc: &mut PolicyDoc,
+) {
     let mut i = 0;
     while i < blocks.len() {
         if !matches!(blocks[i], Block::ListItem { .. }) || consumed[i] {
@@ -63,12 +119,17 @@ pub(super) fn third_party_lists(blocks: &[Block], consumed: &mut [bool], in_sdk:
         // The introduction: the block just before, with the ones before it when a sentence
         // wraps over several lines (no full stop at their end).
         let mut intro: Vec<&str> = Vec::new();
-        for b in blocks[start.saturating_sub(INTRO_BLOCKS)..start].iter().rev() {
+        for b in blocks[start.saturating_sub(INTRO_BLOCKS)..start]
+            .iter()
+            .rev()
+        {
             if matches!(b, Block::ListItem { .. } | Block::Table(_)) {
                 break;
             }
             let t = b.text().trim_end();
-            if !intro.is_empty() && (t.ends_with(['.', '。', '!', '！']) || matches!(b, Block::Heading { .. })) {
+            if !intro.is_empty()
+                && (t.ends_with(['.', '。', '!', '！']) || matches!(b, Block::Heading { .. }))
+            {
                 break;
             }
             intro.push(t);
@@ -83,8 +144,12 @@ pub(super) fn third_party_lists(blocks: &[Block], consumed: &mut [bool], in_sdk:
             if consumed[k] {
                 continue;
             }
-            let Block::ListItem { text, line, .. } = &blocks[k] else { continue };
-            let Some((name, pk)) = item_name(text) else { continue };
+            let Block::ListItem { text, line, .. } = &blocks[k] else {
+                continue;
+            };
+            let Some((name, pk)) = item_name(text) else {
+                continue;
+            };
             // A data type ("IP address", "设备标识符") is what is shared, not who receives it.
             let data_only = terms::data_types(Vocab::En)
                 .find(&name)
@@ -128,7 +193,9 @@ pub(super) fn third_party_lists(blocks: &[Block], consumed: &mut [bool], in_sdk:
 }
 
 fn purpose_of(rest: &str) -> Option<String> {
-    let r = rest.trim_start_matches([' ', '-', '–', '—', ':', '：']).trim();
+    let r = rest
+        .trim_start_matches([' ', '-', '–', '—', ':', '：'])
+        .trim();
     if r.is_empty() || r.starts_with("http") {
         return None;
     }

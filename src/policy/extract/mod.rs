@@ -105,8 +105,17 @@ pub(crate) fn classify(header: &str) -> Col {
         Col::Method
     } else if has(&["名称", "sdk", "name", "产品", "组件", "插件"])
         || matches!(
-            h.trim().trim_start_matches("third-party ").trim_start_matches("third party "),
-            "service" | "services" | "library" | "libraries" | "partner" | "partners" | "component" | "components"
+            h.trim()
+                .trim_start_matches("third-party ")
+                .trim_start_matches("third party "),
+            "service"
+                | "services"
+                | "library"
+                | "libraries"
+                | "partner"
+                | "partners"
+                | "component"
+                | "components"
         )
     {
         Col::Name
@@ -192,13 +201,39 @@ pub(super) fn generic_name(name: &str) -> bool {
     }
     let k = crate::policy::gazetteer::key(name);
     let whole: String = name.to_lowercase().split_whitespace().collect();
-    if k.is_empty() || whole.chars().filter(|c| c.is_alphanumeric()).count() < 3 && k.chars().count() < 2 {
+    if k.is_empty()
+        || whole.chars().filter(|c| c.is_alphanumeric()).count() < 3 && k.chars().count() < 2
+    {
         return true;
     }
     const GENERIC: &[&str] = &[
-        "第三方", "三方sdk", "合作伙伴", "合作方", "该sdk", "此sdk", "相关sdk", "以下", "上述", "下列",
-        "这些", "其他sdk", "服务商", "third-party", "thirdparty", "partners", "serviceproviders",
-        "包括但不限于", "使用该", "permission.", "提供的产品或服务", "您", "我们", "请", "如何", "务必", "是否",
+        "第三方",
+        "三方sdk",
+        "合作伙伴",
+        "合作方",
+        "该sdk",
+        "此sdk",
+        "相关sdk",
+        "以下",
+        "上述",
+        "下列",
+        "这些",
+        "其他sdk",
+        "服务商",
+        "third-party",
+        "thirdparty",
+        "partners",
+        "serviceproviders",
+        "包括但不限于",
+        "使用该",
+        "permission.",
+        "提供的产品或服务",
+        "您",
+        "我们",
+        "请",
+        "如何",
+        "务必",
+        "是否",
     ];
     GENERIC.iter().any(|g| k.contains(g)) || k.chars().count() > 40
 }

@@ -56,9 +56,14 @@ pub(super) fn primary(ids: &[String], words: &str) -> Vec<(String, &'static str)
         .map(|id| {
             let s = short(id);
             let later_split = base_api.is_some_and(|b| api(id) >= 29 && api(id) > b);
+            // Storage is read and written: its write half is disclosed with it.
             let write_half = s.starts_with("WRITE_")
-                && ids.iter().any(|o| short(o) == s.replacen("WRITE_", "READ_", 1))
-                && !says(&["写", "修改", "添加", "write", "modify"]);
+                && ids
+                    .iter()
+                    .any(|o| short(o) == s.replacen("WRITE_", "READ_", 1))
+                && !says(&[
+                    "写", "修改", "添加", "write", "modify", "存储", "storage", "sd卡",
+                ]);
             let coarse = s == "ACCESS_COARSE_LOCATION"
                 && ids.iter().any(|o| short(o) == "ACCESS_FINE_LOCATION")
                 && !says(&["粗略", "大致", "大概", "approximate", "coarse"]);
@@ -70,23 +75,56 @@ pub(super) fn primary(ids: &[String], words: &str) -> Vec<(String, &'static str)
 
 /// Words that negate a statement: `我们不会读取通讯录` discloses nothing.
 const NEGATIONS: &[&str] = &[
-    "不会", "不申请", "不收集", "不获取", "不读取", "不调用", "不使用", "不需要", "无需", "不涉及",
-    "未申请", "未使用", "不再", "并不", "不访问", "不开启", "never ", "do not ", "does not ",
-    "don't ", "doesn't ", "not request", "not use", "not access", "no longer", "without ",
+    "不会",
+    "不申请",
+    "不收集",
+    "不获取",
+    "不读取",
+    "不调用",
+    "不使用",
+    "不需要",
+    "无需",
+    "不涉及",
+    "未申请",
+    "未使用",
+    "不再",
+    "并不",
+    "不访问",
+    "不开启",
+    "never ",
+    "do not ",
+    "does not ",
+    "don't ",
+    "doesn't ",
+    "not request",
+    "not use",
+    "not access",
+    "no longer",
+    "without ",
 ];
 
 /// Words that make a sentence a statement about permissions rather than data.
 const PERMISSION_CONTEXT: &[&str] = &[
-    "权限", "permission", "授权", "申请", "开启", "打开", "允许", "调用", "访问", "allow", "grant",
+    "权限",
+    "permission",
+    "授权",
+    "申请",
+    "开启",
+    "打开",
+    "允许",
+    "调用",
+    "访问",
+    "allow",
+    "grant",
     "access to",
 ];
 
 /// The clause around byte range `at` of `text`: from the previous to the next sentence end.
 fn clause(text: &str, start: usize, end: usize) -> &str {
     let stops = ['。', '；', ';', '！', '？', '!', '?', '\n'];
-    let from = text[..start]
-        .rfind(stops)
-        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let from = text[..start].rfind(stops).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
     let to = text[end..].find(stops).map_or(text.len(), |i| end + i);
     &text[from..to]
 }
@@ -186,12 +224,7 @@ fn names_permission(title: &str, zh: bool) -> bool {
 
 /// Items of permission lists, each with the paragraphs that follow it; permission tables, in a
 /// permission section or not.
-pub(super) fn permission_lists(
-    blocks: &[Block],
-    zh: bool,
-    in_sdk: &[bool],
-    doc: &mut PolicyDoc,
-) {
+pub(super) fn permission_lists(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: &mut PolicyDoc) {
     let mut i = 0;
     while i < blocks.len() {
         if let Block::Table(tb) = &blocks[i] {
@@ -310,6 +343,12 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
     // when the title names no permission.
     if found.is_empty() {
         for h in terms::permissions(body_vocab).find(body) {
+            // A negated clause of the body (`我们不会读取您的通讯录`) discloses nothing.
+            let at = body.find(h.words.as_str()).unwrap_or(0);
+            let c = clause(body, at, at + h.words.len());
+            if negated(&c[..c.find(h.words.as_str()).unwrap_or(0)]) {
+                continue;
+            }
             found.extend(primary(&h.ids, &h.words));
         }
     }
@@ -429,7 +468,9 @@ pub(super) fn permission_text(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: 
     let vocab = if zh { Vocab::ZhSpecific } else { Vocab::En };
     for (bi, b) in blocks.iter().enumerate() {
         let sdk = in_sdk.get(bi).copied().unwrap_or(false);
-        for_each_text(std::slice::from_ref(b), |text, line| text_permissions(text, line, sdk, vocab, doc));
+        for_each_text(std::slice::from_ref(b), |text, line| {
+            text_permissions(text, line, sdk, vocab, doc)
+        });
     }
 }
 

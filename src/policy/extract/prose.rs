@@ -188,16 +188,38 @@ pub(super) fn prose_mentions(blocks: &[Block], consumed: &[bool], doc: &mut Poli
 
 /// Words that end a name when read backwards from "SDK".
 const STOP_WORDS: &[&str] = &[
-    "通过", "使用", "集成", "接入", "嵌入", "包括", "以及", "及", "和", "与", "的", "由", "将", "了",
-    "是", "为", "在", "等", "或", "如", "即", "对", "向", "用", "于", "提供", "实现", "关闭", "开启",
-    "调用", "该", "各", "此",
+    "通过", "使用", "集成", "接入", "嵌入", "包括", "以及", "及", "和", "与", "的", "由", "将",
+    "了", "是", "为", "在", "等", "或", "如", "即", "对", "向", "用", "于", "提供", "实现", "关闭",
+    "开启", "调用", "该", "各", "此",
 ];
 
 /// Names ending in "SDK" in running text.
 fn sdk_words(text: &str) -> Vec<String> {
     const GENERIC: &[&str] = &[
-        "第三方", "三方", "开源", "外部", "该", "此", "相关", "其他", "其它", "上述", "以下", "下列",
-        "这些", "各", "本", "多个", "部分", "所有", "任何", "某些", "一些", "上", "前述", "软件开发工具包",
+        "第三方",
+        "三方",
+        "开源",
+        "外部",
+        "该",
+        "此",
+        "相关",
+        "其他",
+        "其它",
+        "上述",
+        "以下",
+        "下列",
+        "这些",
+        "各",
+        "本",
+        "多个",
+        "部分",
+        "所有",
+        "任何",
+        "某些",
+        "一些",
+        "上",
+        "前述",
+        "软件开发工具包",
         "软件工具开发包",
     ];
     let mut out: Vec<String> = Vec::new();
@@ -207,13 +229,22 @@ fn sdk_words(text: &str) -> Vec<String> {
         let at = from + pos;
         from = at + 3;
         // "SDK" inside a word ("sdkVersion") or at the start of one is not a name's end.
-        if lower[from..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        if lower[from..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
             continue;
         }
         let mut start = at;
         for (i, c) in text[..at].char_indices().rev() {
             let name_char = c.is_alphanumeric() || matches!(c, '+' | '-' | '·' | '.');
-            if !name_char || at - i > 48 || STOP_WORDS.iter().any(|w| text[..i + c.len_utf8()].ends_with(w)) {
+            if !name_char
+                || at - i > 48
+                || STOP_WORDS
+                    .iter()
+                    .any(|w| text[..i + c.len_utf8()].ends_with(w))
+            {
                 break;
             }
             start = i;

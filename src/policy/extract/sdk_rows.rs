@@ -32,7 +32,7 @@ pub(super) fn tables(blocks: &[Block], in_sdk: &mut [bool], doc: &mut PolicyDoc)
                         )
                     })
                     .collect();
-                if kv_records(&lines, doc).into_iter().any(|u| u) {
+                if kv_records(&lines, &[], doc).into_iter().any(|u| u) {
                     in_sdk[bi] = true;
                 }
             }
@@ -132,7 +132,10 @@ fn content_roles(grid: &[Vec<Cell>], h: usize, mut cols: Vec<Col>) -> Vec<Col> {
         gazetteer::is_known_sdk(&name) || name.to_lowercase().ends_with("sdk")
     };
     let is_org = |t: &str| org_name(t).is_some_and(|o| o.chars().count() + 2 >= t.chars().count());
-    for (want, test) in [(Col::Name, &is_sdk as &dyn Fn(&str) -> bool), (Col::Vendor, &is_org)] {
+    for (want, test) in [
+        (Col::Name, &is_sdk as &dyn Fn(&str) -> bool),
+        (Col::Vendor, &is_org),
+    ] {
         if cols.contains(&want) {
             continue;
         }
