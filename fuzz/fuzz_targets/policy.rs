@@ -34,9 +34,16 @@ fuzz_target!(|data: &[u8]| {
             "an SDK row without a name: {s:?}"
         );
     }
+    for s in &doc.sdks {
+        // A record's attribute line is never a row of its own, nor a row named by a key alone.
+        let n = s.name.trim();
+        assert!(!n.ends_with(['：', ':']), "a row named by a key: {s:?}");
+        assert!(!n.eq_ignore_ascii_case("sdk"), "a row named SDK: {s:?}");
+    }
     for p in &doc.permissions {
         assert!(ok(p.line), "permission line {} of {max_line}", p.line);
         assert!(p.permission.contains('.'), "{p:?}");
+        assert!(p.via == "permission" || p.via == "data", "{p:?}");
     }
     for d in &doc.data_types {
         assert!(ok(d.line), "data type line {} of {max_line}", d.line);

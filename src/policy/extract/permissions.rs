@@ -38,10 +38,33 @@ pub(super) fn push_perm(
 /// location, privileged, vendor or deprecated variants) are implied only: kept as data.
 pub(super) fn primary(ids: &[String], words: &str) -> Vec<(String, &'static str)> {
     use crate::rules::permissions::PermissionCatalog;
-    if ids.len() < 2 {
-        return ids.iter().map(|i| (i.clone(), "permission")).collect();
-    }
     let cat = PermissionCatalog::builtin();
+    if ids.len() < 2 {
+        // A media word alone (图片, 视频) names the storage that Android 13 split, not the split
+        // permission itself; the permission's own name or 权限 does.
+        let split = |id: &str| {
+            id.contains("READ_MEDIA_")
+                && cat
+                    .get(id)
+                    .and_then(|r| r.added_api)
+                    .is_some_and(|a| a >= 33)
+        };
+        let lw = words.to_lowercase();
+        let own = lw.contains("权限") || lw.contains("permission") || lw.contains('_');
+        return ids
+            .iter()
+            .map(|i| {
+                (
+                    i.clone(),
+                    if split(i) && !own {
+                        "data"
+                    } else {
+                        "permission"
+                    },
+                )
+            })
+            .collect();
+    }
     let plain = |id: &str| {
         cat.get(id).is_some_and(|r| {
             matches!(r.protection_level.as_str(), "dangerous" | "normal") && r.added_api.is_some()
@@ -332,6 +355,12 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
         (Vocab::En, Vocab::En)
     };
     let mut found: Vec<(String, &'static str)> = Vec::new();
+    // A long "title" is a sentence: read it as the body is read.
+    let title_vocab = if title.chars().count() > MAX_TITLE_CHARS {
+        body_vocab
+    } else {
+        title_vocab
+    };
     for h in terms::permissions(title_vocab).find(title) {
         found.extend(primary(&h.ids, &h.words));
     }
@@ -359,6 +388,9 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
         push_perm(doc, &p, title, *line, "permission-list", via);
     }
 }
+
+/// Item titles longer than this are sentences.
+const MAX_TITLE_CHARS: usize = 24;
 
 /// English capability words valid inside a permission list only.
 pub(super) fn english_list_terms(title: &str) -> Vec<String> {
