@@ -73,9 +73,11 @@ fn reference_policy() {
     let set = |xs: &[&'static str]| xs.iter().copied().collect::<BTreeSet<&str>>();
     let want_items = vec![
         set(&["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"]),
+        // 相册 is storage, read and written (READ_MEDIA_* are implied: via "data").
         set(&[
             "CAMERA",
             "READ_EXTERNAL_STORAGE",
+            "WRITE_EXTERNAL_STORAGE",
             "READ_MEDIA_IMAGES",
             "READ_MEDIA_VIDEO",
         ]),

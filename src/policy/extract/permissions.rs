@@ -79,13 +79,13 @@ pub(super) fn primary(ids: &[String], words: &str) -> Vec<(String, &'static str)
         .map(|id| {
             let s = short(id);
             let later_split = base_api.is_some_and(|b| api(id) >= 29 && api(id) > b);
-            // Storage is read and written: its write half is disclosed with it.
+            // Storage (and the album on it) is read and written: its write half is disclosed with it.
             let write_half = s.starts_with("WRITE_")
                 && ids
                     .iter()
                     .any(|o| short(o) == s.replacen("WRITE_", "READ_", 1))
                 && !says(&[
-                    "写", "修改", "添加", "write", "modify", "存储", "storage", "sd卡",
+                    "写", "修改", "添加", "write", "modify", "存储", "storage", "sd卡", "相册",
                 ]);
             let coarse = s == "ACCESS_COARSE_LOCATION"
                 && ids.iter().any(|o| short(o) == "ACCESS_FINE_LOCATION")
