@@ -196,6 +196,11 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
             i = next;
             continue;
         }
+        if let Some((table, next)) = super::spaced::grouped_table(&lines, i) {
+            blocks.push(Block::Table(table));
+            i = next;
+            continue;
+        }
         for piece in split_long_line(t) {
             blocks.push(line_block(piece, i + 1, markdown));
         }
@@ -535,6 +540,8 @@ pub(crate) fn is_header_cell(t: &str) -> bool {
         || t.contains(['。', '；', '：', ':'])
         || t.ends_with('.')
         || split_marker(t).is_some()
+        // A company's name is a cell, not a header (`…科技有限公司` has 公司 in it).
+        || super::text::org_name(t).is_some_and(|o| o.chars().count() + 2 >= n)
     {
         return false;
     }

@@ -148,3 +148,107 @@ fn assign(lines: &[(String, usize)], roles: &[HeaderRole]) -> Vec<Cell> {
         })
         .collect()
 }
+
+/// Cells of a grouped table, at most (a row of list-valued cells).
+const MAX_GROUP_LINES: usize = 40;
+
+/// A table flattened with one blank line between cells, a longer run of blank lines between
+/// rows, and list-valued cells on consecutive lines; its header is a run of short lines.
+pub(crate) fn grouped_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
+    // The header: consecutive short lines, most of them header words, then a blank line.
+    let mut header: Vec<(String, usize)> = Vec::new();
+    let mut j = i;
+    while j < lines.len() && !blank(lines[j]) {
+        let t = lines[j].trim();
+        if t.chars().count() > 12 || t.contains(['。', '，', '：', ':', '；']) {
+            return None;
+        }
+        header.push((t.to_string(), j + 1));
+        j += 1;
+    }
+    let words = header.iter().filter(|(t, _)| is_header_cell(t)).count();
+    if header.len() < 4 || words * 4 < header.len() * 3 {
+        return None;
+    }
+    let roles: Vec<HeaderRole> = header.iter().map(|(t, _)| role_of_header(t)).collect();
+    if !roles.contains(&HeaderRole::Name) || roles[0] != HeaderRole::Name {
+        return None;
+    }
+    // Groups: runs of non-blank lines, with the blank lines before each.
+    let mut groups: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
+    let mut k = j;
+    while k < lines.len() && groups.len() < header.len() * 200 {
+        let mut gap = 0;
+        while k < lines.len() && blank(lines[k]) {
+            gap += 1;
+            k += 1;
+        }
+        if gap > MAX_GAP || k >= lines.len() {
+            break;
+        }
+        let t = lines[k].trim();
+        if zh_heading_level(t).is_some() || t.starts_with('#') || t.chars().count() > 300 {
+            break;
+        }
+        let mut g = Vec::new();
+        while k < lines.len() && !blank(lines[k]) && g.len() < MAX_GROUP_LINES {
+            g.push((squash_ws(lines[k].trim()), k + 1));
+            k += 1;
+        }
+        groups.push((gap, g));
+    }
+    // Rows are split where the gap is the widest seen: it must be wider than the gap in a row.
+    // Judged on the first rows: the end of the table may be followed by a wider gap.
+    let first = || groups.iter().skip(1).take(header.len() * 2);
+    let widest = first().map(|g| g.0).max()?;
+    let narrowest = first().map(|g| g.0).min()?;
+    if widest <= narrowest {
+        return None;
+    }
+    let mut rows = vec![header
+        .iter()
+        .map(|(t, l)| Cell::new(t.clone(), *l))
+        .collect::<Vec<_>>()];
+    let mut cur: Vec<Vec<(String, usize)>> = Vec::new();
+    let mut end = j;
+    let mut last_line = j;
+    for (n, (gap, g)) in groups.into_iter().enumerate() {
+        if n > 0 && gap >= widest && !cur.is_empty() {
+            if cur.len() > header.len() {
+                break;
+            }
+            rows.push(group_row(std::mem::take(&mut cur), header.len()));
+            end = last_line;
+        }
+        last_line = g.last().map_or(last_line, |l| l.1);
+        cur.push(g);
+    }
+    if !cur.is_empty() && cur.len() <= header.len() && cur.len() + 1 >= header.len() {
+        rows.push(group_row(cur, header.len()));
+        end = last_line;
+    }
+    if rows.len() < 3 {
+        return None;
+    }
+    Some((
+        Table {
+            line: i + 1,
+            shape: "flattened",
+            rows,
+        },
+        end,
+    ))
+}
+
+fn group_row(groups: Vec<Vec<(String, usize)>>, ncols: usize) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = groups
+        .into_iter()
+        .map(|g| {
+            let line = g.first().map_or(0, |l| l.1);
+            let text = g.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+            Cell::new(text, line)
+        })
+        .collect();
+    cells.resize_with(ncols, || Cell::new("", 0));
+    cells
+}
