@@ -33,7 +33,7 @@ fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bo
     terms
         .iter()
         .filter_map(|t| term_core(t))
-        .any(|core| items.iter().any(|i| *i == core))
+        .any(|core| items.contains(&core))
 }
 
 /// A term without its generic tail (`mac地址` → `mac`, `macaddress` → `mac`), when one is left.

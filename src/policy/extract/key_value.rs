@@ -539,8 +539,7 @@ fn strip_quotes(s: &str) -> String {
 fn title_of(text: &str) -> Option<&str> {
     let body = strip_item_marker(text);
     let n = body.chars().count();
-    (n >= 2
-        && n <= 60
+    ((2..=60).contains(&n)
         && !body.contains(['。', '；', ';'])
         && !body.ends_with(['：', ':'])
         && line_pairs(body).is_empty())
