@@ -256,7 +256,7 @@ pub(super) fn permission_lists(blocks: &[Block], zh: bool, in_sdk: &[bool], doc:
         // A permission list inside an SDK record (`SDK使用的权限：`) is the SDK's, not the app's.
         let sdk = in_sdk.get(i).copied().unwrap_or(false);
         match intro_of(&blocks[i]).filter(|_| !sdk) {
-            Some(intro) => i = permission_section(blocks, i, intro, zh, doc).max(i + 1),
+            Some(intro) => i = permission_section(blocks, i, intro, zh, in_sdk, doc).max(i + 1),
             None => i += 1,
         }
     }
@@ -271,6 +271,7 @@ fn permission_section(
     start: usize,
     intro: Intro,
     zh: bool,
+    in_sdk: &[bool],
     doc: &mut PolicyDoc,
 ) -> usize {
     let mut j = start + 1;
@@ -283,6 +284,15 @@ fn permission_section(
         }
     };
     while j < blocks.len() {
+        // An SDK record's lines say what the SDK uses: they belong to no item of the app's list.
+        // (A table is judged by its own header: `名称 | 用途` in a permission section lists permissions.)
+        if in_sdk.get(j).copied().unwrap_or(false)
+            && !matches!(blocks[j], Block::Heading { .. } | Block::Table(_))
+        {
+            flush(&mut item, doc);
+            j += 1;
+            continue;
+        }
         match &blocks[j] {
             Block::Heading { level, text, line } => {
                 let Intro::Section(l) = intro else { break };
