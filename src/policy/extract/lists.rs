@@ -169,7 +169,7 @@ pub(super) fn third_party_lists(
                 k,
                 SdkDisclosure {
                     name,
-                    vendor: org_name(rest),
+                    vendor: org_name(rest).or_else(|| super::prose::provided_by(rest)),
                     purpose: purpose_of(rest),
                     data: Vec::new(),
                     packages: pk,

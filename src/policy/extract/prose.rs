@@ -143,6 +143,25 @@ pub(super) fn provided_by(s: &str) -> Option<String> {
         let v = after[..end].trim();
         return (!v.is_empty()).then(|| v.to_string());
     }
+    // `该SDK隶属于“X”` / `是X提供的`: the owner named in prose.
+    if let Some(p) = s.find("隶属于") {
+        let after = &s[p + "隶属于".len()..];
+        let end = after
+            .find(['，', ',', '。', '；', ';', '（', '('])
+            .unwrap_or(after.len());
+        let v = after[..end].trim_matches(['“', '”', '"', '「', '」', ' ']);
+        if (2..=40).contains(&v.chars().count()) {
+            return Some(v.to_string());
+        }
+    }
+    if let Some(e) = s.find("提供的") {
+        if let Some(p) = s[..e].rfind('是') {
+            let v = s[p + '是'.len_utf8()..e].trim_matches(['“', '”', '"', ' ']);
+            if (2..=20).contains(&v.chars().count()) && !v.contains(['，', '。', '、']) {
+                return Some(v.to_string());
+            }
+        }
+    }
     if let Some(p) = s.find('由') {
         let after = &s[p + '由'.len_utf8()..];
         if let Some(e) = after.find("提供") {
