@@ -337,11 +337,10 @@ impl InspectReport {
                     format!("{name} ({})", d.id),
                     vendor,
                     d.category.clone(),
-                    format!(
-                        "{first} (+{} more: {})",
-                        d.evidence.len().saturating_sub(1),
-                        kinds.join(", ")
-                    ),
+                    match d.evidence.len().saturating_sub(1) {
+                        0 => format!("{first} ({})", kinds.join(", ")),
+                        n => format!("{first} (+{n} more: {})", kinds.join(", ")),
+                    },
                 ]);
             }
             out.push_str(&format!("\nSDKs ({})\n", self.sdks.len()));
