@@ -109,7 +109,7 @@ fn check_table(columns: usize) {
     for id in identifiers() {
         for piece in pieces(&id) {
             assert!(
-                flat.contains(piece) || piece.width() > 28,
+                flat.contains(piece) || piece.width() > 40,
                 "{id}: {piece:?} broken at {columns} columns\n{got}"
             );
         }

@@ -127,8 +127,9 @@ pub fn render(r: &AuditReport) -> String {
         ));
         // Rule and subject stacked in one column: both are identifiers that must stay whole,
         // and side by side they would leave the message a sliver of an 80-column terminal.
+        // Both give way in proportion: neither the identifiers nor the message take it all.
         let mut t = table::new(&["rule / subject", "finding"]);
-        t.priority(1, Priority::High);
+        t.priority(0, Priority::High).priority(1, Priority::High);
         for f in group {
             let mut text = message(f);
             if let Some(ev) = evidence_summary(&evidence(f)) {

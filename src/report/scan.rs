@@ -185,6 +185,7 @@ pub fn render_table(items: &[ScanItem]) -> String {
             r.status.to_string(),
         ]);
     }
+    t.drop_empty_columns();
     let mut out = match &base {
         Some(b) => format!("in {}:\n", b.display()),
         None => String::new(),

@@ -6,8 +6,7 @@
 //! lines). Cells wrap at spaces, after the separators of identifiers (`.` `/` `$` `;` `,` `:`)
 //! and between CJK characters, never inside a word; a word wider than its column is shortened in
 //! the middle (`com.example.…PasteHelper`). When the table is too wide, columns shrink by
-//! priority: short columns keep their width, then the space left is shared, more of it to the
-//! columns marked [`Priority::High`].
+//! priority: normal ones first, those marked [`Priority::High`] (file, package, verdict) last.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -16,8 +15,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// Narrowest width honoured: below it, tables are laid out for this width.
 pub const MIN_WIDTH: usize = 40;
 
-/// The widest unbreakable piece a column must fit whole; longer ones are shortened.
-const PIECE_CAP: usize = 28;
+/// The widest unbreakable word a column keeps whole while other columns can still give way
+/// (rule ids such as `disclosed-permission-not-requested` are 34).
+const PIECE_CAP: usize = 40;
 
 static WIDTH: OnceLock<Option<usize>> = OnceLock::new();
 
@@ -104,6 +104,24 @@ impl Table {
         self
     }
 
+    /// Leaves out the columns in which no row has anything but `-` or nothing: a scan where no
+    /// app was audited or packed has no use for those columns.
+    pub fn drop_empty_columns(&mut self) -> &mut Self {
+        let keep: Vec<bool> = (0..self.columns())
+            .map(|c| {
+                self.rows
+                    .iter()
+                    .any(|r| !r[c].trim().is_empty() && r[c].trim() != "-")
+            })
+            .collect();
+        retain_columns(&mut self.headers, &keep);
+        retain_columns(&mut self.priority, &keep);
+        for r in &mut self.rows {
+            retain_columns(r, &keep);
+        }
+        self
+    }
+
     /// Number of rows (header excluded).
     pub fn row_count(&self) -> usize {
         self.rows.len()
@@ -121,7 +139,10 @@ impl Table {
             .chain(self.rows.iter().map(move |r| r[col].as_str()))
     }
 
-    /// The column widths: natural widths when they fit, else shrunk by priority.
+    /// The column widths: natural widths when they fit; else columns shrink, normal ones
+    /// before [`Priority::High`] ones, each in proportion to what it can give, first down to
+    /// its widest unbreakable word, then (still too wide) down to its header's widest word,
+    /// shortening the words that no longer fit.
     fn widths(&self) -> Vec<usize> {
         let n = self.columns();
         let natural: Vec<usize> = (0..n)
@@ -142,64 +163,83 @@ impl Table {
             2 * n.saturating_sub(1)
         };
         let avail = total.saturating_sub(overhead);
-        if natural.iter().sum::<usize>() <= avail {
-            return natural;
+        let mut widths = natural.clone();
+        let mut deficit = natural.iter().sum::<usize>().saturating_sub(avail);
+        if deficit == 0 {
+            return widths;
         }
-        let floor: Vec<usize> = (0..n)
+        // Headers wrap only at spaces, so their words bound every column from below.
+        let header_floor: Vec<usize> = (0..n)
             .map(|c| {
-                let pieces = self
+                let words = self.headers[c]
+                    .split_whitespace()
+                    .map(UnicodeWidthStr::width);
+                words.max().unwrap_or(0).max(1).min(natural[c].max(1))
+            })
+            .collect();
+        let word_floor: Vec<usize> = (0..n)
+            .map(|c| {
+                let widest = self
                     .cells(c)
                     .flat_map(pieces)
                     .map(|p| p.trim_end().width().min(PIECE_CAP))
                     .max()
                     .unwrap_or(0);
-                pieces.max(1).min(natural[c])
+                widest.max(header_floor[c]).min(natural[c])
             })
             .collect();
-        let weight = |c: usize| match self.priority[c] {
-            Priority::High => 2,
-            Priority::Normal => 1,
-        };
-        // Columns that fit in their share keep their natural width; the rest share what is left.
-        let mut fixed: Vec<Option<usize>> = vec![None; n];
-        loop {
-            let left = avail.saturating_sub(fixed.iter().flatten().sum::<usize>());
-            let open: Vec<usize> = (0..n).filter(|&c| fixed[c].is_none()).collect();
-            let weights: usize = open.iter().map(|&c| weight(c)).sum();
-            if open.is_empty() || weights == 0 {
-                break;
-            }
-            let share = |c: usize| left * weight(c) / weights;
-            let settled: Vec<usize> = open
-                .iter()
-                .copied()
-                .filter(|&c| natural[c] <= share(c) || floor[c] >= share(c))
-                .collect();
-            if settled.is_empty() {
-                // Rounding leftovers go to the most important columns first.
-                let mut widths: Vec<(usize, usize)> = open.iter().map(|&c| (c, share(c))).collect();
-                let mut rest = left.saturating_sub(widths.iter().map(|w| w.1).sum());
-                widths.sort_by_key(|&(c, _)| (self.priority[c] != Priority::High, c));
-                for (c, w) in &mut widths {
-                    let extra = rest.min(natural[*c] - *w);
-                    *w += extra;
-                    rest -= extra;
-                    fixed[*c] = Some(*w);
+        for floor in [&word_floor, &header_floor] {
+            for tier in [Priority::Normal, Priority::High] {
+                if deficit == 0 {
+                    return widths;
                 }
-                break;
-            }
-            for c in settled {
-                fixed[c] = Some(if natural[c] <= share(c) {
-                    natural[c]
-                } else {
-                    floor[c]
-                });
+                let cols: Vec<usize> = (0..n).filter(|&c| self.priority[c] == tier).collect();
+                deficit = shrink(&mut widths, &cols, floor, deficit);
             }
         }
-        (0..n)
-            .map(|c| fixed[c].unwrap_or(natural[c]).max(1))
-            .collect()
+        widths
     }
+}
+
+/// Keeps the items whose column is kept.
+fn retain_columns<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut i = 0;
+    v.retain(|_| {
+        i += 1;
+        keep.get(i - 1).copied().unwrap_or(true)
+    });
+}
+
+/// Takes up to `deficit` columns of width from `cols`, each in proportion to its slack above
+/// `floor`; returns what could not be taken.
+fn shrink(widths: &mut [usize], cols: &[usize], floor: &[usize], deficit: usize) -> usize {
+    let slack = |w: &[usize], c: usize| w[c].saturating_sub(floor[c]);
+    let total: usize = cols.iter().map(|&c| slack(widths, c)).sum();
+    if total == 0 {
+        return deficit;
+    }
+    let take = deficit.min(total);
+    let mut taken = 0;
+    for &c in cols {
+        let t = slack(widths, c) * take / total;
+        widths[c] -= t;
+        taken += t;
+    }
+    // What the rounding left: one column at a time from the ones with the most slack.
+    while taken < take {
+        let Some(&c) = cols
+            .iter()
+            .max_by_key(|&&c| (slack(widths, c), std::cmp::Reverse(c)))
+        else {
+            break;
+        };
+        if slack(widths, c) == 0 {
+            break;
+        }
+        widths[c] -= 1;
+        taken += 1;
+    }
+    deficit - taken
 }
 
 impl Table {
@@ -339,6 +379,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     for line in text.lines() {
+        let before = out.len();
         let mut cur = String::new();
         for piece in pieces(line) {
             let bare = piece.trim_end();
@@ -355,7 +396,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             }
             cur.push_str(piece);
         }
-        out.push(cur.trim_end().to_string());
+        let last = cur.trim_end();
+        if !last.is_empty() || out.len() == before {
+            out.push(last.to_string());
+        }
     }
     if out.is_empty() {
         out.push(String::new());
@@ -385,7 +429,7 @@ mod tests {
         );
         assert_eq!(
             wrap("Landroid/content/ClipboardManager;->getPrimaryClip", 30),
-            ["Landroid/content/", "ClipboardManager;->", "getPrimaryClip"]
+            ["Landroid/content/", "ClipboardManager;", "->getPrimaryClip"]
         );
         assert_eq!(wrap("a b  c", 3), ["a b", "c"]);
     }
@@ -438,6 +482,31 @@ mod tests {
         let widths = t.widths();
         assert!(widths[0] > widths[1], "{widths:?}");
         assert!(widths.iter().sum::<usize>() + 7 <= 60, "{widths:?}");
+    }
+
+    #[test]
+    fn empty_columns_can_be_left_out() {
+        let mut t = new(&["file", "packer", "H/M/L/I"]);
+        t.with_width(None).priority(0, Priority::High);
+        t.add_row(vec!["a.apk", "", "-"])
+            .add_row(vec!["b.apk", "bangcle", "-"]);
+        t.drop_empty_columns();
+        assert_eq!(
+            t.to_string(),
+            "| file  | packer  |\n|-------|---------|\n| a.apk |         |\n| b.apk | bangcle |"
+        );
+        assert_eq!(t.priority, [Priority::High, Priority::Normal]);
+    }
+
+    #[test]
+    fn too_narrow_a_terminal_shortens_words_rather_than_overflow() {
+        let mut t = new(&["file", "package"]);
+        t.with_width(Some(20));
+        t.add_row(vec!["splits/clean-split.apks", "com.example.codeshapes"]);
+        let text = t.to_string();
+        for line in text.lines() {
+            assert!(line.width() <= 20, "{line:?}\n{text}");
+        }
     }
 
     #[test]
