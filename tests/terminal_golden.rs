@@ -247,3 +247,23 @@ fn the_draft_against_the_policy_in_plain_text() {
     );
     golden("wallet-draft-missing-zh.txt", &got);
 }
+
+#[test]
+fn inspect_and_scan_fit_80_columns_without_shortening() {
+    for args in [
+        vec!["inspect", "fixtures/wallet.apk"],
+        vec![
+            "scan",
+            "fixtures/wallet.apk",
+            "fixtures/clean.apk",
+            "fixtures/packer.apk",
+        ],
+    ] {
+        let got = text(&run(&args, Some("80")));
+        for line in got.lines() {
+            assert!(line.width() <= 80, "{args:?}: {line:?}");
+        }
+        assert!(!got.contains('…'), "{args:?}: a word was shortened\n{got}");
+        assert!(!got.contains("(+0 more"), "{args:?}\n{got}");
+    }
+}

@@ -140,7 +140,7 @@ everything one app has and the other lacks is listed as added or removed.";
 pub fn render_table(d: &ReleaseDiff) -> String {
     let mut out = format!("{}\n", header(d));
     if !d.same_package {
-        out.push_str(DIFFERENT_APPS);
+        out.push_str(&table::paragraph(DIFFERENT_APPS));
         out.push('\n');
     }
     out.push_str(&verdict(d));
@@ -148,7 +148,9 @@ pub fn render_table(d: &ReleaseDiff) -> String {
     let lines = lines(d);
     if !lines.is_empty() {
         let mut t = table::new(&["", "what", "subject", "detail", "policy"]);
-        t.priority(2, Priority::High).priority(4, Priority::High);
+        t.priority(2, Priority::High)
+            .priority(3, Priority::High)
+            .priority(4, Priority::High);
         for l in lines {
             t.add_row(vec![
                 l.sign.to_string(),
@@ -158,6 +160,8 @@ pub fn render_table(d: &ReleaseDiff) -> String {
                 l.status.to_string(),
             ]);
         }
+        // Without a policy the policy column is empty.
+        t.drop_empty_columns();
         out.push('\n');
         out.push_str(&t.to_string());
         out.push('\n');

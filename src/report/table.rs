@@ -46,6 +46,14 @@ fn detect(to_file: bool) -> Option<usize> {
     terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0).max(MIN_WIDTH))
 }
 
+/// A paragraph of prose wrapped to the output width (unchanged when there is no limit).
+pub fn paragraph(text: &str) -> String {
+    match width() {
+        Some(w) => wrap(text, w).join("\n"),
+        None => text.to_string(),
+    }
+}
+
 /// How readily a column gives up width when the table is too wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Priority {
