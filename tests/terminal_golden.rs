@@ -267,3 +267,29 @@ fn inspect_and_scan_fit_80_columns_without_shortening() {
         assert!(!got.contains("(+0 more"), "{args:?}\n{got}");
     }
 }
+
+/// On a terminal, the width is the terminal's (asked of the tty, not of `$COLUMNS`, which bash
+/// does not export): run under `script` (util-linux, Essential in Debian) with a 100-column pty.
+#[test]
+fn on_a_terminal_the_table_fits_the_terminal() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        assert!(!ci, "/usr/bin/script (bsdutils) is missing under CI=true");
+        eprintln!("skipped: /usr/bin/script is not installed; under CI=true this fails");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_appaudit");
+    let inner = format!(
+        "stty cols 100 rows 40; {bin} audit fixtures/wallet.apk --policy fixtures/wallet/policy.txt"
+    );
+    let out = Command::new("/usr/bin/script")
+        .args(["-qec", &inner, "/dev/null"])
+        .current_dir(root())
+        .env_remove("COLUMNS")
+        .output()
+        .expect("run script");
+    let got = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let widest = got.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+    // Wider than the 80 columns of old, within the terminal's 100.
+    assert!(widest > 80 && widest <= 100, "widest line {widest}\n{got}");
+}
