@@ -47,7 +47,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<Outcome, Error> {
-    // Output to a file is never wrapped (unless $COLUMNS says so); to a terminal, it fits it.
+    // To a terminal the tables fit it, to a file (-o) 80 columns, to a pipe no limit.
     report::table::init(output_file(&cli.command).is_some());
     match &cli.command {
         Command::Inspect(args) => inspect(cli, args),

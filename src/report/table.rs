@@ -1,9 +1,9 @@
 //! The one table style of every terminal view: Markdown-shaped ASCII (`| a | b |`), fitted to
 //! the terminal.
 //!
-//! Width: `$COLUMNS` when set (it overrides everything), else the width of the terminal standard
-//! output is, else no limit (output to a pipe or a file is never wrapped, so tools read whole
-//! lines). Cells wrap at spaces, after the separators of identifiers (`.` `/` `$` `;` `,` `:`)
+//! Width: `$COLUMNS` when set (it overrides everything); else, for a report written with `-o FILE`,
+//! [`FILE_WIDTH`] (a file is read by people, in an editor or a browser); else the width of the
+//! terminal standard output is; else (a pipe) no limit, so tools read whole lines. Cells wrap at spaces, after the separators of identifiers (`.` `/` `$` `;` `,` `:`)
 //! and between CJK characters, never inside a word; a word wider than its column is shortened in
 //! the middle (`com.example.…PasteHelper`). When the table is too wide, columns shrink by
 //! priority: normal ones first, those marked [`Priority::High`] (file, package, verdict) last.
@@ -21,8 +21,11 @@ const PIECE_CAP: usize = 40;
 
 static WIDTH: OnceLock<Option<usize>> = OnceLock::new();
 
-/// Fixes the output width for this process: `to_file` when the output goes to a file (`-o`),
-/// which is never wrapped unless `$COLUMNS` says so. Called once by `main`; later calls are no-ops.
+/// The width of a table written to a file with `-o` (unless `$COLUMNS` says otherwise).
+pub const FILE_WIDTH: usize = 80;
+
+/// Fixes the output width for this process: `to_file` when the output goes to a file (`-o`).
+/// Called once by `main`; later calls are no-ops.
 pub fn init(to_file: bool) {
     let _ = WIDTH.set(detect(to_file));
 }
@@ -40,7 +43,10 @@ fn detect(to_file: bool) -> Option<usize> {
     {
         return (c > 0).then_some(c.max(MIN_WIDTH));
     }
-    if to_file || !std::io::stdout().is_terminal() {
+    if to_file {
+        return Some(FILE_WIDTH);
+    }
+    if !std::io::stdout().is_terminal() {
         return None;
     }
     terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0).max(MIN_WIDTH))
