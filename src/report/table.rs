@@ -30,18 +30,24 @@ pub fn init(to_file: bool) {
     let _ = WIDTH.set(detect(to_file));
 }
 
-/// The width tables fit in, `None` for no limit.
+/// The width tables fit in, `None` for no limit. Without [`init`] (the library used on its own),
+/// `$COLUMNS` or [`FILE_WIDTH`].
 pub fn width() -> Option<usize> {
-    *WIDTH.get_or_init(|| detect(false))
+    *WIDTH.get_or_init(|| columns_env().unwrap_or(Some(FILE_WIDTH)))
+}
+
+/// `$COLUMNS`, when set to a number: `Some(None)` for 0 (no limit).
+fn columns_env() -> Option<Option<usize>> {
+    let c = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())?;
+    Some((c > 0).then_some(c.max(MIN_WIDTH)))
 }
 
 fn detect(to_file: bool) -> Option<usize> {
     use std::io::IsTerminal;
-    if let Some(c) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-    {
-        return (c > 0).then_some(c.max(MIN_WIDTH));
+    if let Some(c) = columns_env() {
+        return c;
     }
     if to_file {
         return Some(FILE_WIDTH);
