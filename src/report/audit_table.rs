@@ -10,12 +10,12 @@ use crate::report::table::{self, Priority};
 // ---- accessors: the only places that know the report's field types ----
 
 fn app_line(r: &AuditReport) -> String {
-    format!(
+    table::printable(&format!(
         "app:    {} {} ({})",
         r.app.package,
         r.app.version_name.as_deref().unwrap_or("-"),
         r.app.path
-    )
+    ))
 }
 
 fn policy_path(r: &AuditReport) -> &str {

@@ -138,7 +138,7 @@ everything one app has and the other lacks is listed as added or removed.";
 
 /// The terminal view.
 pub fn render_table(d: &ReleaseDiff) -> String {
-    let mut out = format!("{}\n", header(d));
+    let mut out = format!("{}\n", table::printable(&header(d)));
     if !d.same_package {
         out.push_str(&table::paragraph(DIFFERENT_APPS));
         out.push('\n');

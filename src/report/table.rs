@@ -102,9 +102,10 @@ pub fn no_header(t: &mut Table) {
 }
 
 impl Table {
-    /// Adds a row; missing cells are empty, extra ones are dropped.
+    /// Adds a row; missing cells are empty, extra ones are dropped. Control characters (which
+    /// a hostile app can put in its names to drive the terminal) are shown escaped.
     pub fn add_row<S: Into<String>>(&mut self, cells: Vec<S>) -> &mut Self {
-        let mut row: Vec<String> = cells.into_iter().map(Into::into).collect();
+        let mut row: Vec<String> = cells.into_iter().map(|c| printable(&c.into())).collect();
         row.resize(self.headers.len(), String::new());
         self.rows.push(row);
         self
@@ -319,6 +320,21 @@ impl fmt::Display for Table {
     }
 }
 
+/// The text with control characters other than line breaks escaped (`\u{1b}`), tabs as spaces.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\n".to_string(),
+            '\t' => " ".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Whether a character separates the parts of an identifier (a line may break after it).
 fn is_separator(c: char) -> bool {
     matches!(
@@ -527,6 +543,15 @@ mod tests {
         for line in text.lines() {
             assert!(line.width() <= 20, "{line:?}\n{text}");
         }
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_the_terminal() {
+        let mut t = new(&["package"]);
+        t.with_width(None).add_row(vec!["com.evil\u{1b}[2J\tx"]);
+        let text = t.to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\t'), "{text:?}");
+        assert!(text.contains("com.evil\\u{1b}[2J x"), "{text}");
     }
 
     #[test]
