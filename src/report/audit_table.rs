@@ -49,7 +49,7 @@ fn is_suppressed(f: &Finding) -> Option<&str> {
 }
 
 fn rule_id(f: &Finding) -> String {
-    f.rule.clone()
+    f.rule.to_string()
 }
 
 fn subject(f: &Finding) -> String {
