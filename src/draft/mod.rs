@@ -125,14 +125,15 @@ pub fn build(
         let legal = rule.and_then(|r| data::legal_name(&r.vendor_zh, &r.vendor_en));
         let vendor = vendor_cell(lang, legal, rule, &sdk.vendor);
         let notes = rule.map(|r| r.data_types.items.clone()).unwrap_or_default();
-        rows.push(DraftSdk {
+        let row = DraftSdk {
             id: sdk.id.clone(),
             name,
             vendor,
             purpose: purpose(&sdk.category, lang).to_string(),
             data: data::labels(&notes, &seen_data(&analysis.calls, &sdk.id), lang),
             link: rule.and_then(|r| r.privacy_url.clone()),
-        });
+        };
+        add_row(&mut rows, row);
     }
     let perms = PermissionCatalog::builtin();
     let permissions = analysis
@@ -182,6 +183,25 @@ fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Adds an SDK row; two knowledge-base entries with one name and vendor make one row of the
+/// policy, with the data of both.
+fn add_row(rows: &mut Vec<DraftSdk>, row: DraftSdk) {
+    match rows
+        .iter_mut()
+        .find(|r| r.name == row.name && r.vendor == row.vendor)
+    {
+        Some(same) => {
+            for d in row.data {
+                if !same.data.contains(&d) {
+                    same.data.push(d);
+                }
+            }
+            same.link = same.link.take().or(row.link);
+        }
+        None => rows.push(row),
+    }
 }
 
 /// The vendor column: the legal name (zh), or the English name with the legal name (en).
@@ -477,4 +497,41 @@ fn clean(s: &str) -> String {
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
         .filter(|c| !c.is_control())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, name: &str, data: &[&str], link: Option<&str>) -> DraftSdk {
+        DraftSdk {
+            id: id.to_string(),
+            name: name.to_string(),
+            vendor: "某某有限公司".to_string(),
+            purpose: String::new(),
+            data: data
+                .iter()
+                .map(|d| DataLabel {
+                    id: d.to_string(),
+                    label: d.to_string(),
+                })
+                .collect(),
+            link: link.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn one_name_and_vendor_make_one_row() {
+        let mut rows = Vec::new();
+        add_row(&mut rows, row("a", "SDK", &["imei"], None));
+        add_row(
+            &mut rows,
+            row("b", "SDK", &["imei", "oaid"], Some("https://x")),
+        );
+        add_row(&mut rows, row("c", "Other", &[], None));
+        assert_eq!(rows.len(), 2);
+        let ids: Vec<&str> = rows[0].data.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["imei", "oaid"]);
+        assert_eq!(rows[0].link.as_deref(), Some("https://x"));
+    }
 }
