@@ -408,7 +408,10 @@ impl Draft {
                     md(&s.vendor),
                     md(&s.purpose),
                     md(&self.data_cell(s)),
-                    md(&self.link_cell(s)),
+                    s.link
+                        .as_deref()
+                        .filter(|u| !u.contains([' ', '<', '>', '|']))
+                        .map_or_else(|| md(&self.link_cell(s)), |u| format!("<{u}>")),
                 );
             }
             out.push('\n');
