@@ -215,6 +215,8 @@ fn third_party_link_list_and_open_source_list() {
         d.sdks[1].link.as_deref(),
         Some("https://example.com/crashlytics-privacy")
     );
+    assert_eq!(d.sdks[1].purpose.as_deref(), Some("crash reports"));
+    assert!(appaudit::policy::render_table(&d).contains("3 (and 2 open-source components"));
     let json = serde_json::to_value(&d).expect("the policy serialises");
     assert_eq!(json["sdks"][3]["source"], "open-source");
 }

@@ -32,15 +32,28 @@ pub fn render_table(doc: &PolicyDoc) -> String {
     if let Some(d) = &doc.date {
         let _ = writeln!(out, "date:     {d}");
     }
+    let open_source = doc
+        .sdks
+        .iter()
+        .filter(|s| s.source == super::SdkSource::OpenSource)
+        .count();
     let _ = writeln!(
         out,
-        "\nSDKs and third parties disclosed: {}",
-        doc.sdks.len()
+        "\nSDKs and third parties disclosed: {}{}",
+        doc.sdks.len() - open_source,
+        if open_source > 0 {
+            format!(" (and {open_source} open-source components, not disclosures)")
+        } else {
+            String::new()
+        }
     );
     if !doc.sdks.is_empty() {
         let mut t = table(&["line", "name", "vendor", "purpose", "data"]);
         for s in &doc.sdks {
             let mut name = short(&s.name, 24);
+            if s.source == super::SdkSource::OpenSource {
+                name.push_str("\n(open source)");
+            }
             if !s.packages.is_empty() {
                 name = format!("{name}\n{}", short(&s.packages.join(", "), 30));
             }
@@ -60,9 +73,12 @@ pub fn render_table(doc: &PolicyDoc) -> String {
         for p in &doc.permissions {
             t.add_row(vec![
                 p.line.to_string(),
-                p.permission
-                    .trim_start_matches("android.permission.")
-                    .to_string(),
+                format!(
+                    "{}{}",
+                    p.permission.trim_start_matches("android.permission."),
+                    // Implied by a data type only: kept for the audit, not a permission statement.
+                    if p.via == "data" { " (data)" } else { "" }
+                ),
                 short(&p.text, 30),
             ]);
         }

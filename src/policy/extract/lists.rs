@@ -3,7 +3,7 @@
 //! services:`, `## Third-party libraries`, `第三方SDK列表`), each item one row, whatever its shape
 //! (`Name`, `Name https://…`, `Name - purpose`, `[Name](url) – [Privacy policy](url)`).
 
-use super::{nonempty, Col};
+use super::nonempty;
 use crate::policy::blocks::Block;
 use crate::policy::gazetteer;
 use crate::policy::terms::{self, Vocab};
@@ -193,12 +193,13 @@ pub(super) fn third_party_lists(
 }
 
 fn purpose_of(rest: &str) -> Option<String> {
-    let r = rest
+    // Links are not the purpose: `Name https://… - crash reports`.
+    let mut text = rest.to_string();
+    for u in urls(rest) {
+        text = text.replace(&u, " ");
+    }
+    let r = text
         .trim_start_matches([' ', '-', '–', '—', ':', '：'])
         .trim();
-    if r.is_empty() || r.starts_with("http") {
-        return None;
-    }
-    let _ = Col::Purpose;
-    nonempty(r.split(" http").next().unwrap_or(r))
+    nonempty(r)
 }
