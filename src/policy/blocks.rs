@@ -343,6 +343,12 @@ pub(crate) fn zh_heading_level(t: &str) -> Option<u8> {
     None
 }
 
+/// HTML tags read as formatting inside Markdown text.
+const INLINE_TAGS: &[&str] = &[
+    "a", "b", "i", "u", "em", "strong", "sup", "sub", "span", "font", "br", "img", "div", "p",
+    "small", "big", "code", "mark", "del", "ins", "s",
+];
+
 /// Drop `**`, `__`, backticks; `[text](url)` becomes `text url`.
 fn strip_inline_markdown(s: &str, markdown: bool) -> String {
     if !markdown {
@@ -370,10 +376,15 @@ fn strip_inline_markdown(s: &str, markdown: bool) -> String {
         let mut rest = out.as_str();
         while let Some(open) = rest.find('<') {
             let after = &rest[open + 1..];
-            let is_tag = after
+            // Only inline formatting is markup here; any other tag (`<script>`) stays text, to
+            // be shown (escaped) as the policy wrote it.
+            let name: String = after
+                .trim_start_matches('/')
                 .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let is_tag = INLINE_TAGS.contains(&name.as_str());
             match (is_tag, after.find('>')) {
                 (true, Some(close)) => {
                     text.push_str(&rest[..open]);
