@@ -89,3 +89,23 @@ fn scoring_rules() {
     assert_eq!(score::prf(0, 0, 0), (1.0, 1.0, 1.0));
     assert_eq!(score::norm_name("“ＱＱ互联” SDK"), "qq互联");
 }
+
+/// Under `CI=true` a missing reference set fails the test instead of skipping it.
+#[test]
+fn missing_reference_fails_under_ci() {
+    let before = std::env::var_os("CI");
+    std::env::set_var("CI", "true");
+    let result = std::panic::catch_unwind(|| policy_support::shared("no/such/reference/here"));
+    match before {
+        Some(v) => std::env::set_var("CI", v),
+        None => std::env::remove_var("CI"),
+    }
+    assert!(
+        result.is_err(),
+        "a missing reference must fail under CI=true"
+    );
+    // Outside CI it is reported and skipped.
+    if std::env::var_os("CI").is_none() {
+        assert!(policy_support::shared("no/such/reference/here").is_none());
+    }
+}
