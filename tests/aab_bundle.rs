@@ -12,7 +12,7 @@ use appaudit::apk::axml::{Element, Value};
 use common::{appaudit, expected, root, stderr, stdout};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn aab_path() -> PathBuf {
     root().join("fixtures/bundle.aab")
@@ -22,7 +22,7 @@ fn apk_path() -> PathBuf {
     root().join("fixtures/bundle.apk")
 }
 
-fn inspect_json(path: &PathBuf) -> Json {
+fn inspect_json(path: &Path) -> Json {
     let out = appaudit(&["inspect", path.to_str().expect("path"), "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     serde_json::from_str(&stdout(&out)).expect("JSON")

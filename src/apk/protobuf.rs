@@ -189,8 +189,11 @@ fn read_field<'a>(
 fn varint(cur: &mut Cursor<'_>) -> Result<u64, ParseError> {
     let start = cur.pos();
     let mut value: u64 = 0;
-    for i in 0..10 {
-        let b = cur.u8()?;
+    for i in 0..10u64 {
+        // A varint cut short is reported at its first byte.
+        let b = cur
+            .u8()
+            .map_err(|_| ParseError::truncated(cur.structure(), start as u64, i + 1, i))?;
         if i == 9 && b > 1 {
             return Err(cur.err_at(start, "varint does not fit in 64 bits"));
         }
@@ -355,7 +358,11 @@ mod tests {
     #[test]
     fn rejects_bad_input_with_offsets() {
         let e = fields(&[0x08, 0x80]).unwrap_err();
-        assert!(e.to_string().contains("truncated"), "{e}");
+        assert_eq!(e.offset, 1);
+        assert!(
+            e.to_string().contains("truncated: needs 2 bytes, 1 remain"),
+            "{e}"
+        );
         let e = fields(&[0x08, 0x01, 0x12, 0x05, b'a']).unwrap_err();
         assert_eq!(e.offset, 3);
         assert!(e.to_string().contains("length 5 runs past the end"), "{e}");
