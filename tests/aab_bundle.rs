@@ -389,3 +389,66 @@ fn scan_walks_bundles() {
         assert_eq!(l["app"]["package"], "com.example.bundle", "{l}");
     }
 }
+
+/// A protobuf field: `tag` then a length-delimited body.
+fn pb_len(field: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    common::uleb(&mut out, field << 3 | 2);
+    common::uleb(&mut out, u32::try_from(body.len()).expect("small"));
+    out.extend_from_slice(body);
+    out
+}
+
+#[test]
+fn regression_deep_protobuf_xml_overflowed_a_scan_thread() {
+    // 256 elements, each the only child of the one above: the deepest the reader accepts. The
+    // first reader recursed twice per level and overflowed a scan worker's 2 MiB stack.
+    let mut node = pb_len(1, &pb_len(3, b"a"));
+    for _ in 0..254 {
+        let mut el = pb_len(3, b"a");
+        el.extend(pb_len(5, &node));
+        node = pb_len(1, &el);
+    }
+    let mut root = pb_len(3, b"manifest");
+    root.extend(pb_len(4, &{
+        let mut a = pb_len(2, b"package");
+        a.extend(pb_len(3, b"com.example.deep"));
+        a
+    }));
+    root.extend(pb_len(5, &node));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("deep.aab");
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).expect("create"));
+        zip.start_file(
+            "base/manifest/AndroidManifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("entry");
+        zip.write_all(&pb_len(1, &root)).expect("write");
+        zip.finish().expect("finish");
+    }
+    let out = appaudit(&[
+        "scan",
+        tmp.path().to_str().expect("path"),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("com.example.deep"),
+        "{}",
+        stdout(&out)
+    );
+    let data = std::fs::read(&path).expect("read");
+    let archive = Archive::parse(&data, Limits::default()).expect("zip");
+    let doc = aab::manifest_document(&archive, "base").expect("manifest");
+    let mut depth = 0;
+    let mut el = &doc.root;
+    while let Some(c) = el.children.first() {
+        depth += 1;
+        el = c;
+    }
+    assert_eq!(depth, 255);
+}

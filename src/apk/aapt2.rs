@@ -8,28 +8,137 @@
 //! protobuf readers do; a known field written with the wrong wire type is an error.
 
 use crate::apk::axml::{android_attr_name, Attribute, Document, Element, Value};
-use crate::apk::protobuf::{Field, Message};
+use crate::apk::protobuf::{Field, Fields, Message};
 use crate::error::ParseError;
 
 /// Most elements, attributes and namespace declarations read from one XML document: far above
-/// any real manifest (a few thousand), far below what memory allows. Each costs a few bytes of
-/// input and a hundred of memory, so the count, not the input size, bounds the allocation.
-pub const MAX_XML_NODES: usize = 1 << 20;
-/// Most entries read from one resource table (real apps: tens of thousands).
-pub const MAX_RESOURCE_ENTRIES: usize = 1 << 21;
+/// any real manifest (a few thousand). Each costs two bytes of input and about a hundred of
+/// memory, so this count, not the input size, bounds the allocation (to tens of MiB).
+pub const MAX_XML_NODES: usize = 1 << 18;
+/// Most entries read from one resource table (real apps: tens of thousands; each string entry
+/// keeps its name).
+pub const MAX_RESOURCE_ENTRIES: usize = 1 << 20;
 /// Most element levels (as the binary XML reader).
 const MAX_ELEMENT_DEPTH: usize = 256;
 
 /// Decodes aapt2's protobuf XML (an `XmlNode` whose element is the root).
+///
+/// The tree is walked with an explicit stack, not recursion: a hostile document nested 256
+/// elements deep must not overflow a worker thread's stack.
 pub fn parse_xml(data: &[u8]) -> Result<Document, ParseError> {
     let mut doc = Document::default();
     let mut budget = MAX_XML_NODES;
     let root = Message::root(data, "XmlNode");
-    match xml_node(root, &mut doc.namespaces, &mut budget, 0)? {
-        Some(el) => doc.root = el,
-        None => return Err(root.err("the root XmlNode holds no element")),
+    spend(&mut budget, &root)?;
+    let mut stack: Vec<Frame<'_>> = vec![Frame::node(root)];
+    loop {
+        // Frames alternate node, element, node...: the number of nodes open.
+        let depth = stack.len().div_ceil(2);
+        let Some(top) = stack.last_mut() else {
+            return Err(root.err("the root XmlNode holds no element"));
+        };
+        let next = match top {
+            Frame::Node { fields, .. } | Frame::Element { fields, .. } => fields.next(),
+        };
+        let Some(f) = next else {
+            // The frame is complete: hand it to its parent.
+            match stack.pop() {
+                Some(Frame::Node { element, line, .. }) => {
+                    let element = element.map(|mut el| {
+                        el.line = line;
+                        el
+                    });
+                    match (stack.last_mut(), element) {
+                        (Some(Frame::Element { el, .. }), Some(child)) => el.children.push(child),
+                        (None, Some(el)) => {
+                            doc.root = el;
+                            return Ok(doc);
+                        }
+                        (None, None) => return Err(root.err("the root XmlNode holds no element")),
+                        // Text, or (never: a node's parent is an element) a node in a node.
+                        _ => {}
+                    }
+                }
+                Some(Frame::Element { el, .. }) => {
+                    if let Some(Frame::Node { element, .. }) = stack.last_mut() {
+                        *element = Some(el);
+                    }
+                }
+                None => {}
+            }
+            continue;
+        };
+        let f = f?;
+        match top {
+            Frame::Node { line, .. } => match f.number {
+                1 => {
+                    let m = f.message("XmlElement")?;
+                    stack.push(Frame::Element {
+                        fields: m.fields(),
+                        el: Element::default(),
+                    });
+                }
+                2 => {
+                    f.str()?;
+                }
+                3 => *line = source_line(&f)?,
+                _ => {}
+            },
+            Frame::Element { el, .. } => match f.number {
+                1 => {
+                    let ns = f.message("XmlNamespace")?;
+                    spend(&mut budget, &ns)?;
+                    let pair = xml_namespace(ns)?;
+                    if !doc.namespaces.contains(&pair) {
+                        doc.namespaces.push(pair);
+                    }
+                }
+                2 => el.namespace = non_empty(f.str()?),
+                3 => el.name = f.str()?.to_string(),
+                4 => {
+                    let a = f.message("XmlAttribute")?;
+                    spend(&mut budget, &a)?;
+                    el.attributes.push(xml_attribute(a)?);
+                }
+                5 => {
+                    let child = f.message("XmlNode")?;
+                    if depth >= MAX_ELEMENT_DEPTH {
+                        return Err(ParseError::limit(
+                            child.structure(),
+                            child.offset() as u64,
+                            format!("elements nested more than {MAX_ELEMENT_DEPTH} deep"),
+                        ));
+                    }
+                    spend(&mut budget, &child)?;
+                    stack.push(Frame::node(child));
+                }
+                _ => {}
+            },
+        }
     }
-    Ok(doc)
+}
+
+/// A message being read: an XmlNode (its element once read, its line) or an XmlElement.
+enum Frame<'a> {
+    Node {
+        fields: Fields<'a>,
+        element: Option<Element>,
+        line: u32,
+    },
+    Element {
+        fields: Fields<'a>,
+        el: Element,
+    },
+}
+
+impl<'a> Frame<'a> {
+    fn node(m: Message<'a>) -> Self {
+        Frame::Node {
+            fields: m.fields(),
+            element: None,
+            line: 0,
+        }
+    }
 }
 
 /// Counts one node against the document's budget.
@@ -43,47 +152,6 @@ fn spend(budget: &mut usize, m: &Message<'_>) -> Result<(), ParseError> {
     }
     *budget -= 1;
     Ok(())
-}
-
-/// An XmlNode: an element (returned) or text (None).
-fn xml_node(
-    m: Message<'_>,
-    namespaces: &mut Vec<(String, String)>,
-    budget: &mut usize,
-    depth: usize,
-) -> Result<Option<Element>, ParseError> {
-    if depth >= MAX_ELEMENT_DEPTH {
-        return Err(ParseError::limit(
-            m.structure(),
-            m.offset() as u64,
-            format!("elements nested more than {MAX_ELEMENT_DEPTH} deep"),
-        ));
-    }
-    spend(budget, &m)?;
-    let mut element = None;
-    let mut line = 0;
-    for f in m.fields() {
-        let f = f?;
-        match f.number {
-            1 => {
-                element = Some(xml_element(
-                    f.message("XmlElement")?,
-                    namespaces,
-                    budget,
-                    depth,
-                )?)
-            }
-            2 => {
-                f.str()?;
-            }
-            3 => line = source_line(&f)?,
-            _ => {}
-        }
-    }
-    Ok(element.map(|mut el| {
-        el.line = line;
-        el
-    }))
 }
 
 /// `SourcePosition.line_number`.
@@ -102,49 +170,18 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn xml_element(
-    m: Message<'_>,
-    namespaces: &mut Vec<(String, String)>,
-    budget: &mut usize,
-    depth: usize,
-) -> Result<Element, ParseError> {
-    let mut el = Element::default();
-    for f in m.fields() {
-        let f = f?;
-        match f.number {
-            1 => {
-                let ns = f.message("XmlNamespace")?;
-                spend(budget, &ns)?;
-                let (mut prefix, mut uri) = (String::new(), String::new());
-                for g in ns.fields() {
-                    let g = g?;
-                    match g.number {
-                        1 => prefix = g.str()?.to_string(),
-                        2 => uri = g.str()?.to_string(),
-                        _ => {}
-                    }
-                }
-                if !namespaces.contains(&(prefix.clone(), uri.clone())) {
-                    namespaces.push((prefix, uri));
-                }
-            }
-            2 => el.namespace = non_empty(f.str()?),
-            3 => el.name = f.str()?.to_string(),
-            4 => {
-                let a = f.message("XmlAttribute")?;
-                spend(budget, &a)?;
-                el.attributes.push(xml_attribute(a)?);
-            }
-            5 => {
-                if let Some(child) = xml_node(f.message("XmlNode")?, namespaces, budget, depth + 1)?
-                {
-                    el.children.push(child);
-                }
-            }
+/// An `XmlNamespace`: (prefix, uri).
+fn xml_namespace(m: Message<'_>) -> Result<(String, String), ParseError> {
+    let (mut prefix, mut uri) = (String::new(), String::new());
+    for g in m.fields() {
+        let g = g?;
+        match g.number {
+            1 => prefix = g.str()?.to_string(),
+            2 => uri = g.str()?.to_string(),
             _ => {}
         }
     }
-    Ok(el)
+    Ok((prefix, uri))
 }
 
 fn xml_attribute(m: Message<'_>) -> Result<Attribute, ParseError> {
