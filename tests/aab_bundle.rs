@@ -161,6 +161,12 @@ fn classes_per_module_equal_dexdump() {
     );
     assert_eq!(app.string_resources, ["app_name", "jpush_channel_label"]);
     assert_eq!(app.manifest.application.label.as_deref(), Some("Snapshot"));
+    // The APK's label is resolved through resources.arsc the same way.
+    let data = std::fs::read(apk_path()).expect("apk");
+    let apk =
+        appaudit::apk::reader::analyze_bytes(&apk_path(), &data, &Default::default()).expect("apk");
+    assert_eq!(apk.manifest.application.label.as_deref(), Some("Snapshot"));
+    assert_eq!(apk.string_resources, app.string_resources);
 }
 
 /// `id -> type/name` from `aapt2 dump resources`.
