@@ -3,6 +3,7 @@
 //! the added items it does not disclose (as the audit of the new release judges them).
 
 use crate::engine::Analysis;
+use crate::model::RuleId;
 use crate::report::audit::AuditReport;
 use crate::report::{ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
@@ -178,7 +179,7 @@ fn data_access(a: &Analysis) -> BTreeMap<AccessKey, (BTreeSet<String>, BTreeSet<
 }
 
 /// An unsuppressed finding of this rule on this subject in the audit.
-fn flagged(audit: &AuditReport, rule: &str, subject: &str) -> bool {
+fn flagged(audit: &AuditReport, rule: RuleId, subject: &str) -> bool {
     audit
         .findings
         .iter()
@@ -195,7 +196,7 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
         .iter()
         .filter(|d| !old_ids.contains(d.id.as_str()))
         .map(|d| SdkChange {
-            undisclosed: audit.map(|a| flagged(a, "undisclosed-sdk", &d.id)),
+            undisclosed: audit.map(|a| flagged(a, RuleId::UndisclosedSdk, &d.id)),
             ..sdk_change(d)
         })
         .collect();
@@ -229,7 +230,7 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
     };
     let permissions_added: Vec<PermissionChange> = new_perms
         .difference(&old_perms)
-        .map(|p| perm(p, audit.map(|a| flagged(a, "undisclosed-permission", p))))
+        .map(|p| perm(p, audit.map(|a| flagged(a, RuleId::UndisclosedPermission, p))))
         .collect();
     let permissions_removed: Vec<PermissionChange> = old_perms
         .difference(&new_perms)
@@ -251,11 +252,11 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
         .filter(|(k, _)| !old_data.contains_key(*k))
         .map(|(k, v)| {
             let undisclosed = audit.map(|a| {
-                flagged(a, "undisclosed-data-access", &k.0)
+                flagged(a, RuleId::UndisclosedDataAccess, &k.0)
                     || k.1.as_deref().is_some_and(|sdk| {
                         a.findings.iter().any(|f| {
                             f.suppressed.is_none()
-                                && f.rule == "sdk-data-not-disclosed"
+                                && f.rule == RuleId::SdkDataNotDisclosed
                                 && f.subject == sdk
                                 && f.message.contains(&k.0)
                         })

@@ -4,7 +4,7 @@
 use crate::audit::{AttributedCall, AuditOutcome, SdkView};
 use crate::engine::{vendor_display, Analysis};
 use crate::report::html::markdown::md;
-use crate::report::html::model::data_type_name;
+use crate::audit::data::data_type_name;
 use crate::report::html::{esc, link, page, Lang};
 use crate::rules::permissions::PermissionCatalog;
 use crate::rules::sdks::SdkCatalog;
@@ -108,7 +108,7 @@ pub fn build(
         let missing = outcome.is_none_or(|o| {
             o.sdk_disclosures
                 .get(i)
-                .is_none_or(|d| d.as_ref().is_none_or(|d| d.how == "prose"))
+                .is_none_or(|d| d.as_ref().is_none_or(|d| d.how == crate::model::How::Prose))
         });
         if !missing {
             continue;

@@ -30,7 +30,7 @@ pub struct ScanOptions {
     /// `--fail-on` for audited apps.
     pub fail_on: Option<Severity>,
     /// Severity overrides, as `audit --severity`.
-    pub overrides: Vec<(String, Severity)>,
+    pub overrides: Vec<(crate::model::RuleId, Severity)>,
 }
 
 /// One file the scan met.
@@ -58,7 +58,7 @@ pub enum ScanResult {
 impl ScanItem {
     /// Findings at or above `--fail-on` (only audited apps can have them).
     pub fn fails_gate(&self) -> bool {
-        matches!(&self.result, ScanResult::Audited(r) if r.summary.verdict == "fail")
+        matches!(&self.result, ScanResult::Audited(r) if r.summary.verdict == crate::model::Verdict::Fail)
     }
 }
 

@@ -4,7 +4,6 @@ use crate::apk::manifest::{Component, DeclaredPermission, MetaData};
 use crate::apk::{Anomaly, App};
 use crate::audit::AttributedCall;
 use crate::detect::Detection;
-use crate::engine::Analysis;
 use crate::report::{table, ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -174,16 +173,6 @@ pub fn largest_packages(app: &App, n: usize) -> Vec<PackageCount> {
 }
 
 impl InspectReport {
-    /// Builds the report from an analysis (app, detections, attributed calls).
-    pub fn from_analysis(a: &Analysis) -> Self {
-        let mut rep = Self::new(&a.app);
-        rep.app.packer = a.detections.packer.clone();
-        rep.sdks = a.detections.sdks.clone();
-        rep.sdk_hints = a.detections.hints.clone();
-        rep.data_access = a.calls.clone();
-        rep
-    }
-
     /// Shows SDK names in English in the table view (from the knowledge base).
     pub fn in_english(mut self, catalog: &crate::rules::sdks::SdkCatalog) -> Self {
         self.lang = "en";
