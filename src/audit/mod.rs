@@ -7,8 +7,6 @@ pub mod data;
 pub mod hygiene;
 pub mod normalize;
 pub mod permissions;
-pub mod registry;
-pub mod registry_zh;
 pub mod sdks;
 pub mod tamper;
 
@@ -18,6 +16,8 @@ use crate::apk::App;
 use crate::policy::PolicyDoc;
 use serde::Serialize;
 
+/// The rule registry lives in the model (renderers read it); kept reachable here.
+pub use crate::model::{registry, registry_zh};
 pub use crate::model::{
     AttributedCall, DisclosedAs, Evidence, Finding, How, RuleId, SdkEvidence, Severity,
     SubjectKind,

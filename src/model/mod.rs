@@ -4,6 +4,8 @@
 
 pub mod finding;
 pub mod locale;
+pub mod registry;
+pub mod registry_zh;
 pub mod rows;
 pub mod rule_id;
 

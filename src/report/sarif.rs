@@ -1,7 +1,7 @@
 //! SARIF 2.1.0: one reporting rule per finding rule, results with partialFingerprints so code
 //! scanning tracks a finding across runs.
 
-use crate::audit::registry::RULES;
+use crate::model::registry::RULES;
 use crate::model::{Location, Severity};
 use crate::report::audit::AuditReport;
 use serde_json::{json, Value};

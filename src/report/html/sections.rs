@@ -4,7 +4,7 @@
 use super::labels::Labels;
 use super::model::Section;
 use super::{clean, link_markup, BR};
-use crate::audit::{registry, registry_zh};
+use crate::model::{registry, registry_zh};
 use crate::model::{locale, Finding, Lang, RuleId, Severity, SubjectKind, Verdict};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::svg;

@@ -157,7 +157,7 @@ pub fn zh(rule: RuleId) -> ZhText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::registry::RULES;
+    use crate::model::registry::RULES;
 
     #[test]
     fn every_rule_has_chinese_text() {
