@@ -276,7 +276,7 @@ fn vendor_check(
     let (zh, en): (Vec<String>, Vec<String>) = names
         .iter()
         .map(|n| n.to_string())
-        .partition(|n| n.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+        .partition(|n| locale::has_cjk(n));
     findings.push(Finding::new(
         RuleId::SdkVendorMismatch,
         &sdk.id,

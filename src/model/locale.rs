@@ -105,6 +105,11 @@ pub fn category(lang: Lang, id: &str) -> String {
         .map_or_else(|| id.to_string(), str::to_string)
 }
 
+/// Whether the text holds a CJK ideograph.
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c))
+}
+
 /// An evidence line in a language.
 pub fn evidence(lang: Lang, e: &Evidence) -> String {
     let cat = catalogue(lang);
@@ -168,7 +173,19 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
             "policy-line",
             vec![("line", line.to_string()), ("quote", quote.clone())],
         ),
-        Evidence::PolicyLacks { terms } => ("policy-lacks", vec![("terms", terms.join(" / "))]),
+        Evidence::PolicyLacks { terms } => {
+            // An English report lists the English words when there are any.
+            let latin: Vec<&str> = terms
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !has_cjk(t))
+                .collect();
+            let shown: Vec<&str> = match lang {
+                Lang::En if !latin.is_empty() => latin,
+                _ => terms.iter().map(String::as_str).collect(),
+            };
+            ("policy-lacks", vec![("terms", shown.join(" / "))])
+        }
         Evidence::KnownVendor { zh, en } => {
             // An English report names the vendor in English when the knowledge base can.
             let names: Vec<&String> = match lang {

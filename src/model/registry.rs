@@ -47,8 +47,8 @@ impl Rule {
 }
 
 const PIPL_23: &str = "PIPL art. 23: a handler providing personal information to another handler must tell the individual the recipient's name, contact, purpose, manner and the kinds of information";
-const RENDING_2_1: &str = "《App违法违规收集使用个人信息行为认定方法》 二.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
-const MIIT_26: &str = "工信部信管函〔2023〕26号 《关于进一步提升移动互联网应用服务能力的通知》: strengthen SDK management; publish each SDK's basic information and its personal-information processing rules";
+const RENDING_2_1: &str = "Methods for Identifying Illegal Collection and Use of Personal Information by Apps (CAC, MIIT, MPS, SAMR, 2019, No. 191), item 2.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
+const MIIT_26: &str = "MIIT notice No. 26 (2023) on improving mobile internet app services: strengthen SDK management; publish each SDK's basic information and its personal-information processing rules";
 const GBT_41391_SDK: &str =
     "GB/T 41391-2022 §6.6: third-party SDKs and the information they collect are disclosed";
 const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of the purposes, manner and kinds of personal information processed";
@@ -82,7 +82,7 @@ pub const RULES: &[Rule] = &[
         summary: "A policy row names the SDK but not its vendor company, or the wrong one.",
         checks: "For an SDK matched to a policy row, the row's vendor (第三方主体) is compared with the vendor's legal names in the knowledge base.",
         why: "PIPL requires the recipient's name; a missing or wrong legal entity makes the disclosure unusable for exercising rights against the recipient.",
-        fix: "Write the vendor's full legal name in the row (the knowledge base's `vendor_zh`, e.g. 深圳市和讯华谷信息技术有限公司 for JPush).",
+        fix: "Write the vendor's full legal name in the row (the knowledge base's `vendor_zh`, which `appaudit draft` prints for each SDK).",
         clauses: &[PIPL_23, MIIT_26],
     },
     Rule {
@@ -99,7 +99,7 @@ pub const RULES: &[Rule] = &[
         checks: "Each requested permission that the permission rules mark privacy-relevant (dangerous ones, and others the regulation names such as QUERY_ALL_PACKAGES) is looked up among the permissions the policy discloses, by the vocabulary in rules/permissions.toml. Dangerous permissions fire at high, others at medium.",
         why: "Each permission that can collect personal information must be named with its purpose; undisclosed permissions are a standard item of MIIT's checks.",
         fix: "Add the permission to the policy's permission list with its purpose and the feature that uses it, or remove it from the manifest.",
-        clauses: &[RENDING_2_1, "《认定方法》 二.3: the purpose of requesting a permission is not stated at the same time", PIPL_17, "TC260-PG-20204A 《网络安全标准实践指南—移动互联网应用程序（App）系统权限申请使用指南》"],
+        clauses: &[RENDING_2_1, "Identification Methods (No. 191), item 2.3: the purpose of requesting a permission is not stated at the same time", PIPL_17, "TC260-PG-20204A: cybersecurity standard practice guide on apps' requests for system permissions"],
     },
     Rule {
         id: RuleId::DisclosedPermissionNotRequested,
@@ -115,7 +115,7 @@ pub const RULES: &[Rule] = &[
         checks: "Each sensitive framework call found in the bytecode (rules/apis.toml: IMEI, MAC, Android ID, installed apps, clipboard, location...) is mapped to a data type, which must be named somewhere in the policy by the vocabulary of rules/data-types.toml.",
         why: "Regulators test what the app actually reads; collecting device identifiers or the app list without disclosure is a typical violation.",
         fix: "Disclose the data type with its purpose, or remove the call (often from an SDK whose configuration can turn it off).",
-        clauses: &[RENDING_2_1, "《认定方法》 三.3: collection beyond what the user agreed to", PIPL_17, GDPR_13, PLAY_UD],
+        clauses: &[RENDING_2_1, "Identification Methods (No. 191), item 3.3: collection beyond what the user agreed to", PIPL_17, GDPR_13, PLAY_UD],
     },
     Rule {
         id: RuleId::SdkDataNotDisclosed,
