@@ -1,7 +1,7 @@
 //! Chinese text for every finding rule (summary, why, fix) and the Chinese clauses it rests on,
 //! for reports written in Chinese (`--lang zh`). The English text stays in [`super::registry`].
-//! The clauses are cited by number and title (docs/ARCHITECTURE.md, "Clauses"); the short
-//! statements after them are our summaries.
+//! The clauses are cited by instrument and item (the list is in docs/ARCHITECTURE.md,
+//! "Regulatory basis"), each with what the item requires.
 
 use crate::model::RuleId;
 

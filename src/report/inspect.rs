@@ -1,4 +1,4 @@
-//! The `inspect` report: what the app contains, as JSON (the contract in ARCHITECTURE.md) or a table.
+//! The `inspect` report: what the app contains, as JSON (the contract in docs/ARCHITECTURE.md) or a table.
 
 use crate::apk::manifest::{Component, DeclaredPermission, MetaData};
 use crate::apk::{Anomaly, App};

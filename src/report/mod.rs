@@ -12,7 +12,7 @@ pub mod table;
 
 use serde::Serialize;
 
-/// The JSON contract's version (ARCHITECTURE.md): fields may be added, none renamed or removed.
+/// The JSON contract's version (docs/ARCHITECTURE.md): fields may be added, none renamed or removed.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// `tool` in every JSON report.
