@@ -230,7 +230,12 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
     };
     let permissions_added: Vec<PermissionChange> = new_perms
         .difference(&old_perms)
-        .map(|p| perm(p, audit.map(|a| flagged(a, RuleId::UndisclosedPermission, p))))
+        .map(|p| {
+            perm(
+                p,
+                audit.map(|a| flagged(a, RuleId::UndisclosedPermission, p)),
+            )
+        })
         .collect();
     let permissions_removed: Vec<PermissionChange> = old_perms
         .difference(&new_perms)

@@ -1,10 +1,10 @@
 //! `appaudit draft`: the SDK disclosure table and the permission list, in the shape Chinese
 //! policies use, drafted from what the app contains; with a policy, only the rows it is missing.
 
+use crate::audit::data::data_type_name;
 use crate::audit::{AttributedCall, AuditOutcome, SdkView};
 use crate::engine::{vendor_display, Analysis};
 use crate::report::html::markdown::md;
-use crate::audit::data::data_type_name;
 use crate::report::html::{esc, link, page, Lang};
 use crate::rules::permissions::PermissionCatalog;
 use crate::rules::sdks::SdkCatalog;

@@ -8,8 +8,8 @@ use crate::audit::baseline::Baseline;
 use crate::audit::{self, AttributedCall, AuditInput, Evidence, SdkEvidence, SdkView, Severity};
 use crate::detect::{self, Attribution, Detection, Detections};
 use crate::error::{Error, Result};
-use crate::policy::PolicyDoc;
 use crate::model::RuleId;
+use crate::policy::PolicyDoc;
 use crate::report::audit::{
     AuditReport, InputFile, PermissionEntry, PolicyInfo, ReportParts, RulesInfo, SdkEntry,
     ViewOptions,

@@ -282,7 +282,8 @@ fn every_rule_has_a_case_that_fires_it_and_one_that_does_not() {
     ];
     for r in appaudit::audit::registry::RULES {
         assert!(
-            cases.iter().any(|(id, _, _)| *id == r.id.as_str()) || dedicated.contains(&r.id.as_str()),
+            cases.iter().any(|(id, _, _)| *id == r.id.as_str())
+                || dedicated.contains(&r.id.as_str()),
             "rule {} has no fixture in this test",
             r.id
         );
@@ -469,7 +470,10 @@ fn every_format_renders_and_output_files_are_written() {
     }
     let md = std::fs::read_to_string(dir.path().join("out.markdown")).expect("md");
     // The policy is Chinese, so is the Markdown (its heading included).
-    assert!(md.starts_with("## appaudit：") && md.contains("不通过"), "{md}");
+    assert!(
+        md.starts_with("## appaudit：") && md.contains("不通过"),
+        "{md}"
+    );
     let table = std::fs::read_to_string(dir.path().join("out.table")).expect("table");
     assert!(
         table

@@ -34,7 +34,10 @@ fn the_chinese_page_shows_no_english_badge_word() {
     let words = english_badge_words();
     assert!(words.iter().any(|w| w == "vendor mismatch"), "{words:?}");
     let bad = english_words_in(&nodes, &words);
-    assert!(bad.is_empty(), "English words in the Chinese report: {bad:#?}");
+    assert!(
+        bad.is_empty(),
+        "English words in the Chinese report: {bad:#?}"
+    );
     // The Chinese words are there instead.
     let text = nodes.join("\n");
     for w in ["未披露", "主体不符", "已列出但未发现", "不通过", "高"] {
@@ -45,8 +48,7 @@ fn the_chinese_page_shows_no_english_badge_word() {
 #[test]
 fn the_english_page_shows_chinese_only_in_quotes_and_names() {
     let html = wallet("html", "en");
-    let json: serde_json::Value =
-        serde_json::from_str(&wallet("json", "en")).expect("json report");
+    let json: serde_json::Value = serde_json::from_str(&wallet("json", "en")).expect("json report");
     let allowed = quotable(&json);
     let bad = chinese_in(&text_nodes(&html), &allowed);
     assert!(bad.is_empty(), "Chinese in the English report: {bad:#?}");
@@ -55,13 +57,15 @@ fn the_english_page_shows_chinese_only_in_quotes_and_names() {
     assert!(zh.len() > 20, "{zh:?}");
     // English names and vendors from the knowledge base are used.
     assert!(html.contains("Umeng"), "English SDK names");
-    assert!(!html.contains("友盟同欣"), "a Chinese vendor with an English form");
+    assert!(
+        !html.contains("友盟同欣"),
+        "a Chinese vendor with an English form"
+    );
 }
 
 #[test]
 fn markdown_is_in_one_language_too() {
-    let json: serde_json::Value =
-        serde_json::from_str(&wallet("json", "en")).expect("json report");
+    let json: serde_json::Value = serde_json::from_str(&wallet("json", "en")).expect("json report");
     let en: Vec<String> = wallet("markdown", "en")
         .lines()
         .map(str::to_string)
@@ -74,7 +78,10 @@ fn markdown_is_in_one_language_too() {
         .map(str::to_string)
         .collect();
     let bad = english_words_in(&zh, &english_badge_words());
-    assert!(bad.is_empty(), "English words in the Chinese Markdown: {bad:#?}");
+    assert!(
+        bad.is_empty(),
+        "English words in the Chinese Markdown: {bad:#?}"
+    );
 }
 
 #[test]
@@ -104,5 +111,7 @@ fn json_messages_are_english_unless_asked() {
         .as_array()
         .expect("findings")
         .iter()
-        .any(|f| f["message"].as_str().is_some_and(|m| m.contains("隐私政策未披露"))));
+        .any(|f| f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("隐私政策未披露"))));
 }

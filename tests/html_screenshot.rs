@@ -82,13 +82,27 @@ fn the_wallet_report_renders_in_headless_chromium_in_each_language() {
             common::stdout(&o),
             common::stderr(&o)
         );
-        assert!(std::fs::metadata(&png).is_ok_and(|m| m.len() > 100_000), "{lang}");
-        let dom = dump_dom(&chromium, &html, &dir.path().join(format!("profile-{lang}")));
+        assert!(
+            std::fs::metadata(&png).is_ok_and(|m| m.len() > 100_000),
+            "{lang}"
+        );
+        let dom = dump_dom(
+            &chromium,
+            &html,
+            &dir.path().join(format!("profile-{lang}")),
+        );
         let nodes = text_nodes(&dom);
-        assert!(nodes.len() > 200, "{lang}: the DOM has {} text nodes", nodes.len());
+        assert!(
+            nodes.len() > 200,
+            "{lang}: the DOM has {} text nodes",
+            nodes.len()
+        );
         if lang == "zh" {
             let bad = english_words_in(&nodes, &english_badge_words());
-            assert!(bad.is_empty(), "English badge words in the Chinese DOM: {bad:#?}");
+            assert!(
+                bad.is_empty(),
+                "English badge words in the Chinese DOM: {bad:#?}"
+            );
         } else {
             let bad = chinese_in(&nodes, &quotable(&report));
             assert!(bad.is_empty(), "Chinese in the English DOM: {bad:#?}");

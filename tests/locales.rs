@@ -41,7 +41,10 @@ fn both_catalogues_have_the_same_keys_and_placeholders() {
             zh.get(&section, &key).unwrap_or_default(),
             en.get(&section, &key).unwrap_or_default(),
         );
-        assert!(!a.trim().is_empty() && !b.trim().is_empty(), "{section}.{key}");
+        assert!(
+            !a.trim().is_empty() && !b.trim().is_empty(),
+            "{section}.{key}"
+        );
         assert_eq!(placeholders(a), placeholders(b), "{section}.{key}");
     }
 }
@@ -54,7 +57,11 @@ fn messages() -> Vec<(RuleId, &'static str, &'static [&'static str])> {
         (DisclosedSdkNotFound, "", &["row", "line"]),
         (DisclosedSdkNotFound, "packed", &["row", "line"]),
         (SdkVendorMismatch, "missing", &["row", "line", "vendor"]),
-        (SdkVendorMismatch, "wrong", &["row", "line", "vendor", "written"]),
+        (
+            SdkVendorMismatch,
+            "wrong",
+            &["row", "line", "vendor", "written"],
+        ),
         (SdkDisclosedInProseOnly, "", &["sdk", "vendor", "line"]),
         (UndisclosedPermission, "", &["permission"]),
         (UndisclosedPermission, "dangerous", &["permission"]),
@@ -97,10 +104,16 @@ fn every_rule_message_renders_in_both_languages() {
                 .get("messages", &key)
                 .unwrap_or_else(|| panic!("messages.{key} missing in {lang:?}"));
             for p in placeholders(template) {
-                assert!(args.contains(&p.as_str()), "{key} ({lang:?}): {{{p}}} is never given");
+                assert!(
+                    args.contains(&p.as_str()),
+                    "{key} ({lang:?}): {{{p}}} is never given"
+                );
             }
             let text = locale::message(lang, &key, &values);
-            assert!(!text.contains('⟦') && !text.contains('{'), "{key} {lang:?}: {text}");
+            assert!(
+                !text.contains('⟦') && !text.contains('{'),
+                "{key} {lang:?}: {text}"
+            );
         }
     }
     // No template the code never uses.
@@ -117,7 +130,10 @@ fn every_label_status_severity_and_category_has_words() {
     for lang in Lang::ALL {
         let c = catalogue(lang);
         for k in Labels::KEYS {
-            assert!(c.get("labels", k).is_some(), "labels.{k} missing in {lang:?}");
+            assert!(
+                c.get("labels", k).is_some(),
+                "labels.{k} missing in {lang:?}"
+            );
         }
         let l = Labels::of(lang);
         let mut words: Vec<String> = Vec::new();
@@ -152,22 +168,73 @@ fn every_label_status_severity_and_category_has_words() {
 #[test]
 fn every_kind_of_evidence_renders_in_both_languages() {
     let all = vec![
-        Evidence::DexClass { class: "a.b".into(), count: 1 },
-        Evidence::DexClass { class: "a.b".into(), count: 3 },
-        Evidence::NativeLib { path: "lib/x.so".into() },
-        Evidence::ManifestElement { element: "<application>".into() },
-        Evidence::ManifestDefault { attribute: "android:allowBackup".into(), target_sdk: None },
-        Evidence::ManifestDefault { attribute: "a".into(), target_sdk: Some(26) },
-        Evidence::Component { tag: "service".into(), name: "a.S".into(), explicit: true },
-        Evidence::Component { tag: "service".into(), name: "a.S".into(), explicit: false },
-        Evidence::ManifestLacks { permissions: vec!["p".into()] },
-        Evidence::ApkTrace { source: "asset".into(), value: "v".into() },
-        Evidence::Call { caller: "a.C".into(), api: "La;->b".into(), data_type: "imei".into(), sdk: None },
-        Evidence::Call { caller: "a.C".into(), api: "La;->b".into(), data_type: "imei".into(), sdk: Some("x".into()) },
-        Evidence::PolicyLine { file: "p.txt".into(), line: 3, quote: "q".into() },
-        Evidence::PolicyLacks { terms: vec!["相机".into(), "camera".into()] },
-        Evidence::KnownVendor { zh: vec!["某公司".into()], en: vec!["Some Co".into()] },
-        Evidence::Anomaly { source: "archive".into(), message: "m".into() },
+        Evidence::DexClass {
+            class: "a.b".into(),
+            count: 1,
+        },
+        Evidence::DexClass {
+            class: "a.b".into(),
+            count: 3,
+        },
+        Evidence::NativeLib {
+            path: "lib/x.so".into(),
+        },
+        Evidence::ManifestElement {
+            element: "<application>".into(),
+        },
+        Evidence::ManifestDefault {
+            attribute: "android:allowBackup".into(),
+            target_sdk: None,
+        },
+        Evidence::ManifestDefault {
+            attribute: "a".into(),
+            target_sdk: Some(26),
+        },
+        Evidence::Component {
+            tag: "service".into(),
+            name: "a.S".into(),
+            explicit: true,
+        },
+        Evidence::Component {
+            tag: "service".into(),
+            name: "a.S".into(),
+            explicit: false,
+        },
+        Evidence::ManifestLacks {
+            permissions: vec!["p".into()],
+        },
+        Evidence::ApkTrace {
+            source: "asset".into(),
+            value: "v".into(),
+        },
+        Evidence::Call {
+            caller: "a.C".into(),
+            api: "La;->b".into(),
+            data_type: "imei".into(),
+            sdk: None,
+        },
+        Evidence::Call {
+            caller: "a.C".into(),
+            api: "La;->b".into(),
+            data_type: "imei".into(),
+            sdk: Some("x".into()),
+        },
+        Evidence::PolicyLine {
+            file: "p.txt".into(),
+            line: 3,
+            quote: "q".into(),
+        },
+        Evidence::PolicyLacks {
+            terms: vec!["相机".into(), "camera".into()],
+        },
+        Evidence::KnownVendor {
+            zh: vec!["某公司".into()],
+            en: vec!["Some Co".into()],
+        },
+        Evidence::Anomaly {
+            source: "archive".into(),
+            message: "m".into(),
+        },
         Evidence::BaselineReason { reason: "r".into() },
     ];
     for e in &all {

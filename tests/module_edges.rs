@@ -72,7 +72,9 @@ fn renderers_read_only_the_report_model() {
             "src/report/svg.rs",
             "src/report/mod.rs",
         ],
-        &["engine", "rules", "audit", "scan", "diff", "policy", "detect", "apk"],
+        &[
+            "engine", "rules", "audit", "scan", "diff", "policy", "detect", "apk",
+        ],
     );
     assert!(bad.is_empty(), "{bad:#?}");
 }
@@ -81,7 +83,9 @@ fn renderers_read_only_the_report_model() {
 fn the_model_imports_no_stage() {
     let bad = forbidden(
         &["src/model"],
-        &["engine", "rules", "audit", "scan", "diff", "policy", "detect", "apk", "report"],
+        &[
+            "engine", "rules", "audit", "scan", "diff", "policy", "detect", "apk", "report",
+        ],
     );
     assert!(bad.is_empty(), "{bad:#?}");
 }

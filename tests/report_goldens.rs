@@ -46,7 +46,10 @@ fn wallet(format: &str, lang: Option<&str>) -> String {
         .expect("utf-8")
         .replace(rules, "<rules>")
         .replace(&format!("appaudit {version}"), "appaudit <version>")
-        .replace(&format!("\"version\": \"{version}\""), "\"version\": \"<version>\"")
+        .replace(
+            &format!("\"version\": \"{version}\""),
+            "\"version\": \"<version>\"",
+        )
         .replace(
             &format!("\"semanticVersion\": \"{version}\""),
             "\"semanticVersion\": \"<version>\"",
@@ -109,6 +112,9 @@ fn no_view_shows_a_missing_catalogue_key() {
         ("json", "en"),
     ] {
         let text = wallet(format, Some(lang));
-        assert!(!text.contains('⟦'), "{format} {lang}: a catalogue key is missing");
+        assert!(
+            !text.contains('⟦'),
+            "{format} {lang}: a catalogue key is missing"
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! entry is itself reported.
 
 use crate::audit::Finding;
-use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 use crate::error::Error;
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

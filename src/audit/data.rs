@@ -97,10 +97,7 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
             continue;
         }
         let row = rows.first().and_then(|&i| policy.sdks.get(i));
-        let names: Vec<Arg> = missing
-            .keys()
-            .map(|t| data_type_arg(t, catalog))
-            .collect();
+        let names: Vec<Arg> = missing.keys().map(|t| data_type_arg(t, catalog)).collect();
         let joined = |lang: crate::model::Lang, sep: &str| {
             names
                 .iter()

@@ -19,8 +19,7 @@ use serde::Serialize;
 /// The rule registry lives in the model (renderers read it); kept reachable here.
 pub use crate::model::{registry, registry_zh};
 pub use crate::model::{
-    AttributedCall, DisclosedAs, Evidence, Finding, How, RuleId, SdkEvidence, Severity,
-    SubjectKind,
+    AttributedCall, DisclosedAs, Evidence, Finding, How, RuleId, SdkEvidence, Severity, SubjectKind,
 };
 
 /// A detected SDK as the audit sees it (detection joined with its knowledge-base rule).

@@ -65,7 +65,9 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
     }
     // One finding per disclosing sentence whose permissions the app requests none of: a phrase
     // such as 位置 maps to several permissions, and requesting any one of them is enough.
-    let mut groups: BTreeMap<(usize, &str), (Vec<&str>, Option<&String>)> = BTreeMap::new();
+    // (line, sentence) -> (the permissions it names, its file when merged)
+    type Statement<'p> = (Vec<&'p str>, Option<&'p String>);
+    let mut groups: BTreeMap<(usize, &str), Statement<'_>> = BTreeMap::new();
     // Only the policy's permission statements count here, not words met in passing.
     for p in policy.permissions.iter().filter(|p| p.source != "text") {
         let g = groups.entry((p.line, p.text.as_str())).or_default();

@@ -258,7 +258,11 @@ fn vendor_check(
     if names.is_empty() {
         return;
     }
-    let written = row.vendor.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let written = row
+        .vendor
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
     let variant = match written {
         None => "missing",
         Some(v) if !vendor_matches(v, &names) => "wrong",

@@ -178,11 +178,7 @@ fn permission_rows(input: &TableInput<'_>) -> Vec<PermissionRow> {
             line: p.line,
         })
     };
-    let group = |name: &str| {
-        catalog
-            .get(name)
-            .and_then(|r| r.group_zh.clone())
-    };
+    let group = |name: &str| catalog.get(name).and_then(|r| r.group_zh.clone());
     let mut out: Vec<PermissionRow> = input
         .outcome
         .permissions

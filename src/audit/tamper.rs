@@ -68,12 +68,7 @@ pub fn check_app(app: &App) -> Vec<Finding> {
     findings
 }
 
-fn finding(
-    rule: RuleId,
-    subject: &str,
-    anomalies: &[&Anomaly],
-    evasion: &[&str],
-) -> Finding {
+fn finding(rule: RuleId, subject: &str, anomalies: &[&Anomaly], evasion: &[&str]) -> Finding {
     let evasive = anomalies
         .iter()
         .any(|a| evasion.iter().any(|e| a.message.contains(e)));

@@ -69,7 +69,11 @@ pub fn fill(template: &str, lang: Lang, args: &dyn Fn(&str) -> Option<String>) -
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}') {
-            Some(close) if after[..close].chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+            Some(close)
+                if after[..close]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_') =>
+            {
                 let name = &after[..close];
                 out.push_str(&args(name).unwrap_or_else(|| format!("{{{name}}}")));
                 rest = &after[close + 1..];
@@ -149,9 +153,10 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
             },
             vec![("tag", tag.clone()), ("name", name.clone())],
         ),
-        Evidence::ManifestLacks { permissions } => {
-            ("manifest-lacks", vec![("permissions", permissions.join(sep))])
-        }
+        Evidence::ManifestLacks { permissions } => (
+            "manifest-lacks",
+            vec![("permissions", permissions.join(sep))],
+        ),
         Evidence::ApkTrace { source, value } => (
             "apk-trace",
             vec![("source", source.clone()), ("value", value.clone())],
@@ -165,7 +170,8 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
                 ("api", api.clone()),
                 (
                     "owner",
-                    sdk.clone().unwrap_or_else(|| cat.text("evidence", "call-app")),
+                    sdk.clone()
+                        .unwrap_or_else(|| cat.text("evidence", "call-app")),
                 ),
             ],
         ),

@@ -240,7 +240,11 @@ mod tests {
             assert_eq!(get(id).map(|x| x.id), Some(r.id), "round trip {id}");
             assert_eq!(rule(r.id).id, r.id);
         }
-        assert_eq!(seen.len(), RuleId::ALL.len(), "a RuleId has no registry entry");
+        assert_eq!(
+            seen.len(),
+            RuleId::ALL.len(),
+            "a RuleId has no registry entry"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The `audit` report: the JSON contract (schema_version 1), and its table and Markdown views.
 
 use crate::model::{
-    AttributedCall, DataRow, DisclosedAs, FailOn, Finding, How, Lang, ManifestFlags,
-    PermissionRow, RuleId, SdkEvidence, SdkRow, Severity, Verdict,
+    AttributedCall, DataRow, DisclosedAs, FailOn, Finding, How, Lang, ManifestFlags, PermissionRow,
+    RuleId, SdkEvidence, SdkRow, Severity, Verdict,
 };
 use crate::report::inspect::AppInfo;
 use crate::report::{table, ToolInfo, SCHEMA_VERSION};

@@ -310,7 +310,10 @@ impl InspectReport {
             for d in &self.sdks {
                 let (name, vendor) = match self.names_en.get(&d.id) {
                     Some((n, v)) if self.lang == "en" => (n.clone(), v.clone()),
-                    _ => (d.name.clone(), crate::rules::vendor::vendor_display(&d.vendor)),
+                    _ => (
+                        d.name.clone(),
+                        crate::rules::vendor::vendor_display(&d.vendor),
+                    ),
                 };
                 let name = match &d.version {
                     Some(v) => format!("{name} {v}"),

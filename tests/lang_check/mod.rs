@@ -73,7 +73,11 @@ pub fn english_words_in(nodes: &[String], words: &[String]) -> Vec<String> {
                 n.match_indices(w.as_str()).any(|(i, _)| {
                     let before = n[..i].chars().next_back();
                     let after = n[i + w.len()..].chars().next();
-                    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+                    let word = |c: Option<char>| {
+                        c.is_some_and(|c| {
+                            c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'
+                        })
+                    };
                     !word(before) && !word(after)
                 })
             })

@@ -258,9 +258,11 @@ fn permissions(out: &mut String, rep: &AuditReport, l: &Labels) {
             code(&r.name),
             if r.dangerous { l.yes } else { l.no },
             if r.requested { l.yes } else { l.no },
-            r.policy_text
-                .as_ref()
-                .map_or_else(String::new, |q| format!("{} ({})", md(&q.text), q.line))
+            r.policy_text.as_ref().map_or_else(String::new, |q| format!(
+                "{} ({})",
+                md(&q.text),
+                q.line
+            ))
         );
     }
     out.push('\n');

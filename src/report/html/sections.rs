@@ -4,8 +4,8 @@
 use super::labels::Labels;
 use super::model::Section;
 use super::{clean, link_markup, BR};
-use crate::model::{registry, registry_zh};
 use crate::model::{locale, Finding, Lang, RuleId, Severity, SubjectKind, Verdict};
+use crate::model::{registry, registry_zh};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::svg;
 use maud::{html, Markup};
@@ -339,7 +339,10 @@ fn subject_label(rep: &AuditReport, f: &Finding, lang: Lang) -> Markup {
 }
 
 /// A rule's summary, why, fix and clauses in a language.
-pub fn rule_text(rule: RuleId, lang: Lang) -> (&'static str, &'static str, &'static str, Vec<&'static str>) {
+pub fn rule_text(
+    rule: RuleId,
+    lang: Lang,
+) -> (&'static str, &'static str, &'static str, Vec<&'static str>) {
     match lang {
         Lang::Zh => {
             let z = registry_zh::zh(rule);
