@@ -493,7 +493,7 @@ fn rules_explain_prints_every_heading() {
         "## Why it matters",
         "## How to fix",
         "## Clauses",
-        "认定方法",
+        "No. 191",
     ] {
         assert!(text.contains(h), "{h}: {text}");
     }
