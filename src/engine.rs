@@ -247,6 +247,7 @@ pub fn audit_report(
                 privacy_url: s.privacy_url.clone(),
                 known_data: s.known_data.clone(),
                 evidence: s.evidence.clone(),
+                evidence_items: s.items.clone(),
                 version: s.version.clone(),
                 version_source: s.version_source.clone(),
                 disclosed_as: d.clone(),

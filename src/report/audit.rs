@@ -1,8 +1,8 @@
 //! The `audit` report: the JSON contract (schema_version 1), and its table and Markdown views.
 
 use crate::model::{
-    AttributedCall, DataRow, DisclosedAs, FailOn, Finding, How, Lang, ManifestFlags, PermissionRow,
-    RuleId, SdkEvidence, SdkRow, Severity, Verdict,
+    AttributedCall, DataRow, DisclosedAs, Evidence, FailOn, Finding, How, Lang, ManifestFlags,
+    PermissionRow, RuleId, SdkEvidence, SdkRow, Severity, Verdict,
 };
 use crate::report::inspect::AppInfo;
 use crate::report::{table, ToolInfo, SCHEMA_VERSION};
@@ -59,6 +59,8 @@ pub struct SdkEntry {
     pub known_data: Vec<String>,
     /// Why it was detected.
     pub evidence: Vec<SdkEvidence>,
+    /// The same evidence, typed.
+    pub evidence_items: Vec<Evidence>,
     /// The SDK version, when the app reveals it.
     pub version: Option<String>,
     /// Where the version was read (absent when there is none).

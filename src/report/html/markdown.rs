@@ -94,7 +94,18 @@ fn verdict(out: &mut String, rep: &AuditReport, l: &Labels) {
     out.push_str("```text\n");
     for (sev, n) in counts {
         let name = l.severity(sev);
-        let pad = 6usize.saturating_sub(name.chars().count());
+        // Chinese characters take two columns in a monospaced block.
+        let width: usize = name
+            .chars()
+            .map(|c| {
+                if locale::has_cjk(&c.to_string()) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum();
+        let pad = 7usize.saturating_sub(width);
         let _ = writeln!(out, "{name}{} {} {n}", " ".repeat(pad), bar(n, max));
     }
     out.push_str("```\n\n");
@@ -180,10 +191,10 @@ fn sdks(out: &mut String, rep: &AuditReport, l: &Labels) {
             },
         );
         let ev = app.map_or_else(String::new, |a| {
-            a.evidence
+            a.evidence_items
                 .iter()
                 .take(2)
-                .map(|e| md(&format!("{}: {}", e.source, e.value)))
+                .map(|e| md(&locale::evidence(lang, e)))
                 .collect::<Vec<_>>()
                 .join("; ")
         });

@@ -170,12 +170,12 @@ fn sdks(rep: &AuditReport, l: &Labels) -> Markup {
                         td {
                             @if let Some(a) = app {
                                 span.ev {
-                                    @for (i, e) in a.evidence.iter().take(3).enumerate() {
+                                    @for (i, e) in a.evidence_items.iter().take(3).enumerate() {
                                         @if i > 0 { (BR) }
-                                        (e.source) ": " (clean(&e.value))
+                                        (clean(&locale::evidence(lang, e)))
                                     }
-                                    @if a.evidence.len() > 3 {
-                                        (BR) "+" (a.evidence.len() - 3) " " (l.more)
+                                    @if a.evidence_items.len() > 3 {
+                                        (BR) "+" (a.evidence_items.len() - 3) " " (l.more)
                                     }
                                 }
                             }
