@@ -77,8 +77,9 @@ pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
     let mut calls: Vec<AttributedCall> = app
         .dex
         .iter()
-        .flat_map(|d| d.api_calls.iter())
-        .map(|c| AttributedCall {
+        .flat_map(|d| d.api_calls.iter().map(move |c| (d.name.as_str(), c)))
+        .map(|(dex, c)| AttributedCall {
+            dex: dex.to_string(),
             data_type: c.data_type.clone(),
             api: c.api.clone(),
             caller: c.caller.clone(),

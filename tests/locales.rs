@@ -212,12 +212,14 @@ fn every_kind_of_evidence_renders_in_both_languages() {
             api: "La;->b".into(),
             data_type: "imei".into(),
             sdk: None,
+            dex: "classes.dex".into(),
         },
         Evidence::Call {
             caller: "a.C".into(),
             api: "La;->b".into(),
             data_type: "imei".into(),
             sdk: Some("x".into()),
+            dex: "classes2.dex".into(),
         },
         Evidence::PolicyLine {
             file: "p.txt".into(),

@@ -43,6 +43,7 @@ fn call_evidence(c: &crate::audit::AttributedCall) -> Evidence {
         api: c.api.clone(),
         data_type: c.data_type.clone(),
         sdk: c.sdk.clone(),
+        dex: c.dex.clone(),
     }
 }
 

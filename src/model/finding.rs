@@ -197,6 +197,8 @@ pub enum Evidence {
         data_type: String,
         /// SDK the caller belongs to, `None` for the app's own code.
         sdk: Option<String>,
+        /// The DEX file holding the caller.
+        dex: String,
     },
     /// A line of the policy.
     PolicyLine {
@@ -241,9 +243,11 @@ impl Evidence {
                 file: file.clone(),
                 line: *line,
             }),
-            Evidence::NativeLib { path } => Some(Location::Apk {
-                entry: path.clone(),
-            }),
+            Evidence::NativeLib { path } | Evidence::Call { dex: path, .. } => {
+                Some(Location::Apk {
+                    entry: path.clone(),
+                })
+            }
             Evidence::ManifestElement { .. }
             | Evidence::ManifestDefault { .. }
             | Evidence::Component { .. }

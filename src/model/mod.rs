@@ -164,4 +164,6 @@ pub struct AttributedCall {
     pub caller: String,
     /// SDK id, `None` for app code or unattributed code.
     pub sdk: Option<String>,
+    /// The DEX file holding the caller (its path in the APK).
+    pub dex: String,
 }
