@@ -139,15 +139,33 @@ fn wallet_key_findings_carry_their_evidence() {
     assert_eq!(amap["severity"], "medium");
     assert!(text(&amap).contains("北京百度网讯科技有限公司"), "{amap}");
     assert!(text(&amap).contains("policy line"), "{amap}");
+    // Structured locations: the policy line first, file and line as fields.
+    assert_eq!(
+        amap["locations"][0],
+        serde_json::json!({"kind": "policy", "file": WALLET_POLICY, "line": 154})
+    );
+    assert_eq!(amap["subject_kind"], "sdk");
+    assert_eq!(amap["message_key"], "sdk-vendor-mismatch.wrong");
+    assert_eq!(amap["evidence_items"][0]["kind"], "policy-line");
     let weibo = find("disclosed-sdk-not-found", "新浪微博SDK");
     assert_eq!(weibo["severity"], "low");
+    assert_eq!(weibo["subject_kind"], "policy-row");
+    assert_eq!(weibo["locations"][0]["line"], 194);
     let contacts = find("undisclosed-permission", "android.permission.READ_CONTACTS");
     assert_eq!(contacts["severity"], "high");
+    assert_eq!(
+        contacts["locations"][0],
+        serde_json::json!({"kind": "apk", "entry": "AndroidManifest.xml"})
+    );
     let clip = find("undisclosed-data-access", "clipboard");
     assert!(
         text(&clip).contains("com.example.wallet.ui.PasteHelper"),
         "{clip}"
     );
+    assert_eq!(clip["locations"][0]["kind"], "apk");
+    assert!(clip["locations"][0]["entry"]
+        .as_str()
+        .is_some_and(|e| e.ends_with(".dex")));
     let jpush = find("sdk-data-not-disclosed", "jpush");
     assert!(text(&jpush).contains("getMacAddress"), "{jpush}");
     assert!(find("packed-app", "bangcle")["message"]

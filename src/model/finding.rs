@@ -346,3 +346,58 @@ impl Finding {
         super::locale::message(lang, &self.message_key, &self.message_args)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    #[test]
+    fn locations_come_from_the_evidence_policy_first_without_repeats() {
+        let f = Finding::new(
+            RuleId::DisclosedPermissionNotRequested,
+            "android.permission.READ_CALENDAR",
+            SubjectKind::Permission,
+            "",
+            vec![("text", Arg::text("日历")), ("line", Arg::text(7))],
+            vec![
+                Evidence::ManifestLacks {
+                    permissions: vec!["android.permission.READ_CALENDAR".into()],
+                },
+                Evidence::ManifestElement {
+                    element: "<application>".into(),
+                },
+                Evidence::PolicyLine {
+                    file: "p.txt".into(),
+                    line: 7,
+                    quote: "日历".into(),
+                },
+            ],
+        );
+        assert_eq!(
+            f.locations,
+            [
+                Location::Policy {
+                    file: "p.txt".into(),
+                    line: 7
+                },
+                Location::Apk {
+                    entry: "AndroidManifest.xml".into()
+                },
+            ]
+        );
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.evidence.len(), 3);
+        assert!(f.message.contains("(line 7)"), "{}", f.message);
+        assert!(f.message_in(Lang::Zh).contains("第7行"));
+    }
+
+    #[test]
+    fn both_forms_collapse_when_equal_or_missing() {
+        assert_eq!(Arg::both("友盟", "Umeng").get(Lang::En), "Umeng");
+        assert_eq!(Arg::both("友盟", "Umeng").get(Lang::Zh), "友盟");
+        assert_eq!(Arg::both("X", "X"), Arg::text("X"));
+        assert_eq!(Arg::both("友盟", " "), Arg::text("友盟"));
+        assert_eq!(Arg::both("", "Umeng"), Arg::text("Umeng"));
+    }
+}
