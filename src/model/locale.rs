@@ -62,7 +62,7 @@ pub fn sources() -> [(Lang, &'static str); 2] {
 }
 
 /// Fills `{name}` placeholders from `args` (a missing argument shows as `{name}`).
-pub fn fill(template: &str, lang: Lang, args: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn fill(template: &str, args: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -85,14 +85,13 @@ pub fn fill(template: &str, lang: Lang, args: &dyn Fn(&str) -> Option<String>) -
         }
     }
     out.push_str(rest);
-    let _ = lang;
     out
 }
 
 /// A finding message in a language.
 pub fn message(lang: Lang, key: &str, args: &BTreeMap<&'static str, Arg>) -> String {
     let template = catalogue(lang).text("messages", key);
-    fill(&template, lang, &|name| {
+    fill(&template, &|name| {
         args.get(name).map(|a| a.get(lang).to_string())
     })
 }
@@ -209,7 +208,7 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
             ("baseline-reason", vec![("reason", reason.clone())])
         }
     };
-    fill(&cat.text("evidence", key), lang, &|name| {
+    fill(&cat.text("evidence", key), &|name| {
         args.iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
@@ -222,7 +221,7 @@ mod tests {
 
     #[test]
     fn placeholders_fill_and_braces_survive() {
-        let got = fill("a {x} b {y} {not a name} {", Lang::En, &|n| {
+        let got = fill("a {x} b {y} {not a name} {", &|n| {
             (n == "x").then(|| "1".to_string())
         });
         assert_eq!(got, "a 1 b {y} {not a name} {");

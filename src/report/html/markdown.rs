@@ -41,7 +41,7 @@ pub fn render(rep: &AuditReport) -> String {
     let lang = rep.lang();
     let l = Labels::of(lang);
     let pass = rep.summary.verdict == Verdict::Pass;
-    let heading = locale::fill(l.report_heading, lang, &|name| match name {
+    let heading = locale::fill(l.report_heading, &|name| match name {
         "verdict" => Some(if pass { l.pass } else { l.fail }.to_string()),
         "package" => Some(code(&rep.app.package)),
         "version" => Some(md(rep.app.version_name.as_deref().unwrap_or(""))),
