@@ -228,7 +228,7 @@ pub fn audit_report(
         policy: PolicyInfo {
             path: policy.path.clone(),
             files: policy_files,
-            language: policy.language.to_string(),
+            language: crate::model::Lang::from_code(policy.language),
             encoding: policy.encoding.clone(),
             sdk_rows: policy.sdks.len(),
             permissions: policy.permissions.len(),

@@ -16,7 +16,7 @@ pub struct PolicyInfo {
     /// Every file, with its SHA-256.
     pub files: Vec<InputFile>,
     /// `zh` or `en`.
-    pub language: String,
+    pub language: Lang,
     /// The encoding it was read in.
     pub encoding: String,
     /// Number of SDK rows understood.
@@ -261,7 +261,7 @@ impl AuditReport {
     pub fn lang(&self) -> Lang {
         self.view
             .lang
-            .unwrap_or_else(|| Lang::from_code(&self.policy.language))
+            .unwrap_or(self.policy.language)
     }
 
     /// The detected SDK with this id.

@@ -150,7 +150,7 @@ fn app_policy(out: &mut String, rep: &AuditReport, l: &Labels) {
         out,
         "| {} | {} / {} / {} |",
         md(l.language),
-        md(&p.language),
+        md(p.language.code()),
         md(&p.encoding),
         md(p.date.as_deref().unwrap_or(l.none))
     );

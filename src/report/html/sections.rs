@@ -118,7 +118,7 @@ fn app_policy(rep: &AuditReport, l: &Labels) -> Markup {
                 }
             },
         ),
-        (l.language, html! { (p.language) }),
+        (l.language, html! { (p.language.code()) }),
         (l.encoding, html! { (p.encoding) }),
         (l.date, html! { (p.date.as_deref().unwrap_or(l.none)) }),
         (
