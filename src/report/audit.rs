@@ -259,9 +259,7 @@ impl AuditReport {
 
     /// The language of the HTML and Markdown views: asked for, else the policy's.
     pub fn lang(&self) -> Lang {
-        self.view
-            .lang
-            .unwrap_or(self.policy.language)
+        self.view.lang.unwrap_or(self.policy.language)
     }
 
     /// The detected SDK with this id.
