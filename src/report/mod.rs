@@ -6,6 +6,7 @@ pub mod audit_table;
 pub mod diff;
 pub mod html;
 pub mod inspect;
+pub mod runs;
 pub mod sarif;
 pub mod scan;
 pub mod svg;
