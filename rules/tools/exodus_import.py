@@ -324,7 +324,6 @@ ROWS = [
     (442, "yoadx", "Yoadx", "Yoadx", "ads"),
     (443, "coulus", "Coulus Coelib", "Coulus", "ads"),
     (445, "backtrace", "Backtrace", "Backtrace I/O (Sauce Labs)", "crash"),
-    (448, "uc_crashsdk", "Yueying Crash SDK (UC)", "UCWeb (Alibaba)", "crash"),
 ]
 
 # Exodus trackers deliberately left out of the rules, and why (also written to

@@ -72,6 +72,8 @@ def render(e):
         lines += [f"confidence = {q(conf)}", f"source = {q(src)}"]
     for r, conf, src in e.get("libs", []):
         lines += ["", "[[native_libs]]", f"regex = {lit(r)}", f"confidence = {q(conf)}", f"source = {q(src)}"]
+    for r, conf, src in e.get("assets", []):
+        lines += ["", "[[assets]]", f"regex = {lit(r)}", f"confidence = {q(conf)}", f"source = {q(src)}"]
     for kind, name, conf, src in e.get("manifest", []):
         lines += ["", "[[manifest]]", f"kind = {q(kind)}", f"name = {q(name)}",
                   f"confidence = {q(conf)}", f"source = {q(src)}"]
@@ -120,6 +122,10 @@ def main(ref, out):
     for e in cn_additions.SDKS:
         e = dict(e)
         e["origin"] = "Added for issue #14 (Chinese SDKs)"
+        entries.append(e)
+    for e in cn_additions.PACKERS:
+        e = dict(e)
+        e["origin"] = "Added for issue #14 (packers and app shields from APKiD's packer rules)"
         entries.append(e)
     written = 0
     for e in entries:
