@@ -6,7 +6,7 @@ use appaudit::cli::{
     AuditArgs, AuditFormat, Cli, Command, DiffArgs, DiffFormat, DraftArgs, InspectArgs,
     InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
 };
-use appaudit::report::audit::InputFile;
+use appaudit::report::audit::{InputFile, ViewOptions};
 use appaudit::report::inspect::InspectReport;
 use appaudit::{apk, engine, policy, report, Error};
 use clap::Parser;
@@ -47,6 +47,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<Outcome, Error> {
+    // To a terminal the tables fit it, to a file (-o) 80 columns, to a pipe no limit.
+    report::table::init(output_file(&cli.command).is_some());
     match &cli.command {
         Command::Inspect(args) => inspect(cli, args),
         Command::Audit(args) => audit_cmd(cli, args),
@@ -153,9 +155,14 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
             source,
         })?;
     }
-    let failed = rep.summary.verdict == "fail";
-    let sdks = engine::sdk_views(&analysis.detections, catalog);
-    let rep = rep.with_detail(report_detail(args, &policy_doc, &analysis, &sdks, catalog));
+    let failed = rep.summary.verdict == appaudit::model::Verdict::Fail;
+    let rep = rep.with_view(ViewOptions {
+        lang: args.lang,
+        command: std::env::args()
+            .enumerate()
+            .map(|(i, a)| if i == 0 { "appaudit".to_string() } else { a })
+            .collect(),
+    });
     let text = match args.format {
         AuditFormat::Table => rep.render_table(),
         AuditFormat::Json => report::to_json(&rep),
@@ -164,29 +171,19 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
         AuditFormat::Html => report::html::render(&rep),
     };
     emit(args.output.as_deref(), &text)?;
+    if let Some(path) = &args.output {
+        // The report went to a file: a CI log still shows why the step passed or failed.
+        eprintln!(
+            "{} (report written to {})",
+            report::audit_table::verdict_line(&rep),
+            path.display()
+        );
+    }
     Ok(if failed {
         Outcome::Findings
     } else {
         Outcome::Pass
     })
-}
-
-/// What the HTML and Markdown views show beyond the JSON: policy rows, manifest flags, the
-/// language and the command line.
-fn report_detail(
-    args: &AuditArgs,
-    policy_doc: &policy::PolicyDoc,
-    analysis: &engine::Analysis,
-    sdks: &[audit::SdkView],
-    catalog: &appaudit::rules::sdks::SdkCatalog,
-) -> report::html::ReportDetail {
-    let mut detail = report::html::ReportDetail::build(policy_doc, analysis, sdks, catalog);
-    detail.lang = args.lang;
-    detail.command = std::env::args()
-        .enumerate()
-        .map(|(i, a)| if i == 0 { "appaudit".to_string() } else { a })
-        .collect();
-    detail
 }
 
 /// `appaudit draft`: the disclosures the app needs, or with --policy those the policy lacks.
@@ -209,8 +206,8 @@ fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
         })
     });
     let lang = args.lang.unwrap_or_else(|| {
-        policy_doc.as_ref().map_or(report::html::Lang::Zh, |p| {
-            report::html::Lang::from_code(p.language)
+        policy_doc.as_ref().map_or(appaudit::model::Lang::Zh, |p| {
+            appaudit::model::Lang::from_code(p.language)
         })
     });
     let draft = appaudit::draft::build(&analysis, &sdks, catalog, outcome.as_ref(), lang);
@@ -259,14 +256,14 @@ fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
                             "unknown rule {id:?}; known rules: {}",
                             audit::registry::RULES
                                 .iter()
-                                .map(|r| r.id)
+                                .map(|r| r.id.as_str())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ))
                     })?,
                 None => audit::registry::RULES
                     .iter()
-                    .map(|r| format!("{:<36} {:<7} {}\n", r.id, r.severity, r.summary))
+                    .map(|r| format!("{:<36} {:<7} {}\n", r.id, r.severity(), r.summary))
                     .collect(),
             };
             emit(None, &text)?;
@@ -350,6 +347,13 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
         DiffFormat::Markdown => report::diff::render_markdown(&d),
     };
     emit(args.output.as_deref(), &text)?;
+    if let Some(path) = &args.output {
+        eprintln!(
+            "{} (report written to {})",
+            report::diff::verdict(&d),
+            path.display()
+        );
+    }
     Ok(
         if d.adds_undisclosed() || (args.fail_on_change && d.has_changes()) {
             Outcome::Findings
@@ -357,6 +361,19 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
             Outcome::Pass
         },
     )
+}
+
+/// The `-o FILE` of the command, if any.
+fn output_file(command: &Command) -> Option<&Path> {
+    match command {
+        Command::Audit(a) => a.output.as_deref(),
+        Command::Inspect(a) => a.output.as_deref(),
+        Command::Policy(a) => a.output.as_deref(),
+        Command::Draft(a) => a.output.as_deref(),
+        Command::Scan(a) => a.output.as_deref(),
+        Command::Diff(a) => a.output.as_deref(),
+        Command::Rules(_) => None,
+    }
 }
 
 /// Writes the output to a file or standard output.

@@ -6,7 +6,7 @@ use crate::apk::archive::Limits;
 use crate::audit::Severity;
 use crate::engine;
 use crate::policy::{self, PolicyDoc};
-use crate::report::audit::{AuditReport, InputFile};
+use crate::report::audit::InputFile;
 use crate::report::inspect::InspectReport;
 use crate::rules::sdks::SdkCatalog;
 use sha2::{Digest, Sha256};
@@ -30,80 +30,10 @@ pub struct ScanOptions {
     /// `--fail-on` for audited apps.
     pub fail_on: Option<Severity>,
     /// Severity overrides, as `audit --severity`.
-    pub overrides: Vec<(String, Severity)>,
+    pub overrides: Vec<(crate::model::RuleId, Severity)>,
 }
 
-/// One file the scan met.
-#[derive(Debug, Clone)]
-pub struct ScanItem {
-    /// The file, as found.
-    pub path: PathBuf,
-    /// What came of it.
-    pub result: ScanResult,
-}
-
-/// What came of one file.
-#[derive(Debug, Clone)]
-pub enum ScanResult {
-    /// Analysed, no policy paired: what the app contains.
-    Inspected(Box<InspectReport>),
-    /// Audited against its paired policy.
-    Audited(Box<AuditReport>),
-    /// Could not be analysed (or its policy could not be read).
-    Failed(String),
-    /// Found in a directory, but not an app file by its extension.
-    Skipped(String),
-}
-
-impl ScanItem {
-    /// Findings at or above `--fail-on` (only audited apps can have them).
-    pub fn fails_gate(&self) -> bool {
-        matches!(&self.result, ScanResult::Audited(r) if r.summary.verdict == "fail")
-    }
-}
-
-/// Counts for the summary line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ScanSummary {
-    /// Files analysed that pass (or were only inspected).
-    pub ok: usize,
-    /// Audited apps with findings at or above `--fail-on`.
-    pub findings: usize,
-    /// Files that could not be analysed.
-    pub errors: usize,
-    /// Files skipped as not app files.
-    pub skipped: usize,
-}
-
-impl ScanSummary {
-    /// Counts the items.
-    pub fn of(items: &[ScanItem]) -> ScanSummary {
-        let mut s = ScanSummary::default();
-        for it in items {
-            match &it.result {
-                ScanResult::Failed(_) => s.errors += 1,
-                ScanResult::Skipped(_) => s.skipped += 1,
-                _ if it.fails_gate() => s.findings += 1,
-                _ => s.ok += 1,
-            }
-        }
-        s
-    }
-
-    /// `scanned 5 files: 2 ok, 1 with findings, 1 error, 1 skipped`.
-    pub fn line(&self) -> String {
-        let total = self.ok + self.findings + self.errors + self.skipped;
-        format!(
-            "scanned {total} file{}: {} ok, {} with findings, {} error{}, {} skipped (not app files)",
-            if total == 1 { "" } else { "s" },
-            self.ok,
-            self.findings,
-            self.errors,
-            if self.errors == 1 { "" } else { "s" },
-            self.skipped
-        )
-    }
-}
+pub use crate::report::runs::{ScanItem, ScanResult, ScanSummary};
 
 /// A file to scan, or one recorded without scanning.
 #[derive(Debug, Clone)]
@@ -409,7 +339,15 @@ mod tests {
         };
         assert_eq!(
             s.line(),
-            "scanned 5 files: 2 ok, 1 with findings, 1 error, 1 skipped (not app files)"
+            "scanned 4 apps: 2 ok, 1 with findings, 1 error; 1 other file skipped (not an app)"
+        );
+        let none = ScanSummary {
+            skipped: 3,
+            ..ScanSummary::default()
+        };
+        assert_eq!(
+            none.line(),
+            "no app found (looked for .apk, .apks, .xapk, .apkm, .aab); 3 other files skipped (not apps)"
         );
     }
 }

@@ -2,7 +2,9 @@
 //! SDK's own row).
 
 use crate::audit::normalize::fold;
+use crate::audit::sdks::{row_file, sdk_name};
 use crate::audit::{AuditInput, Finding};
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 use crate::rules::data_types::DataTypeCatalog;
 use std::collections::BTreeMap;
 
@@ -21,6 +23,30 @@ fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bo
         .any(|t| !t.is_empty() && folded.contains(&t))
 }
 
+/// A data type's name in both languages (its id when the rules do not know it).
+pub fn data_type_arg(id: &str, catalog: &DataTypeCatalog) -> Arg {
+    catalog
+        .get(id)
+        .map_or_else(|| Arg::text(id), |r| Arg::both(&r.name_zh, &r.name_en))
+}
+
+/// A data type's display name in a language.
+pub fn data_type_name(id: &str, lang: crate::model::Lang) -> String {
+    data_type_arg(id, DataTypeCatalog::builtin())
+        .get(lang)
+        .to_string()
+}
+
+fn call_evidence(c: &crate::audit::AttributedCall) -> Evidence {
+    Evidence::Call {
+        caller: c.caller.clone(),
+        api: c.api.clone(),
+        data_type: c.data_type.clone(),
+        sdk: c.sdk.clone(),
+        dex: c.dex.clone(),
+    }
+}
+
 /// Runs the data rules; `rows_of_sdk` gives, per SDK, the policy rows that disclose it.
 pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding> {
     let catalog = DataTypeCatalog::builtin();
@@ -35,25 +61,13 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
         if policy.data_types.iter().any(|d| d.data_type == *data_type) {
             continue;
         }
-        let name = catalog.get(data_type).map_or(data_type.to_string(), |r| {
-            format!("{} ({})", r.name_en, r.name_zh)
-        });
-        let evidence = calls
-            .iter()
-            .take(10)
-            .map(|c| {
-                format!(
-                    "{} calls {} ({})",
-                    c.caller,
-                    c.api,
-                    c.sdk.as_deref().unwrap_or("app")
-                )
-            })
-            .collect();
+        let evidence = calls.iter().take(10).map(|c| call_evidence(c)).collect();
         findings.push(Finding::new(
-            "undisclosed-data-access",
+            RuleId::UndisclosedDataAccess,
             data_type,
-            format!("the code collects {name} but the policy never mentions it"),
+            SubjectKind::DataType,
+            "",
+            vec![("data", data_type_arg(data_type, catalog))],
             evidence,
         ));
     }
@@ -84,35 +98,45 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
             continue;
         }
         let row = rows.first().and_then(|&i| policy.sdks.get(i));
-        let types: Vec<&str> = missing.keys().copied().collect();
-        let mut evidence: Vec<String> = missing
+        let names: Vec<Arg> = missing.keys().map(|t| data_type_arg(t, catalog)).collect();
+        let joined = |lang: crate::model::Lang, sep: &str| {
+            names
+                .iter()
+                .map(|a| a.get(lang).to_string())
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let data = Arg::both(
+            &joined(crate::model::Lang::Zh, "、"),
+            &joined(crate::model::Lang::En, ", "),
+        );
+        let mut evidence: Vec<Evidence> = missing
             .values()
             .flatten()
             .take(8)
-            .map(|c| format!("{} calls {} ({})", c.caller, c.api, c.data_type))
+            .map(|c| call_evidence(c))
             .collect();
         if let Some(r) = row {
-            evidence.push(format!(
-                "policy line {}: {} lists {}",
-                r.line,
-                r.name,
-                if r.data.is_empty() {
-                    "no data".to_string()
+            evidence.push(Evidence::PolicyLine {
+                file: row_file(r.file.as_ref(), policy),
+                line: r.line,
+                quote: if r.data.is_empty() {
+                    r.name.clone()
                 } else {
-                    r.data.join("、")
-                }
-            ));
+                    format!("{}: {}", r.name, r.data.join("、"))
+                },
+            });
         }
         findings.push(Finding::new(
-            "sdk-data-not-disclosed",
+            RuleId::SdkDataNotDisclosed,
             &sdk.id,
-            format!(
-                "{} collects {} but its row{} does not list {}",
-                sdk.name,
-                types.join(", "),
-                row.map_or(String::new(), |r| format!(" (line {})", r.line)),
-                if types.len() == 1 { "it" } else { "them" }
-            ),
+            SubjectKind::Sdk,
+            if names.len() > 1 { "many" } else { "" },
+            vec![
+                ("sdk", sdk_name(sdk)),
+                ("data", data),
+                ("line", Arg::text(row.map_or(0, |r| r.line))),
+            ],
             evidence,
         ));
     }
