@@ -511,7 +511,17 @@ fn secondary_code_and_intent_filters_and_strings() {
         .strings(&["support.qq.com/product"])
         .build();
     let d = detect(&a, catalog());
-    assert_eq!(ids(&d), vec!["huawei_push", "tencent_gdt", "tencent_txc"]);
+    // Code in secondary DEX reports; the app's own service with an SDK's intent action and a
+    // URL string are configuration: hints that name what they saw.
+    assert_eq!(ids(&d), vec!["tencent_gdt"]);
+    for id in ["huawei_push", "tencent_txc"] {
+        let h = d.hint(id).unwrap_or_else(|| panic!("{id} hint"));
+        assert_eq!(h.confidence, Confidence::Weak);
+        assert!(h
+            .evidence
+            .iter()
+            .all(|e| e.kind == appaudit::detect::EvidenceKind::Config));
+    }
     let gdt = d.get("tencent_gdt").expect("gdt");
     assert!(gdt.evidence.iter().all(|e| e.secondary));
     assert!(string_needles(catalog()).contains(&"support.qq.com/product".to_string()));

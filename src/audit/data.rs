@@ -21,6 +21,50 @@ fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bo
         .any(|t| !t.is_empty() && folded.contains(&t))
 }
 
+/// Data types that no code can read without one of these runtime permissions (any of them, on
+/// every Android version the type's APIs exist on). Types not listed are never gated.
+const NEEDS_PERMISSION: &[(&str, &[&str])] = &[
+    (
+        "precise_location",
+        &["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"],
+    ),
+    (
+        "cell_info",
+        &["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"],
+    ),
+    (
+        "wifi_scan",
+        &["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"],
+    ),
+    ("contacts", &["READ_CONTACTS"]),
+    ("call_log", &["READ_CALL_LOG"]),
+    ("sms", &["READ_SMS", "RECEIVE_SMS"]),
+    ("sms_send", &["SEND_SMS"]),
+    ("calendar", &["READ_CALENDAR"]),
+    ("camera", &["CAMERA"]),
+    ("microphone", &["RECORD_AUDIO"]),
+    ("media_location", &["ACCESS_MEDIA_LOCATION"]),
+];
+
+/// The permissions that gate `data_type` when the app requests none of them.
+fn missing_permission(data_type: &str, input: &AuditInput<'_>) -> Option<&'static [&'static str]> {
+    let (_, perms) = NEEDS_PERMISSION.iter().find(|(t, _)| *t == data_type)?;
+    let requested = input.app.manifest.permission_names().any(|p| {
+        let short = p.strip_prefix("android.permission.").unwrap_or(p);
+        perms.contains(&short)
+    });
+    (!requested).then_some(*perms)
+}
+
+/// Who made a call, for the evidence: the SDK, a platform library (`android-support`), or the app.
+fn caller_owner(c: &crate::audit::AttributedCall) -> String {
+    match (&c.sdk, crate::detect::library_of(&c.caller)) {
+        (Some(sdk), _) => sdk.clone(),
+        (None, Some(lib)) => format!("{lib} library"),
+        (None, None) => "app".to_string(),
+    }
+}
+
 /// Runs the data rules; `rows_of_sdk` gives, per SDK, the policy rows that disclose it.
 pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding> {
     let catalog = DataTypeCatalog::builtin();
@@ -38,18 +82,34 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
         let name = catalog.get(data_type).map_or(data_type.to_string(), |r| {
             format!("{} ({})", r.name_en, r.name_zh)
         });
-        let evidence = calls
+        let mut evidence: Vec<String> = calls
             .iter()
             .take(10)
-            .map(|c| {
-                format!(
-                    "{} calls {} ({})",
-                    c.caller,
-                    c.api,
-                    c.sdk.as_deref().unwrap_or("app")
-                )
-            })
+            .map(|c| format!("{} calls {} ({})", c.caller, c.api, caller_owner(c)))
             .collect();
+        // Without the permission the API returns nothing: the code is there, the data is not.
+        if let Some(perms) = missing_permission(data_type, input) {
+            evidence.push(format!(
+                "the app requests none of {}",
+                perms
+                    .iter()
+                    .map(|p| format!("android.permission.{p}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            findings.push(
+                Finding::new(
+                    "undisclosed-data-access",
+                    data_type,
+                    format!(
+                        "code present, permission not requested: the code reads {name}, which needs a permission the app does not request"
+                    ),
+                    evidence,
+                )
+                .at(crate::audit::Severity::Info),
+            );
+            continue;
+        }
         findings.push(Finding::new(
             "undisclosed-data-access",
             data_type,

@@ -27,6 +27,23 @@ pub(super) enum Role {
     Shared,
     /// A copy shipped inside this host SDK.
     Bundled(String),
+    /// Classes that ship inside this platform library (`play-services-base`).
+    Shipped(String),
+    /// Another SDK's adapter for this one (the aggregator's id): a channel, not this SDK.
+    Via(String),
+    /// A `<meta-data>` switch set to a value that turns the SDK off (`key=false`).
+    Disabled,
+}
+
+/// Whether a hit is evidence of code or only of configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Classes in the DEX, a native library, a JNI export, a component whose class is in the
+    /// DEX under the SDK's own package.
+    Code,
+    /// Meta-data keys, app keys, permissions, resource names, strings (URLs), asset paths,
+    /// components whose classes are absent from the DEX or belong to the app.
+    Config,
 }
 
 /// One signature hit (aggregated over the items it matched).
@@ -38,6 +55,9 @@ pub(super) struct Hit {
     pub secondary: bool,
     pub confidence: SigConfidence,
     pub role: Role,
+    pub kind: Kind,
+    /// Why the hit does not count, or counts only as configuration (for the evidence).
+    pub note: Option<String>,
 }
 
 /// Every hit per SDK (catalog index), plus the Maven artifacts the archive names.
@@ -56,6 +76,18 @@ struct Key {
     secondary: bool,
     /// Distinct items kept apart (components, keys); `None` aggregates (classes, libraries).
     item: Option<String>,
+    /// The class a manifest component (or the application) names.
+    component: Option<String>,
+    /// A meta-data switch set to turn the SDK off.
+    off: bool,
+}
+
+/// What is known of the classes that manifest components name.
+pub(super) struct Components<'a> {
+    /// Component (and application) classes that the DEX defines.
+    pub defined: BTreeSet<&'a str>,
+    /// The app's own packages (manifest package).
+    pub app_package: &'a str,
 }
 
 struct Acc<'a> {
@@ -85,6 +117,22 @@ impl Acc<'_> {
         secondary: bool,
         n: usize,
     ) {
+        self.add_item(owners, source, list, value, item, None, false, secondary, n);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_item(
+        &mut self,
+        owners: &[SigRef],
+        source: EvidenceSource,
+        list: SigList,
+        value: &str,
+        item: Option<&str>,
+        component: Option<&str>,
+        off: bool,
+        secondary: bool,
+        n: usize,
+    ) {
         for r in owners {
             let key = Key {
                 sdk: r.sdk,
@@ -93,6 +141,8 @@ impl Acc<'_> {
                 sig: r.sig,
                 secondary,
                 item: item.map(str::to_string),
+                component: component.map(str::to_string),
+                off,
             };
             let e = self
                 .hits
@@ -102,7 +152,11 @@ impl Acc<'_> {
         }
     }
 
-    fn finish(self, owners_of: &HashMap<(SigList, String), BTreeSet<usize>>) -> Collected {
+    fn finish(
+        self,
+        owners_of: &HashMap<(SigList, String), BTreeSet<usize>>,
+        comps: &Components<'_>,
+    ) -> Collected {
         let mut per_sdk: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
         for (k, (value, count)) in self.hits {
             let Some(rule) = self.cat.at(k.sdk) else {
@@ -122,8 +176,19 @@ impl Acc<'_> {
                             })
                     })
                 });
-            let role = if let Some(h) = &meta.bundled_in {
+            let mut note = None;
+            let mut role = if let Some(h) = &meta.bundled_in {
+                note = Some(format!("a copy shipped inside {h}"));
                 Role::Bundled(h.clone())
+            } else if let Some(p) = &meta.shipped_with {
+                note = Some(format!("ships inside {p}: not the SDK on its own"));
+                Role::Shipped(p.clone())
+            } else if let Some(v) = &meta.via {
+                note = Some(format!("{v}'s adapter for this SDK: a channel via {v}"));
+                Role::Via(v.clone())
+            } else if k.off {
+                note = Some("a switch that turns the SDK off: not presence".to_string());
+                Role::Disabled
             } else if meta.base {
                 Role::Base
             } else if shared {
@@ -131,6 +196,26 @@ impl Acc<'_> {
             } else {
                 Role::Counts
             };
+            let kind = match (k.source, &k.component) {
+                (
+                    EvidenceSource::DexClass | EvidenceSource::NativeLib | EvidenceSource::JniClass,
+                    _,
+                ) => Kind::Code,
+                (_, Some(class)) => {
+                    let (kind, owner, why) = component_kind_of(self.cat, k.sdk, class, comps);
+                    if let (Role::Counts, Some(o)) = (&role, owner) {
+                        role = Role::Via(o);
+                    }
+                    if note.is_none() {
+                        note = why;
+                    }
+                    kind
+                }
+                _ => Kind::Config,
+            };
+            if kind == Kind::Config && note.is_none() && role == Role::Counts {
+                note = Some("configuration only: not evidence of the SDK's code".to_string());
+            }
             per_sdk.entry(k.sdk).or_default().push(Hit {
                 source: k.source,
                 value,
@@ -138,6 +223,8 @@ impl Acc<'_> {
                 secondary: k.secondary,
                 confidence: meta.confidence,
                 role,
+                kind,
+                note,
             });
         }
         for hits in per_sdk.values_mut() {
@@ -150,6 +237,87 @@ impl Acc<'_> {
             artifacts: Vec::new(),
         }
     }
+}
+
+/// Whether a manifest component is code evidence of SDK `sdk`: its class must be defined in the
+/// DEX, under one of the SDK's own class prefixes (or under no known SDK, outside the app's own
+/// package). A class under another SDK's package is that SDK's adapter: its id is returned.
+fn component_kind_of(
+    cat: &SdkCatalog,
+    sdk: usize,
+    class: &str,
+    comps: &Components<'_>,
+) -> (Kind, Option<String>, Option<String>) {
+    if !comps.defined.contains(class) {
+        return (
+            Kind::Config,
+            None,
+            Some("its class is absent from the DEX: configuration only".to_string()),
+        );
+    }
+    let Some(owners) = cat.index.classes.longest(class) else {
+        if in_package(class, comps.app_package) {
+            return (
+                Kind::Config,
+                None,
+                Some("the app's own class: configuration only".to_string()),
+            );
+        }
+        return (Kind::Code, None, None);
+    };
+    let own = owners.iter().any(|r| {
+        r.sdk == sdk
+            && cat
+                .at(r.sdk)
+                .and_then(|rule| rule.class_prefixes.get(r.sig))
+                .is_some_and(|c| c.is_own())
+    });
+    if own {
+        return (Kind::Code, None, None);
+    }
+    if let Some(other) = owners
+        .iter()
+        .find(|r| r.sdk != sdk)
+        .and_then(|r| cat.at(r.sdk))
+    {
+        return (
+            Kind::Config,
+            Some(other.id.clone()),
+            Some(format!("{}'s class: a channel via {}", other.id, other.id)),
+        );
+    }
+    (
+        Kind::Config,
+        None,
+        Some("its class is not under the SDK's own packages: configuration only".to_string()),
+    )
+}
+
+/// Whether `class` is in package `pkg` (or is `pkg` itself).
+pub(super) fn in_package(class: &str, pkg: &str) -> bool {
+    !pkg.is_empty()
+        && class.starts_with(pkg)
+        && matches!(
+            class.as_bytes().get(pkg.len()),
+            None | Some(b'.') | Some(b'$')
+        )
+}
+
+/// Whether a meta-data value turns its SDK off: a value the signature lists in `disabled_when`,
+/// or, for any key of an SDK, the two switch shapes that stop collection altogether:
+/// `..._collection_enabled` = false and `..._deactivated` = true (Firebase's documented keys; a
+/// key that only turns a feature off, such as `BUGLY_ENABLE_DEBUG`, is not one).
+fn switches_off(sig: &crate::rules::sdks::ManifestSig, key: &str, value: Option<&str>) -> bool {
+    let Some(v) = value.map(str::trim) else {
+        return false;
+    };
+    if sig.disabled_when.iter().any(|d| d.eq_ignore_ascii_case(v)) {
+        return true;
+    }
+    let k = key.to_ascii_lowercase();
+    let is_false = v.eq_ignore_ascii_case("false") || v == "0";
+    let is_true = v.eq_ignore_ascii_case("true") || v == "1";
+    (k.ends_with("collection_enabled") && is_false) || (k.ends_with("_deactivated") && is_true)
 }
 
 fn sig_value(rule: &SdkRule, list: SigList, sig: usize) -> &str {
@@ -351,13 +519,24 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
     let m = &app.manifest;
     let meta_data = |md: &[crate::apk::manifest::MetaData], acc: &mut Acc<'_>| {
         for d in md {
-            if let Some(owners) = idx.meta_data.get(&d.name) {
-                acc.add(
-                    owners,
+            let Some(owners) = idx.meta_data.get(&d.name) else {
+                continue;
+            };
+            for r in owners {
+                let sig = cat.at(r.sdk).and_then(|rule| rule.manifest.get(r.sig));
+                let off = sig.is_some_and(|s| switches_off(s, &d.name, d.value.as_deref()));
+                let value = match (&d.value, off) {
+                    (Some(v), true) => format!("{}={v}", d.name),
+                    _ => d.name.clone(),
+                };
+                acc.add_item(
+                    std::slice::from_ref(r),
                     EvidenceSource::ManifestMetaData,
                     SigList::Manifest,
-                    &d.name,
-                    Some(&d.name),
+                    &value,
+                    Some(&value),
+                    None,
+                    off,
                     false,
                     1,
                 );
@@ -369,12 +548,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         let (exact, regex_kind) = component_kind(c.kind);
         let item = Some(c.name.as_str());
         if let Some(owners) = idx.components.get(&(exact, c.name.clone())) {
-            acc.add(
+            acc.add_item(
                 owners,
                 EvidenceSource::ManifestComponent,
                 SigList::Manifest,
                 &c.name,
                 item,
+                Some(&c.name),
+                false,
                 false,
                 1,
             );
@@ -382,12 +563,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         for (kind, set) in &idx.component_regex {
             if *kind == regex_kind {
                 for r in set.matches(&c.name) {
-                    acc.add(
+                    acc.add_item(
                         &[r],
                         EvidenceSource::ManifestComponent,
                         SigList::Manifest,
                         &c.name,
                         item,
+                        Some(&c.name),
+                        false,
                         false,
                         1,
                     );
@@ -396,16 +579,15 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         }
         if exact == ManifestKind::Activity {
             for (suffix, r) in &idx.activity_suffixes {
-                let boundary = suffix.starts_with('.')
-                    || c.name.len() == suffix.len()
-                    || c.name[..c.name.len().saturating_sub(suffix.len())].ends_with('.');
-                if c.name.ends_with(suffix.as_str()) && boundary {
-                    acc.add(
+                if suffix_matches(&c.name, suffix) {
+                    acc.add_item(
                         &[*r],
                         EvidenceSource::ManifestComponent,
                         SigList::Manifest,
                         &c.name,
                         item,
+                        Some(&c.name),
+                        false,
                         false,
                         1,
                     );
@@ -417,12 +599,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
                 for a in &f.actions {
                     if let Some(owners) = idx.service_actions.get(a) {
                         let v = format!("{} (action {a})", c.name);
-                        acc.add(
+                        acc.add_item(
                             owners,
                             EvidenceSource::ManifestComponent,
                             SigList::Manifest,
                             &v,
                             Some(&v),
+                            Some(&c.name),
+                            false,
                             false,
                             1,
                         );
@@ -433,12 +617,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
                 for s in &f.schemes {
                     for r in idx.data_schemes.matches(s) {
                         let v = format!("{} (scheme {s})", c.name);
-                        acc.add(
+                        acc.add_item(
                             &[r],
                             EvidenceSource::ManifestComponent,
                             SigList::Manifest,
                             &v,
                             Some(&v),
+                            Some(&c.name),
+                            false,
                             false,
                             1,
                         );
@@ -450,12 +636,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
     }
     if let Some(name) = &m.application.name {
         if let Some(owners) = idx.application_names.get(name) {
-            acc.add(
+            acc.add_item(
                 owners,
                 EvidenceSource::ApplicationClass,
                 SigList::Manifest,
                 name,
                 Some(name),
+                Some(name),
+                false,
                 false,
                 1,
             );
@@ -463,12 +651,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         if let Some(owners) = idx.classes.longest(name) {
             for r in owners {
                 let v = prefix_value(cat, *r);
-                acc.add(
+                acc.add_item(
                     std::slice::from_ref(r),
                     EvidenceSource::ApplicationClass,
                     SigList::Class,
                     &v,
                     Some(name),
+                    Some(name),
+                    false,
                     false,
                     1,
                 );
@@ -494,12 +684,39 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         }
     }
 
+    // Which component classes the DEX defines (one pass, over a small set of names).
+    let mut wanted: BTreeSet<&str> = m.components.iter().map(|c| c.name.as_str()).collect();
+    if let Some(name) = &m.application.name {
+        wanted.insert(name.as_str());
+    }
+    let mut defined = BTreeSet::new();
+    if !wanted.is_empty() {
+        for class in app.dex.iter().flat_map(|d| d.classes.iter()) {
+            if let Some(&w) = wanted.get(class.as_str()) {
+                defined.insert(w);
+            }
+        }
+    }
+    let comps = Components {
+        defined,
+        app_package: &m.package,
+    };
     let owners_of = owners_by_value(cat);
-    let mut out = acc.finish(&owners_of);
+    let mut out = acc.finish(&owners_of, &comps);
     artifacts.sort();
     artifacts.dedup();
     out.artifacts = artifacts;
     out
+}
+
+/// Whether an activity name ends with a suffix rule's name on a package boundary. Compares
+/// bytes through `strip_suffix`, never slicing the name at a computed index (a name with
+/// multi-byte characters and a suffix without its leading dot used to panic here).
+fn suffix_matches(name: &str, suffix: &str) -> bool {
+    match name.strip_suffix(suffix) {
+        Some(rest) => suffix.starts_with('.') || rest.is_empty() || rest.ends_with('.'),
+        None => false,
+    }
 }
 
 fn prefix_value(cat: &SdkCatalog, r: SigRef) -> String {
@@ -507,4 +724,27 @@ fn prefix_value(cat: &SdkCatalog, r: SigRef) -> String {
         .and_then(|rule| rule.class_prefixes.get(r.sig))
         .map(|c| c.value.clone())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activity_suffix_with_multibyte_names_does_not_panic() {
+        // Regression: the boundary check sliced the name at len - suffix.len(), inside 'é'.
+        assert!(!suffix_matches("a.éé", "xé"));
+        assert!(!suffix_matches("com.a.é", "xé"));
+        assert!(!suffix_matches("com.a.Activité", "té"));
+        assert!(suffix_matches("com.a.Activité", "Activité"));
+        assert!(suffix_matches(
+            "com.a.wxapi.WXEntryActivity",
+            ".wxapi.WXEntryActivity"
+        ));
+        assert!(!suffix_matches(
+            "com.a.MyWXEntryActivity",
+            "WXEntryActivity"
+        ));
+        assert!(suffix_matches("WXEntryActivity", "WXEntryActivity"));
+    }
 }
