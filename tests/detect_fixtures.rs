@@ -22,6 +22,8 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("packer", Some("bangcle")),
     ("wallet2", Some("bangcle")),
     ("versions", None),
+    ("traps-config", None),
+    ("traps-share", None),
 ];
 
 /// The decoys of fixtures/lookalike/README.md: none may appear in any evidence value.

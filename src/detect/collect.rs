@@ -190,8 +190,10 @@ impl Acc<'_> {
                 note = Some("a switch that turns the SDK off: not presence".to_string());
                 Role::Disabled
             } else if meta.base {
+                note = Some("a vendor base package or key: corroborates only".to_string());
                 Role::Base
             } else if shared {
+                note = Some("shared with another entry on purpose: corroborates only".to_string());
                 Role::Shared
             } else {
                 Role::Counts
@@ -206,9 +208,10 @@ impl Acc<'_> {
                     if let (Role::Counts, Some(o)) = (&role, owner) {
                         role = Role::Via(o);
                     }
-                    if note.is_none() {
-                        note = why;
-                    }
+                    note = match (note, why) {
+                        (Some(a), Some(b)) => Some(format!("{b}; {a}")),
+                        (a, b) => a.or(b),
+                    };
                     kind
                 }
                 _ => Kind::Config,
@@ -265,15 +268,30 @@ fn component_kind_of(
         }
         return (Kind::Code, None, None);
     };
+    let prefix = |r: &SigRef| {
+        cat.at(r.sdk)
+            .and_then(|rule| rule.class_prefixes.get(r.sig))
+    };
+    let this_id = cat.at(sdk).map_or("", |r| r.id.as_str());
+    // The SDK's own package, or an adapter package another entry marks as this SDK's code
+    // (`via = "<this sdk>"`: ShareSDK's QQ platform belongs to ShareSDK).
     let own = owners.iter().any(|r| {
-        r.sdk == sdk
-            && cat
-                .at(r.sdk)
-                .and_then(|rule| rule.class_prefixes.get(r.sig))
-                .is_some_and(|c| c.is_own())
+        prefix(r)
+            .is_some_and(|c| (r.sdk == sdk && c.is_own()) || c.meta.via.as_deref() == Some(this_id))
     });
     if own {
         return (Kind::Code, None, None);
+    }
+    if let Some(host) = owners
+        .iter()
+        .filter(|r| r.sdk == sdk)
+        .find_map(|r| prefix(r).and_then(|c| c.meta.via.clone()))
+    {
+        return (
+            Kind::Config,
+            Some(host.clone()),
+            Some(format!("{host}'s adapter class: a channel via {host}")),
+        );
     }
     if let Some(other) = owners
         .iter()
@@ -289,7 +307,7 @@ fn component_kind_of(
     (
         Kind::Config,
         None,
-        Some("its class is not under the SDK's own packages: configuration only".to_string()),
+        Some("its class is under a package that does not count on its own".to_string()),
     )
 }
 
