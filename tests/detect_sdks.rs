@@ -138,10 +138,14 @@ impl Builder {
                 meta_data: self
                     .meta
                     .iter()
-                    .map(|m| MetaData {
-                        name: m.to_string(),
-                        value: Some("x".into()),
-                        resource: None,
+                    .map(|m| {
+                        // `KEY=value` sets the value; a bare key gets "x".
+                        let (name, value) = m.split_once('=').unwrap_or((m, "x"));
+                        MetaData {
+                            name: name.to_string(),
+                            value: Some(value.into()),
+                            resource: None,
+                        }
                     })
                     .collect(),
                 uses_permissions: self
@@ -613,4 +617,101 @@ fn split_entries_are_matched_by_their_path_inside_the_split() {
             .any(|e| e.value == "split_feature.apk!assets/secData0.jar"),
         "{bangcle:#?}"
     );
+}
+
+/// Issue #14: configuration alone is a hint; a switch that turns an SDK off is `disabled`, and
+/// a key that only turns a feature off is not such a switch.
+#[test]
+fn configuration_alone_is_a_hint_and_switches_are_disabled() {
+    let a = app()
+        .meta(&[
+            "UMENG_APPKEY",
+            "JPUSH_APPKEY",
+            "firebase_analytics_collection_enabled=false",
+        ])
+        .build();
+    let d = detect(&a, catalog());
+    assert!(d.sdks.is_empty(), "{:?}", ids(&d));
+    for id in ["umeng_analytics", "jpush", "firebase_analytics"] {
+        assert_eq!(
+            d.hint(id).map(|h| h.confidence),
+            Some(Confidence::Weak),
+            "{id}"
+        );
+    }
+    let fa = d.hint("firebase_analytics").expect("hint");
+    assert_eq!(
+        fa.disabled.as_deref(),
+        Some("firebase_analytics_collection_enabled=false")
+    );
+    assert_eq!(d.hint("jpush").and_then(|h| h.disabled.clone()), None);
+
+    // With the SDK's classes it is reported; the switch is still said.
+    let a = app()
+        .classes(&["com.google.firebase.analytics.FirebaseAnalytics"])
+        .meta(&["firebase_analytics_collection_enabled=false"])
+        .build();
+    let d = detect(&a, catalog());
+    let fa = d.get("firebase_analytics").expect("code reports");
+    assert_eq!(fa.confidence, Confidence::High);
+    assert!(fa.disabled.is_some());
+
+    // Bugly's debug switch is not an off switch for Bugly.
+    let a = app()
+        .classes(&["com.tencent.bugly.crashreport.CrashReport"])
+        .meta(&["BUGLY_ENABLE_DEBUG=false"])
+        .build();
+    let d = detect(&a, catalog());
+    assert_eq!(
+        d.get("tencent_bugly").and_then(|b| b.disabled.clone()),
+        None
+    );
+}
+
+/// A component counts as code only when the DEX defines its class under the SDK's own package.
+#[test]
+fn components_need_their_classes_in_the_dex() {
+    let a = app().activity("com.tencent.tauth.AuthActivity").build();
+    let d = detect(&a, catalog());
+    assert!(d.get("qq_connect").is_none(), "{:?}", ids(&d));
+    assert!(d.hint("qq_connect").is_some());
+    let a = app()
+        .classes(&["com.tencent.tauth.AuthActivity"])
+        .activity("com.tencent.tauth.AuthActivity")
+        .build();
+    assert_eq!(
+        detect(&a, catalog())
+            .get("qq_connect")
+            .map(|d| d.confidence),
+        Some(Confidence::High)
+    );
+}
+
+/// A packer's payload files are its code (the DEX is encrypted); other assets are configuration.
+#[test]
+fn packer_payload_assets_are_code() {
+    let a = app().entries(&["assets/ijiami.dat"]).build();
+    let d = detect(&a, catalog());
+    assert_eq!(d.packer.as_deref(), Some("ijiami"), "{:?}", ids(&d));
+}
+
+/// Calls from platform libraries are theirs, not the app's.
+#[test]
+fn platform_libraries_are_named() {
+    use appaudit::detect::library_of;
+    assert_eq!(
+        library_of("android.support.v7.app.k"),
+        Some("android-support")
+    );
+    assert_eq!(
+        library_of("androidx.appcompat.app.TwilightManager"),
+        Some("androidx")
+    );
+    assert_eq!(library_of("kotlinx.coroutines.Job"), Some("kotlinx"));
+    assert_eq!(
+        library_of("com.google.android.gms.location.X"),
+        Some("play-services")
+    );
+    assert_eq!(library_of("androidxx.Foo"), None);
+    assert_eq!(library_of("com.example.app.Main"), None);
 }

@@ -123,11 +123,10 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
             continue;
         }
         let mut missing: BTreeMap<&str, Vec<&crate::audit::AttributedCall>> = BTreeMap::new();
-        for c in input
-            .calls
-            .iter()
-            .filter(|c| c.sdk.as_deref() == Some(&sdk.id))
-        {
+        // A call whose data needs a permission the app does not request collects nothing.
+        for c in input.calls.iter().filter(|c| {
+            c.sdk.as_deref() == Some(&sdk.id) && missing_permission(&c.data_type, input).is_none()
+        }) {
             let listed = rows.iter().filter_map(|&i| policy.sdks.get(i)).any(|row| {
                 let text = format!(
                     "{} {}",

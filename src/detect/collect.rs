@@ -4,7 +4,7 @@ use super::{file_name, path_in_split, EvidenceSource};
 use crate::apk::manifest::ComponentKind;
 use crate::apk::App;
 use crate::rules::sdks::{ManifestKind, SdkCatalog, SdkRule, SigConfidence, SigMeta, SigRef};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Which signature list of an entry a hit refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,7 +85,7 @@ struct Key {
 /// What is known of the classes that manifest components name.
 pub(super) struct Components<'a> {
     /// Component (and application) classes that the DEX defines.
-    pub defined: BTreeSet<&'a str>,
+    pub defined: HashSet<&'a str>,
     /// The app's own packages (manifest package).
     pub app_package: &'a str,
 }
@@ -214,6 +214,13 @@ impl Acc<'_> {
                     };
                     kind
                 }
+                // A packer's payload files are its code; any SDK's code shipped as a file
+                // (a DEX, jar, library or APK under assets/) is code too.
+                (EvidenceSource::Asset, _)
+                    if rule.is_packer() || is_code_file(path_in_split(&value)) =>
+                {
+                    Kind::Code
+                }
                 _ => Kind::Config,
             };
             if kind == Kind::Config && note.is_none() && role == Role::Counts {
@@ -309,6 +316,14 @@ fn component_kind_of(
         None,
         Some("its class is under a package that does not count on its own".to_string()),
     )
+}
+
+/// Whether an archive entry is code shipped as a file.
+fn is_code_file(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    [".dex", ".jar", ".so", ".apk"]
+        .iter()
+        .any(|x| p.ends_with(x))
 }
 
 /// Whether `class` is in package `pkg` (or is `pkg` itself).
@@ -703,11 +718,11 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
     }
 
     // Which component classes the DEX defines (one pass, over a small set of names).
-    let mut wanted: BTreeSet<&str> = m.components.iter().map(|c| c.name.as_str()).collect();
+    let mut wanted: HashSet<&str> = m.components.iter().map(|c| c.name.as_str()).collect();
     if let Some(name) = &m.application.name {
         wanted.insert(name.as_str());
     }
-    let mut defined = BTreeSet::new();
+    let mut defined = HashSet::new();
     if !wanted.is_empty() {
         for class in app.dex.iter().flat_map(|d| d.classes.iter()) {
             if let Some(&w) = wanted.get(class.as_str()) {
