@@ -102,6 +102,9 @@ pub struct ReleaseDiff {
     pub old: Release,
     /// The new release.
     pub new: Release,
+    /// Whether both files have the same package name, i.e. are two releases of one app. When
+    /// not, the diff compares two different apps and every difference between them is listed.
+    pub same_package: bool,
     /// The policy the added items were checked against.
     pub policy: Option<String>,
     /// SDKs in the new release only.
@@ -294,6 +297,7 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
         tool: ToolInfo::current(),
         old: release(old),
         new: release(new),
+        same_package: old.app.manifest.package == new.app.manifest.package,
         policy: audit.map(|a| a.policy.path.clone()),
         sdks_added,
         sdks_removed,

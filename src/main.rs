@@ -47,6 +47,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<Outcome, Error> {
+    // To a terminal the tables fit it, to a file (-o) 80 columns, to a pipe no limit.
+    report::table::init(output_file(&cli.command).is_some());
     match &cli.command {
         Command::Inspect(args) => inspect(cli, args),
         Command::Audit(args) => audit_cmd(cli, args),
@@ -164,6 +166,14 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
         AuditFormat::Html => report::html::render(&rep),
     };
     emit(args.output.as_deref(), &text)?;
+    if let Some(path) = &args.output {
+        // The report went to a file: a CI log still shows why the step passed or failed.
+        eprintln!(
+            "{} (report written to {})",
+            report::audit_table::verdict_line(&rep),
+            path.display()
+        );
+    }
     Ok(if failed {
         Outcome::Findings
     } else {
@@ -350,6 +360,13 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
         DiffFormat::Markdown => report::diff::render_markdown(&d),
     };
     emit(args.output.as_deref(), &text)?;
+    if let Some(path) = &args.output {
+        eprintln!(
+            "{} (report written to {})",
+            report::diff::verdict(&d),
+            path.display()
+        );
+    }
     Ok(
         if d.adds_undisclosed() || (args.fail_on_change && d.has_changes()) {
             Outcome::Findings
@@ -357,6 +374,19 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
             Outcome::Pass
         },
     )
+}
+
+/// The `-o FILE` of the command, if any.
+fn output_file(command: &Command) -> Option<&Path> {
+    match command {
+        Command::Audit(a) => a.output.as_deref(),
+        Command::Inspect(a) => a.output.as_deref(),
+        Command::Policy(a) => a.output.as_deref(),
+        Command::Draft(a) => a.output.as_deref(),
+        Command::Scan(a) => a.output.as_deref(),
+        Command::Diff(a) => a.output.as_deref(),
+        Command::Rules(_) => None,
+    }
 }
 
 /// Writes the output to a file or standard output.

@@ -90,18 +90,44 @@ impl ScanSummary {
         s
     }
 
-    /// `scanned 5 files: 2 ok, 1 with findings, 1 error, 1 skipped`.
+    /// `scanned 4 apps: 2 ok, 1 with findings, 1 error; 1 other file skipped (not an app)`, or
+    /// `no app found (...)` when nothing could be scanned.
     pub fn line(&self) -> String {
-        let total = self.ok + self.findings + self.errors + self.skipped;
-        format!(
-            "scanned {total} file{}: {} ok, {} with findings, {} error{}, {} skipped (not app files)",
-            if total == 1 { "" } else { "s" },
+        let apps = self.ok + self.findings + self.errors;
+        let skipped = match self.skipped {
+            0 => String::new(),
+            1 => "1 other file skipped (not an app)".to_string(),
+            n => format!("{n} other files skipped (not apps)"),
+        };
+        if apps == 0 {
+            let mut s = "no app found (looked for .apk, .apks, .xapk, .apkm, .aab)".to_string();
+            if !skipped.is_empty() {
+                s.push_str("; ");
+                s.push_str(&skipped);
+            }
+            return s;
+        }
+        let mut s = format!(
+            "scanned {apps} app{}: {} ok, {} with findings, {} error{}",
+            plural(apps),
             self.ok,
             self.findings,
             self.errors,
-            if self.errors == 1 { "" } else { "s" },
-            self.skipped
-        )
+            plural(self.errors),
+        );
+        if !skipped.is_empty() {
+            s.push_str("; ");
+            s.push_str(&skipped);
+        }
+        s
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -409,7 +435,15 @@ mod tests {
         };
         assert_eq!(
             s.line(),
-            "scanned 5 files: 2 ok, 1 with findings, 1 error, 1 skipped (not app files)"
+            "scanned 4 apps: 2 ok, 1 with findings, 1 error; 1 other file skipped (not an app)"
+        );
+        let none = ScanSummary {
+            skipped: 3,
+            ..ScanSummary::default()
+        };
+        assert_eq!(
+            none.line(),
+            "no app found (looked for .apk, .apks, .xapk, .apkm, .aab); 3 other files skipped (not apps)"
         );
     }
 }

@@ -115,3 +115,47 @@ fn markdown_and_table_show_the_changes() {
         }
     }
 }
+
+#[test]
+fn two_different_apps_are_named_as_such() {
+    let f = root().join("fixtures");
+    let (old, new) = (
+        f.join("clean.apk").display().to_string(),
+        f.join("wallet.apk").display().to_string(),
+    );
+    let out = appaudit(&["diff", &old, &new]);
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("two different apps: com.example.clean ")
+            && first.contains(" -> com.example.wallet "),
+        "{text}"
+    );
+    assert!(text.contains("not a new release of one app"), "{text}");
+    let out = appaudit(&["diff", &old, &new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("diff JSON");
+    assert_eq!(json["same_package"], false);
+    let md = stdout(&appaudit(&["diff", &old, &new, "--format", "markdown"]));
+    assert!(md.starts_with("## appaudit diff of two different apps: `com.example.clean`"));
+    // One app's two releases: the plain header.
+    let (_, json) = diff(&[]);
+    assert_eq!(json["same_package"], true);
+}
+
+#[test]
+fn with_o_file_the_verdict_still_reaches_stderr() {
+    let f = root().join("fixtures");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let to = tmp.path().join("diff.md");
+    let (old, new) = (
+        f.join("wallet.apk").display().to_string(),
+        f.join("wallet2.apk").display().to_string(),
+    );
+    let out = appaudit(&["diff", &old, &new, "-o", to.to_str().expect("utf-8")]);
+    assert!(stdout(&out).is_empty());
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(" changes") && err.contains("report written to"),
+        "{err}"
+    );
+}

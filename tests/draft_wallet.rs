@@ -63,7 +63,11 @@ fn against_the_policy_the_draft_lists_exactly_the_undisclosed_sdks_with_their_ve
         "txt",
     ]);
     assert!(en.contains("Third-party SDKs (rows the policy is missing)"));
-    assert!(en.contains("Umeng (Alibaba)") && !en.contains("JPush"));
+    assert!(en.contains("Umeng (友盟同欣（北京）科技有限公司)") && !en.contains("JPush"));
+    assert!(
+        en.contains("Contacts (android.permission.READ_CONTACTS): "),
+        "{en}"
+    );
 }
 
 #[test]
@@ -74,4 +78,15 @@ fn without_a_policy_every_sdk_is_drafted() {
     let txt = draft(&["--format", "txt"]);
     assert!(txt.starts_with("由 appaudit draft"));
     assert!(txt.contains("1. ") && txt.contains("第三方主体：深圳市和讯华谷信息技术有限公司"));
+    // Clean labels of one vocabulary, not the knowledge base's notes.
+    assert!(
+        txt.contains("   收集的个人信息：IMEI、IMSI、Android ID、"),
+        "{txt}"
+    );
+    assert!(
+        !txt.contains("seed") && !txt.contains("documented by"),
+        "{txt}"
+    );
+    // One row per capability: both storage permissions share theirs.
+    assert_eq!(txt.matches("存储权限（").count(), 1, "{txt}");
 }

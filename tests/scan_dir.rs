@@ -1,6 +1,6 @@
 //! `appaudit scan` over a directory holding good apps, a split APK set, a corrupt file and an
-//! unrelated file: every file is accounted for, in each format, and the exit code says what
-//! happened (1 findings, 2 an error, 0 otherwise).
+//! unrelated file: every app file is accounted for, in each format, the unrelated file only counted
+//! in the summary, and the exit code says what happened (1 findings, 2 an error, 0 otherwise).
 
 mod common;
 
@@ -38,13 +38,18 @@ fn layout() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (tmp, apps, policies)
 }
 
+/// The app files, in the order of every output (notes.txt is skipped: counted, not listed).
 const FILES: &[&str] = &[
     "broken/corrupt.apk",
     "clean.apk",
-    "notes.txt",
     "splits/clean-split.apks",
     "wallet.apk",
 ];
+
+/// The summary line on stderr for this layout (wallet passes when it is not audited or with
+/// `--fail-on none`).
+const SUMMARY: &str =
+    "scanned 4 apps: 3 ok, 0 with findings, 1 error; 1 other file skipped (not an app)";
 
 fn run(apps: &Path, tail: &[&str]) -> std::process::Output {
     appaudit_on(&["scan"], apps, tail)
@@ -72,6 +77,8 @@ fn jsonl_has_one_line_per_file_with_the_right_contract() {
             .expect("path")
             .to_string()
     };
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["error", "inspect", "inspect", "audit"]);
     for (line, file) in lines.iter().zip(FILES) {
         assert_eq!(line["schema_version"], 1);
         assert_eq!(path_of(line), apps.join(file).display().to_string());
@@ -80,7 +87,8 @@ fn jsonl_has_one_line_per_file_with_the_right_contract() {
     assert!(by("broken/corrupt.apk")["error"]
         .as_str()
         .is_some_and(|e| e.contains("zip")));
-    assert!(by("notes.txt")["skipped"].is_string());
+    assert!(!stdout(&out).contains("notes.txt"));
+    assert!(common::stderr(&out).contains("1 other file skipped (not an app)"));
     // Paired by package: the audit contract, with findings and a verdict.
     let wallet = by("wallet.apk");
     assert!(wallet["findings"].as_array().is_some_and(|f| !f.is_empty()));
@@ -124,17 +132,14 @@ fn csv_has_a_row_per_file_and_the_table_columns() {
             )
         })
         .collect();
-    let expect = ["error", "ok", "skipped", "ok", "ok"];
+    let expect = ["error", "ok", "ok", "ok"];
     for ((path, st), (file, want)) in status.iter().zip(FILES.iter().zip(expect)) {
         assert_eq!(path, &apps.join(file).display().to_string());
         assert_eq!(st, want, "{file}");
     }
-    assert!(rows[3].contains("amap;jpush;tencent_bugly"), "{}", rows[3]);
+    assert!(rows[2].contains("amap;jpush;tencent_bugly"), "{}", rows[2]);
     let summary = common::stderr(&out);
-    assert!(
-        summary.contains("scanned 5 files: 3 ok, 0 with findings, 1 error, 1 skipped"),
-        "{summary}"
-    );
+    assert!(summary.contains(SUMMARY), "{summary}");
 }
 
 #[test]
@@ -159,8 +164,9 @@ fn the_table_names_every_file_and_lists_errors() {
         );
     }
     assert!(text.contains(&format!("in {}:", apps.display())), "{text}");
+    assert!(!text.contains("notes.txt"), "{text}");
     assert!(stdout(&out).contains("Errors (1)"));
-    assert!(common::stderr(&out).contains("3 ok, 0 with findings, 1 error, 1 skipped"));
+    assert!(common::stderr(&out).contains(SUMMARY));
 }
 
 #[test]
@@ -185,4 +191,23 @@ fn a_missing_path_is_an_error_row_not_the_end_of_the_scan() {
     let text = stdout(&out);
     assert!(text.contains("/nonexistent/appaudit-test,error,"), "{text}");
     assert!(text.contains(",ok,com.example.clean,"), "{text}");
+}
+
+#[test]
+fn a_directory_without_apps_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join("notes.txt"), "release notes\n").expect("write");
+    std::fs::write(tmp.path().join("icon.png"), [0u8; 4]).expect("write");
+    let out = appaudit_on(&["scan"], tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        stdout(&out).starts_with("no app files found"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        common::stderr(&out).contains("no app found (looked for .apk, .apks, .xapk, .apkm, .aab); 2 other files skipped (not apps)"),
+        "{}",
+        common::stderr(&out)
+    );
 }

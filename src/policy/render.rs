@@ -1,6 +1,6 @@
 //! The human view of a policy as understood (`policy --format table`), within 80 columns.
 
-use comfy_table::Table;
+use crate::report::table::Table;
 use std::fmt::Write;
 
 use super::PolicyDoc;

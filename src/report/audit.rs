@@ -5,7 +5,7 @@ use crate::audit::{
 };
 use crate::policy::PolicyDoc;
 use crate::report::inspect::AppInfo;
-use crate::report::{table, ToolInfo, SCHEMA_VERSION};
+use crate::report::{ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
 
 /// `policy` in the audit report.
@@ -207,97 +207,7 @@ impl AuditReport {
 
     /// The terminal view: a verdict line, the SDK table, then findings grouped by severity.
     pub fn render_table(&self) -> String {
-        let mut out = String::new();
-        let s = &self.summary;
-        out.push_str(&format!(
-            "app:    {} {} ({})\npolicy: {}\n",
-            self.app.package,
-            self.app.version_name.as_deref().unwrap_or("-"),
-            self.app.path,
-            self.policy.path
-        ));
-        out.push_str(&format!(
-            "verdict: {} (--fail-on {}): {} high, {} medium, {} low, {} info{}\n\n",
-            s.verdict.to_uppercase(),
-            s.fail_on,
-            s.high,
-            s.medium,
-            s.low,
-            s.info,
-            if s.suppressed > 0 {
-                format!(", {} suppressed by the baseline", s.suppressed)
-            } else {
-                String::new()
-            }
-        ));
-        if !self.sdks.is_empty() {
-            let mut t = table::new(&["SDK", "version", "vendor", "disclosed"]);
-            for sdk in &self.sdks {
-                t.add_row(vec![
-                    format!("{} ({})", sdk.name, sdk.id),
-                    sdk.version.clone().unwrap_or_else(|| "-".to_string()),
-                    sdk.vendor.clone(),
-                    match &sdk.disclosed_as {
-                        Some(d) if d.how == "prose" => format!("prose only, line {}", d.line),
-                        Some(d) => format!("line {}", d.line),
-                        None => "NO".to_string(),
-                    },
-                ]);
-            }
-            out.push_str(&t.to_string());
-            out.push_str("\n\n");
-        }
-        for sev in Severity::ALL {
-            let group: Vec<&Finding> = self
-                .findings
-                .iter()
-                .filter(|f| f.severity == sev && f.suppressed.is_none())
-                .collect();
-            if group.is_empty() {
-                continue;
-            }
-            out.push_str(&format!(
-                "{} ({})\n",
-                sev.as_str().to_uppercase(),
-                group.len()
-            ));
-            let mut t = table::new(&["rule", "subject", "finding"]);
-            for f in group {
-                let mut text = f.message.clone();
-                if let Some(first) = f.evidence.first() {
-                    text.push_str("\n  ");
-                    text.push_str(first);
-                    if f.evidence.len() > 1 {
-                        text.push_str(&format!(" (+{} more)", f.evidence.len() - 1));
-                    }
-                }
-                t.add_row(vec![f.rule.clone(), f.subject.clone(), text]);
-            }
-            out.push_str(&t.to_string());
-            out.push_str("\n\n");
-        }
-        let suppressed: Vec<&Finding> = self
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_some())
-            .collect();
-        if !suppressed.is_empty() {
-            out.push_str(&format!(
-                "SUPPRESSED by the baseline ({})\n",
-                suppressed.len()
-            ));
-            for f in suppressed {
-                out.push_str(&format!(
-                    "  {} {}: {}\n",
-                    f.rule,
-                    f.subject,
-                    f.suppressed.as_deref().unwrap_or_default()
-                ));
-            }
-            out.push('\n');
-        }
-        out.push_str("Explain a rule: appaudit rules explain RULE\n");
-        out
+        crate::report::audit_table::render(self)
     }
 
     /// Markdown for a pull-request comment or a wiki page: the HTML report's content.

@@ -2,7 +2,7 @@
 //! JSON view is [`ReleaseDiff`] serialized.
 
 use crate::diff::{DataAccessChange, Release, ReleaseDiff};
-use crate::report::table;
+use crate::report::table::{self, Priority};
 
 fn version(r: &Release) -> String {
     format!(
@@ -91,7 +91,8 @@ fn lines(d: &ReleaseDiff) -> Vec<Line> {
     out
 }
 
-fn verdict(d: &ReleaseDiff) -> String {
+/// `3 changes; 1 added item not disclosed by POLICY`.
+pub fn verdict(d: &ReleaseDiff) -> String {
     let mut s = format!("{} change{}", d.summary.changes, plural(d.summary.changes));
     if let Some(p) = &d.policy {
         s.push_str(&format!(
@@ -111,24 +112,45 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The first line: one app's two releases, or two different apps.
+fn header(d: &ReleaseDiff) -> String {
+    if d.same_package {
+        format!(
+            "{} {} -> {}",
+            d.new.package,
+            version(&d.old),
+            version(&d.new)
+        )
+    } else {
+        format!(
+            "two different apps: {} {} -> {} {}",
+            d.old.package,
+            version(&d.old),
+            d.new.package,
+            version(&d.new)
+        )
+    }
+}
+
+/// What a user should expect of a diff between two different apps.
+const DIFFERENT_APPS: &str = "The package names differ, so this is not a new release of one app: \
+everything one app has and the other lacks is listed as added or removed.";
+
 /// The terminal view.
 pub fn render_table(d: &ReleaseDiff) -> String {
-    let mut out = format!(
-        "{} {} -> {}\n{}\n",
-        d.new.package,
-        version(&d.old),
-        version(&d.new),
-        verdict(d)
-    );
-    if d.old.package != d.new.package {
-        out.push_str(&format!(
-            "warning: the package changed ({} -> {}); these may be different apps\n",
-            d.old.package, d.new.package
-        ));
+    let mut out = format!("{}\n", table::printable(&header(d)));
+    if !d.same_package {
+        out.push_str(&table::paragraph(DIFFERENT_APPS));
+        out.push('\n');
     }
+    out.push_str(&verdict(d));
+    out.push('\n');
     let lines = lines(d);
     if !lines.is_empty() {
         let mut t = table::new(&["", "what", "subject", "detail", "policy"]);
+        t.priority(2, Priority::High)
+            .priority(3, Priority::High)
+            .priority(4, Priority::High);
         for l in lines {
             t.add_row(vec![
                 l.sign.to_string(),
@@ -138,6 +160,8 @@ pub fn render_table(d: &ReleaseDiff) -> String {
                 l.status.to_string(),
             ]);
         }
+        // Without a policy the policy column is empty.
+        t.drop_empty_columns();
         out.push('\n');
         out.push_str(&t.to_string());
         out.push('\n');
@@ -151,13 +175,25 @@ fn md_cell(s: &str) -> String {
 
 /// Markdown, for a pull-request comment.
 pub fn render_markdown(d: &ReleaseDiff) -> String {
-    let mut out = format!(
-        "## appaudit diff: `{}` {} → {}\n\n{}\n",
-        md_cell(&d.new.package),
-        md_cell(&version(&d.old)),
-        md_cell(&version(&d.new)),
-        md_cell(&verdict(d))
-    );
+    let mut out = if d.same_package {
+        format!(
+            "## appaudit diff: `{}` {} → {}\n\n",
+            md_cell(&d.new.package),
+            md_cell(&version(&d.old)),
+            md_cell(&version(&d.new)),
+        )
+    } else {
+        format!(
+            "## appaudit diff of two different apps: `{}` {} → `{}` {}\n\n{}\n\n",
+            md_cell(&d.old.package),
+            md_cell(&version(&d.old)),
+            md_cell(&d.new.package),
+            md_cell(&version(&d.new)),
+            DIFFERENT_APPS
+        )
+    };
+    out.push_str(&md_cell(&verdict(d)));
+    out.push('\n');
     let lines = lines(d);
     if !lines.is_empty() {
         out.push_str("\n| | what | subject | detail | policy |\n|---|---|---|---|---|\n");

@@ -5,7 +5,8 @@ use crate::apk::{Anomaly, App};
 use crate::audit::AttributedCall;
 use crate::detect::Detection;
 use crate::engine::Analysis;
-use crate::report::{table, ToolInfo, SCHEMA_VERSION};
+use crate::report::table::{self, Priority};
+use crate::report::{ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -312,12 +313,15 @@ impl InspectReport {
         out.push('\n');
 
         if let Some(p) = &self.app.packer {
-            out.push_str(&format!(
-                "\nPACKED by {p}: the DEX code seen here is a stub; SDKs and data access are a lower bound.\n"
-            ));
+            out.push('\n');
+            out.push_str(&table::paragraph(&format!(
+                "PACKED by {p}: the DEX code seen here is a stub; SDKs and data access are a lower bound."
+            )));
+            out.push('\n');
         }
         if !self.sdks.is_empty() {
             let mut t = table::new(&["SDK", "vendor", "category", "evidence"]);
+            t.priority(0, Priority::High).priority(1, Priority::High);
             for d in &self.sdks {
                 let (name, vendor) = match self.names_en.get(&d.id) {
                     Some((n, v)) if self.lang == "en" => (n.clone(), v.clone()),
@@ -337,11 +341,10 @@ impl InspectReport {
                     format!("{name} ({})", d.id),
                     vendor,
                     d.category.clone(),
-                    format!(
-                        "{first} (+{} more: {})",
-                        d.evidence.len().saturating_sub(1),
-                        kinds.join(", ")
-                    ),
+                    match d.evidence.len().saturating_sub(1) {
+                        0 => format!("{first} ({})", kinds.join(", ")),
+                        n => format!("{first} (+{n} more: {})", kinds.join(", ")),
+                    },
                 ]);
             }
             out.push_str(&format!("\nSDKs ({})\n", self.sdks.len()));
@@ -349,13 +352,18 @@ impl InspectReport {
             out.push('\n');
         }
         if !self.data_access.is_empty() {
-            let mut t = table::new(&["data", "API", "caller", "SDK"]);
+            // Data type and SDK stacked: four columns of identifiers do not fit 80 columns.
+            let mut t = table::new(&["data / SDK", "API", "caller"]);
+            t.priority(2, Priority::High);
             for c in &self.data_access {
                 t.add_row(vec![
-                    c.data_type.clone(),
+                    format!(
+                        "{}\n{}",
+                        c.data_type,
+                        c.sdk.as_deref().unwrap_or("app / other")
+                    ),
                     c.api.rsplit('/').next().unwrap_or(&c.api).to_string(),
                     c.caller.clone(),
-                    c.sdk.clone().unwrap_or_else(|| "app / other".to_string()),
                 ]);
             }
             out.push_str(&format!(
@@ -367,6 +375,7 @@ impl InspectReport {
         }
         if !self.permissions.is_empty() {
             let mut t = table::new(&["permission", "dangerous", "note"]);
+            t.priority(0, Priority::High);
             for p in &self.permissions {
                 let mut note = Vec::new();
                 if let Some(v) = p.max_sdk {
@@ -387,6 +396,7 @@ impl InspectReport {
         }
         if !m.components.is_empty() {
             let mut t = table::new(&["component", "kind", "exported"]);
+            t.priority(0, Priority::High);
             for c in &m.components {
                 t.add_row(vec![
                     c.name.clone(),
@@ -410,6 +420,7 @@ impl InspectReport {
             .collect();
         if !metas.is_empty() {
             let mut t = table::new(&["meta-data", "value"]);
+            t.priority(0, Priority::High);
             for md in metas {
                 t.add_row(vec![
                     md.name.clone(),
@@ -439,6 +450,7 @@ impl InspectReport {
         }
         if !self.packages.is_empty() {
             let mut t = table::new(&["package", "classes"]);
+            t.priority(0, Priority::High);
             for p in &self.packages {
                 t.add_row(vec![p.package.clone(), p.classes.to_string()]);
             }
@@ -448,6 +460,7 @@ impl InspectReport {
         }
         if !self.native_libs.is_empty() {
             let mut t = table::new(&["native library", "ABI", "JNI classes"]);
+            t.priority(0, Priority::High);
             for l in &self.native_libs {
                 t.add_row(vec![
                     l.path.clone(),

@@ -2,6 +2,7 @@
 //! `main.rs` prints them.
 
 pub mod audit;
+pub mod audit_table;
 pub mod diff;
 pub mod html;
 pub mod inspect;

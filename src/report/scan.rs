@@ -1,7 +1,8 @@
 //! The `scan` report: one row per file as a table or CSV, or one JSON report per line (the audit
 //! or inspect contract, or an error or skip record).
 
-use crate::report::{table, SCHEMA_VERSION};
+use crate::report::table::{self, Priority};
+use crate::report::SCHEMA_VERSION;
 use crate::scan::{ScanItem, ScanResult};
 use serde::Serialize;
 
@@ -129,58 +130,62 @@ impl ScanRow {
     }
 }
 
-/// The table: one row per file, with counts (the CSV and JSON lines carry the lists): SDKs,
+/// The table: one row per app file, with counts (the CSV and JSON lines carry the lists): SDKs,
 /// dangerous permissions, findings by severity (`-` when no policy was paired); errors are listed
-/// in full below it.
+/// in full below it. Files skipped as not apps are only counted, in the summary line.
 pub fn render_table(items: &[ScanItem]) -> String {
+    let items: Vec<&ScanItem> = items.iter().filter(|i| !is_skipped(i)).collect();
+    if items.is_empty() {
+        return "no app files found (.apk, .apks, .xapk, .apkm, .aab)\n".to_string();
+    }
     let mut t = table::new(&[
         "file", "package", "version", "SDKs", "danger", "H/M/L/I", "packer", "status",
     ]);
+    for col in [0, 1, 7] {
+        t.priority(col, Priority::High);
+    }
     let mut notes = Vec::new();
-    let base = common_dir(items);
-    for item in items {
+    let base = common_dir(items.iter().copied());
+    for item in &items {
         let r = ScanRow::of(item);
         let shown = base
             .as_deref()
             .and_then(|b| item.path.strip_prefix(b).ok())
             .map_or_else(|| r.path.clone(), |p| p.display().to_string());
-        // versionName only here; the CSV has the versionCode too.
-        let version = r.version_name.clone();
-        let status = match r.status {
-            "error" => {
-                // Most messages already start with the path.
-                if r.error.starts_with(&r.path) {
-                    notes.push(format!("  {}", r.error));
-                } else {
-                    notes.push(format!("  {}: {}", r.path, r.error));
-                }
-                "error".to_string()
+        if r.status == "error" {
+            // Most messages already start with the path.
+            if r.error.starts_with(&r.path) {
+                notes.push(format!("  {}", r.error));
+            } else {
+                notes.push(format!("  {}: {}", r.path, r.error));
             }
-            s => s.to_string(),
-        };
-        let count = |v: &[String], item: &ScanItem| match item.result {
-            ScanResult::Inspected(_) | ScanResult::Audited(_) => v.len().to_string(),
-            _ => String::new(),
+        }
+        let analysed = matches!(
+            item.result,
+            ScanResult::Inspected(_) | ScanResult::Audited(_)
+        );
+        let count = |v: &[String]| {
+            if analysed {
+                v.len().to_string()
+            } else {
+                String::new()
+            }
         };
         t.add_row(vec![
             shown,
             r.package.clone(),
-            version,
-            count(&r.sdks, item),
-            count(&r.dangerous_permissions, item),
+            // versionName only here; the CSV has the versionCode too.
+            r.version_name.clone(),
+            count(&r.sdks),
+            count(&r.dangerous_permissions),
             r.findings.map_or("-".to_string(), |f| {
                 format!("{}/{}/{}/{}", f[0], f[1], f[2], f[3])
             }),
             r.packer.clone(),
-            status,
+            r.status.to_string(),
         ]);
     }
-    // Short columns keep their width; the file and package columns wrap instead.
-    for i in 2..8 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-        }
-    }
+    t.drop_empty_columns();
     let mut out = match &base {
         Some(b) => format!("in {}:\n", b.display()),
         None => String::new(),
@@ -197,9 +202,13 @@ pub fn render_table(items: &[ScanItem]) -> String {
     out
 }
 
+fn is_skipped(item: &ScanItem) -> bool {
+    matches!(item.result, ScanResult::Skipped(_))
+}
+
 /// The deepest directory holding every file, so the table can show shorter paths.
-fn common_dir(items: &[ScanItem]) -> Option<std::path::PathBuf> {
-    let mut dirs = items.iter().map(|i| i.path.parent().unwrap_or(&i.path));
+fn common_dir<'a>(items: impl Iterator<Item = &'a ScanItem>) -> Option<std::path::PathBuf> {
+    let mut dirs = items.map(|i| i.path.parent().unwrap_or(&i.path));
     let mut base = dirs.next()?.to_path_buf();
     for d in dirs {
         while !d.starts_with(&base) {
@@ -220,11 +229,11 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// CSV with a header row, one row per file.
+/// CSV with a header row, one row per app file (files skipped as not apps are only counted).
 pub fn render_csv(items: &[ScanItem]) -> String {
     let mut out = CSV_HEADER.join(",");
     out.push('\n');
-    for item in items {
+    for item in items.iter().filter(|i| !is_skipped(i)) {
         let fields: Vec<String> = ScanRow::of(item)
             .fields()
             .iter()
@@ -239,43 +248,53 @@ pub fn render_csv(items: &[ScanItem]) -> String {
 /// The JSON line of a file that failed.
 #[derive(Serialize)]
 struct ErrorLine<'a> {
+    kind: &'static str,
     schema_version: u32,
     path: String,
     error: &'a str,
 }
 
-/// The JSON line of a file skipped as not an app.
+/// A report with the record's `kind` first (`audit` or `inspect`), the report's fields after it.
 #[derive(Serialize)]
-struct SkippedLine<'a> {
-    schema_version: u32,
-    path: String,
-    skipped: &'a str,
+struct Tagged<'a, T: Serialize> {
+    kind: &'static str,
+    #[serde(flatten)]
+    report: &'a T,
 }
 
-/// One JSON object per line: the audit report, the inspect report, or an error/skip record.
+/// One JSON object per line, each with a `kind`: `audit` (the audit report), `inspect` (the
+/// inspect report) or `error` (`path`, `error`). Files skipped as not apps have no line.
 pub fn render_jsonl(items: &[ScanItem]) -> String {
     let mut out = String::new();
     for item in items {
-        let path = item.path.display().to_string();
         let line = match &item.result {
-            ScanResult::Inspected(r) => serde_json::to_string(r),
-            ScanResult::Audited(r) => serde_json::to_string(r),
+            ScanResult::Inspected(r) => serde_json::to_string(&Tagged {
+                kind: "inspect",
+                report: r.as_ref(),
+            }),
+            ScanResult::Audited(r) => serde_json::to_string(&Tagged {
+                kind: "audit",
+                report: r.as_ref(),
+            }),
             ScanResult::Failed(e) => serde_json::to_string(&ErrorLine {
+                kind: "error",
                 schema_version: SCHEMA_VERSION,
-                path,
+                path: item.path.display().to_string(),
                 error: e,
             }),
-            ScanResult::Skipped(why) => serde_json::to_string(&SkippedLine {
-                schema_version: SCHEMA_VERSION,
-                path,
-                skipped: why,
-            }),
+            ScanResult::Skipped(_) => continue,
         };
         match line {
             Ok(l) => out.push_str(&l),
-            Err(e) => out.push_str(&format!(
-                "{{\"schema_version\":{SCHEMA_VERSION},\"error\":\"serializing the report: {e}\"}}"
-            )),
+            Err(e) => out.push_str(
+                &serde_json::json!({
+                    "kind": "error",
+                    "schema_version": SCHEMA_VERSION,
+                    "path": item.path.display().to_string(),
+                    "error": format!("serializing the report: {e}"),
+                })
+                .to_string(),
+            ),
         }
         out.push('\n');
     }
@@ -296,14 +315,33 @@ mod tests {
     #[test]
     fn every_row_has_every_column() {
         let item = ScanItem {
-            path: "x.txt".into(),
-            result: ScanResult::Skipped("not an app file (.txt)".into()),
+            path: "x.apk".into(),
+            result: ScanResult::Failed("x.apk: not a zip".into()),
         };
         assert_eq!(ScanRow::of(&item).fields().len(), CSV_HEADER.len());
         let csv = render_csv(&[item]);
         assert!(csv
             .lines()
             .nth(1)
-            .is_some_and(|l| l.starts_with("x.txt,skipped,")));
+            .is_some_and(|l| l.starts_with("x.apk,error,")));
+    }
+
+    #[test]
+    fn skipped_files_are_counted_not_listed() {
+        let skipped = ScanItem {
+            path: "notes.txt".into(),
+            result: ScanResult::Skipped("not an app file (.txt)".into()),
+        };
+        let failed = ScanItem {
+            path: "bad.apk".into(),
+            result: ScanResult::Failed("bad.apk: not a zip".into()),
+        };
+        let items = [skipped.clone(), failed];
+        assert_eq!(render_csv(&items).lines().count(), 2);
+        let jsonl = render_jsonl(&items);
+        assert_eq!(jsonl.lines().count(), 1, "{jsonl}");
+        assert!(jsonl.starts_with("{\"kind\":\"error\","), "{jsonl}");
+        assert!(!render_table(&items).contains("notes.txt"));
+        assert!(render_table(&[skipped]).starts_with("no app files found"));
     }
 }

@@ -2,7 +2,7 @@
 //! the tool uses, and listed as a table.
 
 use super::sdks::{Diagnostic, SdkCatalog, SigConfidence};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use crate::report::table::{self, Priority};
 use std::path::Path;
 
 /// Lints a rules directory (its `sdks/` subdirectory when it has one), or the built-in rules.
@@ -21,17 +21,14 @@ pub fn lint(dir: Option<&Path>) -> Vec<Diagnostic> {
 
 /// The catalog (optionally one category) as a table: id, name, vendor, category, signatures.
 pub fn list_table(cat: &SdkCatalog, category: Option<&str>) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec![
-            "id",
-            "name",
-            "vendor",
-            "category",
-            "signatures (high/medium)",
-        ]);
+    let mut table = table::new(&[
+        "id",
+        "name",
+        "vendor",
+        "category",
+        "signatures (high/medium)",
+    ]);
+    table.priority(0, Priority::High);
     for r in cat
         .iter()
         .filter(|r| category.is_none_or(|c| r.category == c))
@@ -70,5 +67,7 @@ pub fn list_table(cat: &SdkCatalog, category: Option<&str>) -> String {
             format!("{high}/{medium}"),
         ]);
     }
-    table.to_string()
+    let mut out = table.to_string();
+    out.push('\n');
+    out
 }

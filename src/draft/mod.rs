@@ -1,13 +1,15 @@
 //! `appaudit draft`: the SDK disclosure table and the permission list, in the shape Chinese
 //! policies use, drafted from what the app contains; with a policy, only the rows it is missing.
 
+pub mod data;
+
 use crate::audit::{AttributedCall, AuditOutcome, SdkView};
 use crate::engine::{vendor_display, Analysis};
 use crate::report::html::markdown::md;
-use crate::report::html::model::data_type_name;
 use crate::report::html::{esc, link, page, Lang};
 use crate::rules::permissions::PermissionCatalog;
 use crate::rules::sdks::SdkCatalog;
+use data::DataLabel;
 use std::fmt::Write;
 
 /// Output formats of `draft`.
@@ -32,19 +34,19 @@ pub struct DraftSdk {
     pub vendor: String,
     /// The purpose, by category.
     pub purpose: String,
-    /// The data the SDK is known to collect (knowledge base).
-    pub known_data: Vec<String>,
-    /// The data its code was seen collecting in this app.
-    pub seen_data: Vec<String>,
+    /// The personal data it collects: what its vendor declares (the knowledge base) and what
+    /// its code was seen collecting in this app, as labels of one vocabulary, each once.
+    pub data: Vec<DataLabel>,
     /// The vendor's privacy policy.
     pub link: Option<String>,
 }
 
-/// One permission to add to the policy's permission list.
+/// One row of the policy's permission list: a capability in the policy's words and the
+/// Android permissions that grant it (READ_ and WRITE_EXTERNAL_STORAGE share one row).
 #[derive(Debug, Clone)]
 pub struct DraftPermission {
-    /// Full Android name.
-    pub permission: String,
+    /// Full Android names.
+    pub permissions: Vec<String>,
     /// The permission in the policy's words.
     pub words: String,
 }
@@ -115,23 +117,23 @@ pub fn build(
         }
         let rule = catalog.get(&sdk.id);
         let name = match (lang, rule) {
-            (Lang::En, Some(r)) if !r.name_en.is_empty() => r.name_en.clone(),
+            (Lang::En, Some(r)) if !data::without_notes(&r.name_en).is_empty() => {
+                data::without_notes(&r.name_en)
+            }
             _ => sdk.name.clone(),
         };
-        let vendor = match (lang, rule) {
-            (Lang::Zh, Some(r)) if !r.vendor_zh.is_empty() => vendor_display(&r.vendor_zh),
-            (Lang::En, Some(r)) if !r.vendor_en.is_empty() => r.vendor_en.clone(),
-            _ => sdk.vendor.clone(),
-        };
-        rows.push(DraftSdk {
+        let legal = rule.and_then(|r| data::legal_name(&r.vendor_zh, &r.vendor_en));
+        let vendor = vendor_cell(lang, legal, rule, &sdk.vendor);
+        let notes = rule.map(|r| r.data_types.items.clone()).unwrap_or_default();
+        let row = DraftSdk {
             id: sdk.id.clone(),
             name,
             vendor,
             purpose: purpose(&sdk.category, lang).to_string(),
-            known_data: rule.map(|r| r.data_types.items.clone()).unwrap_or_default(),
-            seen_data: seen_data(&analysis.calls, &sdk.id, lang),
+            data: data::labels(&notes, &seen_data(&analysis.calls, &sdk.id), lang),
             link: rule.and_then(|r| r.privacy_url.clone()),
-        });
+        };
+        add_row(&mut rows, row);
     }
     let perms = PermissionCatalog::builtin();
     let permissions = analysis
@@ -146,9 +148,8 @@ pub fn build(
             })
         })
         .filter_map(|name| perms.get(name).filter(|r| r.privacy_relevant))
-        .map(|r| DraftPermission {
-            permission: r.name.clone(),
-            words: match lang {
+        .fold(Vec::<DraftPermission>::new(), |mut rows, r| {
+            let words = match lang {
                 Lang::Zh => r
                     .group_zh
                     .clone()
@@ -158,9 +159,17 @@ pub fn build(
                     .en_terms
                     .first()
                     .map_or_else(|| r.name.clone(), |t| capitalise(t)),
-            },
-        })
-        .collect();
+            };
+            match rows.iter_mut().find(|p| p.words == words) {
+                Some(p) if !p.permissions.contains(&r.name) => p.permissions.push(r.name.clone()),
+                Some(_) => {}
+                None => rows.push(DraftPermission {
+                    permissions: vec![r.name.clone()],
+                    words,
+                }),
+            }
+            rows
+        });
     Draft {
         lang,
         package: analysis.app.manifest.package.clone(),
@@ -176,12 +185,58 @@ fn capitalise(s: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
-/// The data types an SDK's code was seen collecting, by name.
-fn seen_data(calls: &[AttributedCall], id: &str, lang: Lang) -> Vec<String> {
+/// Adds an SDK row; two knowledge-base entries with one name and vendor make one row of the
+/// policy, with the data of both.
+fn add_row(rows: &mut Vec<DraftSdk>, row: DraftSdk) {
+    match rows
+        .iter_mut()
+        .find(|r| r.name == row.name && r.vendor == row.vendor)
+    {
+        Some(same) => {
+            for d in row.data {
+                if !same.data.contains(&d) {
+                    same.data.push(d);
+                }
+            }
+            same.link = same.link.take().or(row.link);
+        }
+        None => rows.push(row),
+    }
+}
+
+/// The vendor column: the legal name (zh), or the English name with the legal name (en).
+fn vendor_cell(
+    lang: Lang,
+    legal: Option<String>,
+    rule: Option<&crate::rules::sdks::SdkRule>,
+    fallback: &str,
+) -> String {
+    let short_en = rule
+        .map(|r| data::without_notes(&r.vendor_en))
+        .filter(|s| !s.is_empty());
+    let has_cjk = |s: &str| s.chars().any(|c| !c.is_ascii() && c.is_alphabetic());
+    match (lang, legal) {
+        (Lang::Zh, Some(l)) => l,
+        (Lang::Zh, None) => rule
+            .map(|r| vendor_display(&r.vendor_zh))
+            .filter(|s| !s.is_empty())
+            .or(short_en)
+            .unwrap_or_else(|| vendor_display(fallback)),
+        (Lang::En, Some(l)) if has_cjk(&l) => match short_en {
+            Some(en) => format!("{en} ({l})"),
+            None => l,
+        },
+        (Lang::En, Some(l)) => l,
+        (Lang::En, None) => short_en.unwrap_or_else(|| vendor_display(fallback)),
+    }
+}
+
+/// The data types an SDK's code was seen collecting (ids).
+fn seen_data(calls: &[AttributedCall], id: &str) -> Vec<String> {
     let mut v: Vec<String> = calls
         .iter()
         .filter(|c| c.sdk.as_deref() == Some(id))
-        .map(|c| data_type_name(&c.data_type, lang))
+        .map(|c| c.data_type.clone())
         .collect();
     v.sort();
     v.dedup();
@@ -193,9 +248,10 @@ struct Words {
     sdk_title: &'static str,
     perm_title: &'static str,
     missing: &'static str,
-    cols: [&'static str; 6],
+    cols: [&'static str; 5],
     perm_cols: [&'static str; 3],
     placeholder: &'static str,
+    to_check: &'static str,
     nothing: &'static str,
     intro: &'static str,
 }
@@ -208,12 +264,12 @@ const ZH: Words = Words {
         "SDK名称",
         "第三方主体",
         "使用目的",
-        "收集个人信息类型",
-        "代码中检测到的收集",
-        "隐私政策链接",
+        "收集的个人信息",
+        "第三方隐私政策",
     ],
     perm_cols: ["权限名称", "Android权限", "使用目的与业务场景"],
     placeholder: "【请填写：使用目的与对应的业务功能】",
+    to_check: "【请填写】",
     nothing: "无",
     intro: "由 appaudit draft 根据App实际包含的SDK和权限生成的草稿，发布前请核对每一项。",
 };
@@ -222,9 +278,16 @@ const EN: Words = Words {
     sdk_title: "Third-party SDKs",
     perm_title: "Permissions",
     missing: " (rows the policy is missing)",
-    cols: ["SDK", "Vendor (legal name)", "Purpose", "Data the SDK is known to collect", "Data its code was seen collecting", "Vendor's privacy policy"],
+    cols: [
+        "SDK",
+        "Vendor (legal name)",
+        "Purpose",
+        "Personal data collected",
+        "Vendor's privacy policy",
+    ],
     perm_cols: ["Permission", "Android name", "Purpose and the feature that uses it"],
     placeholder: "[purpose and the feature that uses it]",
+    to_check: "[to be completed]",
     nothing: "None",
     intro: "Drafted by appaudit draft from the SDKs and permissions the app really contains; check every item before publishing.",
 };
@@ -239,9 +302,33 @@ impl Draft {
 
     fn sep(&self) -> &'static str {
         match self.lang {
-            Lang::Zh => "；",
-            Lang::En => "; ",
+            Lang::Zh => "、",
+            Lang::En => ", ",
         }
+    }
+
+    /// The data cell: the labels, or a placeholder when the knowledge base names none.
+    fn data_cell(&self, s: &DraftSdk) -> String {
+        if s.data.is_empty() {
+            return self.words().to_check.to_string();
+        }
+        s.data
+            .iter()
+            .map(|d| d.label.as_str())
+            .collect::<Vec<_>>()
+            .join(self.sep())
+    }
+
+    /// The link cell: the vendor's policy, or a placeholder.
+    fn link_cell(&self, s: &DraftSdk) -> String {
+        s.link
+            .clone()
+            .unwrap_or_else(|| self.words().to_check.to_string())
+    }
+
+    /// The Android names of a permission row.
+    fn android_names(&self, p: &DraftPermission) -> String {
+        p.permissions.join(self.sep())
     }
 
     /// Renders the draft.
@@ -265,7 +352,10 @@ impl Draft {
     /// Numbered plain text, as Chinese policies print their SDK lists.
     pub fn txt(&self) -> String {
         let w = self.words();
-        let colon = if self.lang == Lang::Zh { "：" } else { ": " };
+        let (colon, open, close) = match self.lang {
+            Lang::Zh => ("：", "（", "）"),
+            Lang::En => (": ", " (", ")"),
+        };
         let (sdk_title, perm_title) = self.titles();
         let mut out = format!("{}\n\n{sdk_title}\n\n", w.intro);
         if self.sdks.is_empty() {
@@ -276,9 +366,8 @@ impl Draft {
             let fields = [
                 (w.cols[1], s.vendor.clone()),
                 (w.cols[2], s.purpose.clone()),
-                (w.cols[3], s.known_data.join(self.sep())),
-                (w.cols[4], s.seen_data.join(self.sep())),
-                (w.cols[5], s.link.clone().unwrap_or_default()),
+                (w.cols[3], self.data_cell(s)),
+                (w.cols[4], self.link_cell(s)),
             ];
             for (k, v) in fields {
                 let _ = writeln!(out, "   {k}{colon}{}", clean(&v));
@@ -292,10 +381,10 @@ impl Draft {
         for (i, p) in self.permissions.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "{}. {}（{}）{colon}{}",
+                "{}. {}{open}{}{close}{colon}{}",
                 i + 1,
                 p.words,
-                p.permission,
+                self.android_names(p),
                 w.placeholder
             );
         }
@@ -310,17 +399,19 @@ impl Draft {
         if self.sdks.is_empty() {
             let _ = writeln!(out, "{}\n", w.nothing);
         } else {
-            let _ = writeln!(out, "| {} |\n|---|---|---|---|---|---|", w.cols.join(" | "));
+            let _ = writeln!(out, "| {} |\n|---|---|---|---|---|", w.cols.join(" | "));
             for s in &self.sdks {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     md(&s.name),
                     md(&s.vendor),
                     md(&s.purpose),
-                    md(&s.known_data.join(self.sep())),
-                    md(&s.seen_data.join(self.sep())),
-                    s.link.as_deref().map_or_else(String::new, md)
+                    md(&self.data_cell(s)),
+                    s.link
+                        .as_deref()
+                        .filter(|u| !u.contains([' ', '<', '>', '|']))
+                        .map_or_else(|| md(&self.link_cell(s)), |u| format!("<{u}>")),
                 );
             }
             out.push('\n');
@@ -331,11 +422,12 @@ impl Draft {
         } else {
             let _ = writeln!(out, "| {} |\n|---|---|---|", w.perm_cols.join(" | "));
             for p in &self.permissions {
+                let names: Vec<String> = p.permissions.iter().map(|n| format!("`{n}`")).collect();
                 let _ = writeln!(
                     out,
-                    "| {} | `{}` | {} |",
+                    "| {} | {} | {} |",
                     md(&p.words),
-                    p.permission,
+                    names.join(self.sep()),
                     md(w.placeholder)
                 );
             }
@@ -362,14 +454,15 @@ impl Draft {
         for s in &self.sdks {
             let _ = write!(
                 body,
-                "<tr data-sdk-id=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr data-sdk-id=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&s.id),
                 esc(&s.name),
                 esc(&s.vendor),
                 esc(&s.purpose),
-                esc(&s.known_data.join(self.sep())),
-                esc(&s.seen_data.join(self.sep())),
-                s.link.as_deref().map_or_else(String::new, |u| link(u, u))
+                esc(&self.data_cell(s)),
+                s.link
+                    .as_deref()
+                    .map_or_else(|| esc(w.to_check), |u| link(u, u))
             );
         }
         let _ = write!(
@@ -382,12 +475,17 @@ impl Draft {
         }
         body.push_str("</tr></thead><tbody>");
         for p in &self.permissions {
+            let names: Vec<String> = p
+                .permissions
+                .iter()
+                .map(|n| format!("<code>{}</code>", esc(n)))
+                .collect();
             let _ = write!(
                 body,
-                "<tr data-permission=\"{}\"><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(&p.permission),
+                "<tr data-permission=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&p.permissions.join(" ")),
                 esc(&p.words),
-                esc(&p.permission),
+                names.join(self.sep()),
                 esc(w.placeholder)
             );
         }
@@ -402,4 +500,41 @@ fn clean(s: &str) -> String {
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
         .filter(|c| !c.is_control())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, name: &str, data: &[&str], link: Option<&str>) -> DraftSdk {
+        DraftSdk {
+            id: id.to_string(),
+            name: name.to_string(),
+            vendor: "某某有限公司".to_string(),
+            purpose: String::new(),
+            data: data
+                .iter()
+                .map(|d| DataLabel {
+                    id: d.to_string(),
+                    label: d.to_string(),
+                })
+                .collect(),
+            link: link.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn one_name_and_vendor_make_one_row() {
+        let mut rows = Vec::new();
+        add_row(&mut rows, row("a", "SDK", &["imei"], None));
+        add_row(
+            &mut rows,
+            row("b", "SDK", &["imei", "oaid"], Some("https://x")),
+        );
+        add_row(&mut rows, row("c", "Other", &[], None));
+        assert_eq!(rows.len(), 2);
+        let ids: Vec<&str> = rows[0].data.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["imei", "oaid"]);
+        assert_eq!(rows[0].link.as_deref(), Some("https://x"));
+    }
 }
