@@ -196,3 +196,19 @@ fn aggregator_adapters_and_shared_bases_are_not_vendor_sdks() {
     assert_eq!(mta["confidence"], "weak");
     assert!(mta.get("via").is_none());
 }
+
+/// The inspect table names the support library as the caller's owner, not "app / other".
+#[test]
+fn inspect_table_names_the_library_of_a_call() {
+    let out = common::appaudit_on(&["inspect"], &common::apk("traps-config"), &[]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    let calls: String = text
+        .split("Sensitive API calls")
+        .nth(1)
+        .and_then(|t| t.split("Permissions").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(calls.contains("android-support"), "{text}");
+    assert!(!calls.contains("app / other"), "{text}");
+}
