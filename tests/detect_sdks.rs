@@ -715,3 +715,37 @@ fn platform_libraries_are_named() {
     assert_eq!(library_of("androidxx.Foo"), None);
     assert_eq!(library_of("com.example.app.Main"), None);
 }
+
+/// An aggregator's adapter code is the aggregator's; classes shipped with a platform library are
+/// no SDK's (the report names the library).
+#[test]
+fn adapters_go_to_the_aggregator_and_shipped_classes_to_no_sdk() {
+    let a = app()
+        .classes(&[
+            "cn.sharesdk.framework.ShareSDK",
+            "cn.sharesdk.tencent.qq.QQ",
+            "com.google.android.gms.auth.api.signin.GoogleSignInAccount",
+        ])
+        .build();
+    let cat = catalog();
+    let d = detect(&a, cat);
+    assert_eq!(ids(&d), vec!["sharesdk"]);
+    assert_eq!(
+        d.hint("qq_connect").and_then(|h| h.via.clone()).as_deref(),
+        Some("sharesdk")
+    );
+    let call = |caller: &str| ApiCall {
+        caller: caller.into(),
+        api: "Landroid/accounts/AccountManager;->getAccounts".into(),
+        data_type: "accounts".into(),
+    };
+    let at = |c: &str| attribute(&call(c), &d, "com.example.app", cat);
+    assert_eq!(
+        at("cn.sharesdk.tencent.qq.QQ"),
+        Attribution::Sdk("sharesdk".into())
+    );
+    assert_eq!(
+        at("com.google.android.gms.auth.api.signin.GoogleSignInAccount"),
+        Attribution::Unattributed
+    );
+}

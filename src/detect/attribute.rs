@@ -51,7 +51,9 @@ pub fn library_of(class: &str) -> Option<&'static str> {
 }
 
 /// The SDK whose matched prefix holds the calling class (longest prefix first, detected SDKs
-/// before hints), else the app's own package, else unattributed.
+/// before hints; a hint made of an aggregator's adapter or a bundled copy goes to its host;
+/// classes `shipped_with` a platform library are none of the SDK's), else the app's own
+/// package, else unattributed (the report then names a platform library, [`library_of`]).
 pub fn attribute(
     call: &ApiCall,
     dets: &Detections,
@@ -59,11 +61,17 @@ pub fn attribute(
     catalog: &SdkCatalog,
 ) -> Attribution {
     for owners in catalog.index.classes.all(&call.caller) {
+        // Classes that ship inside a platform library belong to it, not to the SDK.
         let ids = || {
             owners
                 .iter()
-                .filter_map(|r| catalog.at(r.sdk))
-                .map(|r| &r.id)
+                .filter_map(|r| catalog.at(r.sdk).map(|rule| (rule, r.sig)))
+                .filter(|(rule, sig)| {
+                    rule.class_prefixes
+                        .get(*sig)
+                        .is_none_or(|c| c.meta.shipped_with.is_none())
+                })
+                .map(|(rule, _)| &rule.id)
         };
         if let Some(d) = ids().find_map(|id| dets.get(id)) {
             return Attribution::Sdk(d.id.clone());
