@@ -163,7 +163,12 @@ fn support_library_location_without_permission_is_info_and_not_the_apps() {
 fn aggregator_adapters_and_shared_bases_are_not_vendor_sdks() {
     let r = json(&["inspect", "--format", "json"], "traps-share", &[]);
     assert_eq!(ids(&r, "sdks"), set(&["sharesdk"]), "{r:#}");
-    assert_eq!(entry(&r, "sdks", "sharesdk")["confidence"], "high");
+    let sharesdk = entry(&r, "sdks", "sharesdk");
+    assert_eq!(sharesdk["confidence"], "high");
+    assert_eq!(
+        sharesdk["channels"],
+        serde_json::json!(["qq_connect", "wechat_share", "weibo_sdk"])
+    );
     assert_eq!(
         ids(&r, "sdk_hints"),
         set(&[

@@ -92,6 +92,7 @@ pub(super) fn new_detection(rule: &SdkRule, confidence: Confidence, hits: &[Hit]
         artifacts: Vec::new(),
         bundled_in: None,
         via: None,
+        channels: Vec::new(),
         disabled: disabled_by(hits),
         features: Vec::new(),
     }
@@ -174,6 +175,11 @@ pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detec
             if det.bundled_in.is_none() {
                 det.via = via_host(hits, &reported);
             }
+        }
+    }
+    for hint in hints.values() {
+        if let Some(host) = hint.via.as_ref().and_then(|h| reported.get_mut(h)) {
+            host.channels.push(hint.id.clone());
         }
     }
 

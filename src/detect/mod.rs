@@ -149,6 +149,9 @@ pub struct Detection {
     /// `sharesdk`): the app reaches the vendor through that aggregator's channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+    /// On an aggregator: the SDKs whose adapters it ships here (hints with `via` = this id).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
     /// The `<meta-data>` switch (`key=value`) that turns the SDK off, when the app sets one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<String>,
