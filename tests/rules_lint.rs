@@ -313,3 +313,17 @@ fn custom_rules_with_a_dotless_suffix_are_refused_by_the_cli() {
     assert!(err.contains("must start with '.'"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A `via` prefix may equal the aggregator's own: the key says whose code it is, no conflict.
+#[test]
+fn a_via_prefix_may_equal_the_aggregators_own() {
+    let vendor = GOOD.replace("good_sdk", "vendor_sdk").replace(
+        "confidence = \"high\"\n",
+        "confidence = \"high\"\nvia = \"good_sdk\"\n",
+    );
+    let got = lint_files(&[("a_good.toml", GOOD), ("b_vendor.toml", &vendor)]);
+    assert!(got.is_empty(), "{got:#?}");
+    let plain = GOOD.replace("good_sdk", "vendor_sdk");
+    let got = lint_files(&[("a_good.toml", GOOD), ("b_vendor.toml", &plain)]);
+    assert_eq!(got.len(), 1, "{got:#?}");
+}

@@ -730,11 +730,13 @@ pub(super) fn parse_all(files: &[(String, String)]) -> Result<Vec<SdkRule>, Vec<
         }
     }
     // Conflicting class prefixes: one prefix claimed by two SDKs that do not declare each other
-    // in shared_with (a signature marked bundled_in explains the overlap itself).
+    // in shared_with (a signature marked bundled_in, via or shipped_with explains the overlap
+    // itself: the code is another's).
     let mut owners: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, (r, _)) in parsed.iter().enumerate() {
         for (j, c) in r.class_prefixes.iter().enumerate() {
-            if c.meta.bundled_in.is_none() {
+            if c.meta.bundled_in.is_none() && c.meta.via.is_none() && c.meta.shipped_with.is_none()
+            {
                 owners.entry(c.value.as_str()).or_default().push((i, j));
             }
         }
