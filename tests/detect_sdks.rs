@@ -749,3 +749,31 @@ fn adapters_go_to_the_aggregator_and_shipped_classes_to_no_sdk() {
         Attribution::Unattributed
     );
 }
+
+/// A DEX string is configuration (a URL the app may hold), unless the rule says it is a
+/// constant of the SDK's own code (`own_code = true`: a collector host inside obfuscated code).
+#[test]
+fn dex_strings_are_code_only_when_the_rule_says_so() {
+    let rule = r#"id = "probe"
+name_en = "Probe"
+category = "analytics"
+
+[[dex_strings]]
+value = "collector.probe.example"
+confidence = "high"
+own_code = true
+
+[[dex_strings]]
+value = "help.probe.example"
+confidence = "high"
+"#;
+    let cat = SdkCatalog::from_sources(&[("probe.toml".to_string(), rule.to_string())])
+        .expect("valid rules");
+    let a = app().strings(&["help.probe.example"]).build();
+    let d = detect(&a, &cat);
+    assert!(d.sdks.is_empty());
+    assert!(d.hint("probe").is_some());
+    let a = app().strings(&["collector.probe.example"]).build();
+    let d = detect(&a, &cat);
+    assert_eq!(d.get("probe").map(|p| p.confidence), Some(Confidence::High));
+}

@@ -221,6 +221,11 @@ impl Acc<'_> {
                 {
                     Kind::Code
                 }
+                (EvidenceSource::DexString, _)
+                    if rule.dex_strings.get(k.sig).is_some_and(|d| d.own_code) =>
+                {
+                    Kind::Code
+                }
                 _ => Kind::Config,
             };
             if kind == Kind::Config && note.is_none() && role == Role::Counts {

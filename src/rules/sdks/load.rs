@@ -167,6 +167,8 @@ struct RawStringSig {
     value: Spanned<String>,
     confidence: Spanned<String>,
     #[serde(default)]
+    own_code: bool,
+    #[serde(default)]
     source: String,
 }
 
@@ -537,6 +539,7 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
         let meta = ctx.meta(&s.confidence, flags, &s.source, line, &mut refs);
         dex_strings.push(DexStringSig {
             value: s.value.get_ref().clone(),
+            own_code: s.own_code,
             meta,
         });
     }

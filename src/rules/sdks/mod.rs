@@ -207,6 +207,10 @@ pub struct ManifestSig {
 pub struct DexStringSig {
     /// The needle.
     pub value: String,
+    /// `own_code = true`: a constant of the SDK's own code (the collector host its obfuscated
+    /// classes hold), so a match is code evidence; otherwise a string is configuration (a URL
+    /// the app may hold itself).
+    pub own_code: bool,
     /// Confidence, flags, source.
     #[serde(flatten)]
     pub meta: SigMeta,
