@@ -777,3 +777,44 @@ confidence = "high"
     let d = detect(&a, &cat);
     assert_eq!(d.get("probe").map(|p| p.confidence), Some(Confidence::High));
 }
+
+/// A medium code signature reports `medium` with a second counting signature of another kind;
+/// two configuration signatures, however sure, report nothing.
+#[test]
+fn medium_code_needs_a_second_kind_and_config_never_reports() {
+    let rule = r#"id = "probe"
+name_en = "Probe"
+category = "analytics"
+
+[[class_prefixes]]
+value = "com.probe.legacy"
+confidence = "medium"
+
+[[manifest]]
+kind = "meta-data"
+name = "PROBE_KEY"
+confidence = "high"
+
+[[manifest]]
+kind = "meta-data"
+name = "PROBE_CHANNEL"
+confidence = "high"
+"#;
+    let cat = SdkCatalog::from_sources(&[("probe.toml".to_string(), rule.to_string())])
+        .expect("valid rules");
+    let conf = |a: &App| {
+        let d = detect(a, &cat);
+        d.get("probe")
+            .or_else(|| d.hint("probe"))
+            .map(|p| p.confidence)
+    };
+    let code = app().classes(&["com.probe.legacy.Agent"]).build();
+    assert_eq!(conf(&code), Some(Confidence::Weak));
+    let both = app()
+        .classes(&["com.probe.legacy.Agent"])
+        .meta(&["PROBE_KEY"])
+        .build();
+    assert_eq!(conf(&both), Some(Confidence::Medium));
+    let keys = app().meta(&["PROBE_KEY", "PROBE_CHANNEL"]).build();
+    assert_eq!(conf(&keys), Some(Confidence::Weak));
+}
