@@ -5,7 +5,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 c="$root/fuzz/corpus"
-mkdir -p "$c/zip_index" "$c/apk" "$c/axml" "$c/arsc" "$c/dex" "$c/elf" "$c/policy" "$c/manifest"
+mkdir -p "$c/zip_index" "$c/apk" "$c/axml" "$c/arsc" "$c/dex" "$c/elf" "$c/policy" "$c/manifest" "$c/aab"
 for apk in "$root"/fixtures/*.apk; do
     n=$(basename "$apk" .apk)
     cp "$apk" "$c/apk/$n.apk"
@@ -18,6 +18,15 @@ for apk in "$root"/fixtures/*.apk; do
     # One library per ABI and fixture is enough: they differ little.
     for e in $(unzip -Z1 "$apk" | grep -E '\.so$' | sort -t/ -k2,2 -u); do
         unzip -p "$apk" "$e" > "$c/elf/$n-$(echo "$e" | tr / _)"
+    done
+done
+# App Bundles: whole, for the apk and zip_index targets; their protobuf files for the aab target.
+for aab in "$root"/fixtures/*.aab; do
+    n=$(basename "$aab" .aab)
+    cp "$aab" "$c/apk/$n.aab"
+    cp "$aab" "$c/zip_index/$n.aab"
+    for e in $(unzip -Z1 "$aab" | grep -E '\.pb$|/manifest/AndroidManifest\.xml$'); do
+        unzip -p "$aab" "$e" > "$c/aab/$n-$(echo "$e" | tr / _)"
     done
 done
 cp "$root"/tests/data/arsc/*.arsc "$c/arsc/"

@@ -153,13 +153,13 @@ pub struct AuditArgs {
     pub write_baseline: Option<PathBuf>,
     /// Override a rule's severity: RULE=high|medium|low|info (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_override)]
-    pub severity: Vec<(String, crate::audit::Severity)>,
+    pub severity: Vec<(crate::model::RuleId, crate::audit::Severity)>,
     /// Force the policy's text encoding (utf-8, utf-16le, utf-16be, gbk, gb18030).
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
     /// Language of the html and markdown reports (default: the policy's).
     #[arg(long, value_enum)]
-    pub lang: Option<crate::report::html::Lang>,
+    pub lang: Option<crate::model::Lang>,
     /// Write the output to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -175,7 +175,7 @@ pub struct DraftArgs {
     pub policy: Vec<PathBuf>,
     /// Language of the draft (default: the policy's, else zh).
     #[arg(long, value_enum)]
-    pub lang: Option<crate::report::html::Lang>,
+    pub lang: Option<crate::model::Lang>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::draft::DraftFormat::Markdown)]
     pub format: crate::draft::DraftFormat,
@@ -188,18 +188,18 @@ pub struct DraftArgs {
 }
 
 /// Parses `RULE=LEVEL` for --severity.
-pub fn parse_override(s: &str) -> Result<(String, crate::audit::Severity), String> {
+pub fn parse_override(s: &str) -> Result<(crate::model::RuleId, crate::audit::Severity), String> {
     let (rule, level) = s
         .split_once('=')
         .ok_or_else(|| format!("{s:?}: expected RULE=LEVEL"))?;
-    if crate::audit::registry::get(rule).is_none() {
+    let Some(rule) = crate::model::RuleId::parse(rule) else {
         return Err(format!(
             "unknown rule {rule:?} (see `appaudit rules explain`)"
         ));
-    }
+    };
     let sev = crate::audit::Severity::parse(level)
         .ok_or_else(|| format!("{level:?}: expected high, medium, low or info"))?;
-    Ok((rule.to_string(), sev))
+    Ok((rule, sev))
 }
 
 /// Output formats of `policy`.
@@ -329,7 +329,7 @@ pub struct ScanArgs {
     pub fail_on: Level,
     /// Override a rule's severity: RULE=high|medium|low|info (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_override)]
-    pub severity: Vec<(String, crate::audit::Severity)>,
+    pub severity: Vec<(crate::model::RuleId, crate::audit::Severity)>,
     /// Write the output to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -3,139 +3,15 @@
 //! the added items it does not disclose (as the audit of the new release judges them).
 
 use crate::engine::Analysis;
+use crate::model::RuleId;
 use crate::report::audit::AuditReport;
 use crate::report::{ToolInfo, SCHEMA_VERSION};
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One release, as named in the diff.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Release {
-    /// The file.
-    pub path: String,
-    /// SHA-256 of the file.
-    pub sha256: String,
-    /// Package name.
-    pub package: String,
-    /// versionName.
-    pub version_name: Option<String>,
-    /// versionCode.
-    pub version_code: Option<u64>,
-}
-
-/// An SDK added or removed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SdkChange {
-    /// Knowledge-base id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Vendor.
-    pub vendor: String,
-    /// Category.
-    pub category: String,
-    /// The SDK version, when the app reveals it.
-    pub version: Option<String>,
-    /// With a policy, for an added SDK: whether the policy fails to disclose it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undisclosed: Option<bool>,
-}
-
-/// An SDK in both releases whose version changed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SdkVersionChange {
-    /// Knowledge-base id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Version in the old release.
-    pub old: Option<String>,
-    /// Version in the new release.
-    pub new: Option<String>,
-}
-
-/// A permission added or removed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PermissionChange {
-    /// Full name.
-    pub name: String,
-    /// A dangerous (runtime) permission.
-    pub dangerous: bool,
-    /// With a policy, for an added permission: whether the policy fails to disclose it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undisclosed: Option<bool>,
-}
-
-/// Sensitive data access (a data type, by an SDK or the app) added or removed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DataAccessChange {
-    /// Data type.
-    pub data_type: String,
-    /// The SDK whose code collects it; `None` for the app's own or unattributed code.
-    pub sdk: Option<String>,
-    /// The APIs called.
-    pub apis: Vec<String>,
-    /// The calling classes.
-    pub callers: Vec<String>,
-    /// With a policy, for added access: whether the policy fails to disclose the data type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undisclosed: Option<bool>,
-}
-
-/// Counts and the verdict.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DiffSummary {
-    /// Items added, removed or changed in all.
-    pub changes: usize,
-    /// Added items the policy does not disclose (0 without a policy).
-    pub undisclosed_added: usize,
-}
-
-/// `diff --format json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReleaseDiff {
-    /// Always 1 for this shape.
-    pub schema_version: u32,
-    /// Which tool wrote it.
-    pub tool: ToolInfo,
-    /// The previous release.
-    pub old: Release,
-    /// The new release.
-    pub new: Release,
-    /// Whether both files have the same package name, i.e. are two releases of one app. When
-    /// not, the diff compares two different apps and every difference between them is listed.
-    pub same_package: bool,
-    /// The policy the added items were checked against.
-    pub policy: Option<String>,
-    /// SDKs in the new release only.
-    pub sdks_added: Vec<SdkChange>,
-    /// SDKs in the old release only.
-    pub sdks_removed: Vec<SdkChange>,
-    /// SDKs in both whose version changed.
-    pub sdk_versions: Vec<SdkVersionChange>,
-    /// Permissions requested by the new release only.
-    pub permissions_added: Vec<PermissionChange>,
-    /// Permissions requested by the old release only.
-    pub permissions_removed: Vec<PermissionChange>,
-    /// Data access in the new release only.
-    pub data_access_added: Vec<DataAccessChange>,
-    /// Data access in the old release only.
-    pub data_access_removed: Vec<DataAccessChange>,
-    /// Counts.
-    pub summary: DiffSummary,
-}
-
-impl ReleaseDiff {
-    /// Whether anything was added, removed or changed.
-    pub fn has_changes(&self) -> bool {
-        self.summary.changes > 0
-    }
-
-    /// Whether the new release adds something its policy does not disclose.
-    pub fn adds_undisclosed(&self) -> bool {
-        self.summary.undisclosed_added > 0
-    }
-}
+pub use crate::report::runs::{
+    DataAccessChange, DiffSummary, PermissionChange, Release, ReleaseDiff, SdkChange,
+    SdkVersionChange,
+};
 
 fn release(a: &Analysis) -> Release {
     let m = &a.app.manifest;
@@ -181,7 +57,7 @@ fn data_access(a: &Analysis) -> BTreeMap<AccessKey, (BTreeSet<String>, BTreeSet<
 }
 
 /// An unsuppressed finding of this rule on this subject in the audit.
-fn flagged(audit: &AuditReport, rule: &str, subject: &str) -> bool {
+fn flagged(audit: &AuditReport, rule: RuleId, subject: &str) -> bool {
     audit
         .findings
         .iter()
@@ -198,7 +74,7 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
         .iter()
         .filter(|d| !old_ids.contains(d.id.as_str()))
         .map(|d| SdkChange {
-            undisclosed: audit.map(|a| flagged(a, "undisclosed-sdk", &d.id)),
+            undisclosed: audit.map(|a| flagged(a, RuleId::UndisclosedSdk, &d.id)),
             ..sdk_change(d)
         })
         .collect();
@@ -232,7 +108,12 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
     };
     let permissions_added: Vec<PermissionChange> = new_perms
         .difference(&old_perms)
-        .map(|p| perm(p, audit.map(|a| flagged(a, "undisclosed-permission", p))))
+        .map(|p| {
+            perm(
+                p,
+                audit.map(|a| flagged(a, RuleId::UndisclosedPermission, p)),
+            )
+        })
         .collect();
     let permissions_removed: Vec<PermissionChange> = old_perms
         .difference(&new_perms)
@@ -254,11 +135,11 @@ pub fn compare(old: &Analysis, new: &Analysis, audit: Option<&AuditReport>) -> R
         .filter(|(k, _)| !old_data.contains_key(*k))
         .map(|(k, v)| {
             let undisclosed = audit.map(|a| {
-                flagged(a, "undisclosed-data-access", &k.0)
+                flagged(a, RuleId::UndisclosedDataAccess, &k.0)
                     || k.1.as_deref().is_some_and(|sdk| {
                         a.findings.iter().any(|f| {
                             f.suppressed.is_none()
-                                && f.rule == "sdk-data-not-disclosed"
+                                && f.rule == RuleId::SdkDataNotDisclosed
                                 && f.subject == sdk
                                 && f.message.contains(&k.0)
                         })

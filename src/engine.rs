@@ -5,11 +5,15 @@ use crate::apk::archive::Limits;
 use crate::apk::reader::{self, Options};
 use crate::apk::App;
 use crate::audit::baseline::Baseline;
-use crate::audit::{self, AttributedCall, AuditInput, SdkEvidence, SdkView, Severity};
+use crate::audit::{self, AttributedCall, AuditInput, Evidence, SdkEvidence, SdkView, Severity};
 use crate::detect::{self, Attribution, Detection, Detections};
 use crate::error::{Error, Result};
+use crate::model::RuleId;
 use crate::policy::PolicyDoc;
-use crate::report::audit::{AuditReport, InputFile, RulesInfo};
+use crate::report::audit::{
+    AuditReport, InputFile, PermissionEntry, PolicyInfo, ReportParts, RulesInfo, SdkEntry,
+    ViewOptions,
+};
 use crate::report::inspect::InspectReport;
 use crate::rules::sdks::SdkCatalog;
 use sha2::{Digest, Sha256};
@@ -24,6 +28,18 @@ pub struct Analysis {
     pub detections: Detections,
     /// Sensitive API calls, attributed to SDKs or the app.
     pub calls: Vec<AttributedCall>,
+}
+
+impl InspectReport {
+    /// Builds the report from an analysis (app, detections, attributed calls).
+    pub fn from_analysis(a: &Analysis) -> Self {
+        let mut rep = Self::new(&a.app);
+        rep.app.packer = a.detections.packer.clone();
+        rep.sdks = a.detections.sdks.clone();
+        rep.sdk_hints = a.detections.hints.clone();
+        rep.data_access = a.calls.clone();
+        rep
+    }
 }
 
 /// The SDK rules: built in, or from `--rules DIR` (its `sdks/` folder, or the folder itself).
@@ -61,8 +77,9 @@ pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
     let mut calls: Vec<AttributedCall> = app
         .dex
         .iter()
-        .flat_map(|d| d.api_calls.iter())
-        .map(|c| AttributedCall {
+        .flat_map(|d| d.api_calls.iter().map(move |c| (d.name.as_str(), c)))
+        .map(|(dex, c)| AttributedCall {
+            dex: dex.to_string(),
             data_type: c.data_type.clone(),
             api: c.api.clone(),
             caller: c.caller.clone(),
@@ -90,32 +107,7 @@ pub fn sdk_views(detections: &Detections, catalog: &SdkCatalog) -> Vec<SdkView> 
         .collect()
 }
 
-/// Company names inside a knowledge-base vendor text, which may carry notes such as
-/// "华为软件技术有限公司（policies also write 华为终端有限公司 / 华为技术有限公司）".
-pub fn company_names(text: &str) -> Vec<String> {
-    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r"[\p{Han}A-Za-z0-9（）()·]+?(?:股份有限公司|有限责任公司|有限公司)").ok()
-    });
-    let Some(re) = re else {
-        return Vec::new();
-    };
-    re.find_iter(text)
-        .map(|m| m.as_str().trim_start_matches(['（', '(']).to_string())
-        .filter(|s| s.chars().count() > 4)
-        .collect()
-}
-
-/// The vendor as displayed: the first company name, else the text before any note.
-pub fn vendor_display(text: &str) -> String {
-    company_names(text).into_iter().next().unwrap_or_else(|| {
-        text.split(['（', '('])
-            .next()
-            .unwrap_or(text)
-            .trim()
-            .to_string()
-    })
-}
+pub use crate::rules::vendor::{company_names, vendor_display};
 
 fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
     let rule = catalog.get(&d.id);
@@ -134,8 +126,21 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
     names.dedup();
     vendor_names.retain(|n| !n.trim().is_empty());
     vendor_names.dedup();
+    // Strongest evidence first, so a summary's first item is the telling one; two signatures
+    // can match the same item (two regexes on one library).
+    let mut evidence: Vec<&crate::detect::Evidence> = d.evidence.iter().collect();
+    evidence.sort_by_key(|e| e.confidence);
+    let mut seen = std::collections::HashSet::new();
+    evidence.retain(|e| seen.insert((e.source, e.value.as_str())));
     SdkView {
         id: d.id.clone(),
+        name_en: rule.map_or_else(|| d.name.clone(), |r| r.name_en.clone()),
+        vendor_en: rule
+            .map(|r| r.vendor_en.clone())
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| vendor_display(&d.vendor)),
+        privacy_url: rule.and_then(|r| r.privacy_url.clone()),
+        known_data: rule.map(|r| r.data_types.items.clone()).unwrap_or_default(),
         name: d.name.clone(),
         version: d.version.clone(),
         version_source: d.version_source.clone(),
@@ -144,36 +149,52 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
         vendor_names,
         category: d.category.clone(),
         prefixes,
-        evidence: {
-            // Strongest evidence first, so a summary's first item is the telling one.
-            let mut ev: Vec<&crate::detect::Evidence> = d.evidence.iter().collect();
-            ev.sort_by_key(|e| e.confidence);
-            // Two signatures can match the same item (two regexes on one library).
-            let mut seen = std::collections::HashSet::new();
-            ev.retain(|e| seen.insert((e.source, e.value.as_str())));
-            ev
+        evidence: evidence
+            .iter()
+            .map(|e| SdkEvidence {
+                source: e.source.as_str().to_string(),
+                value: if e.count > 1 {
+                    format!("{} ({} classes)", e.value, e.count)
+                } else {
+                    e.value.clone()
+                },
+            })
+            .collect(),
+        items: evidence.iter().map(|e| typed_evidence(e)).collect(),
+    }
+}
+
+/// A detection's evidence as the report types it.
+fn typed_evidence(e: &crate::detect::Evidence) -> Evidence {
+    use crate::detect::EvidenceSource as S;
+    match e.source {
+        S::DexClass => Evidence::DexClass {
+            class: e.value.clone(),
+            count: e.count.max(1),
+        },
+        S::NativeLib => Evidence::NativeLib {
+            path: e.value.clone(),
+        },
+        S::ManifestComponent | S::ManifestMetaData | S::ManifestPermission => {
+            Evidence::ManifestElement {
+                element: e.value.clone(),
+            }
         }
-        .into_iter()
-        .map(|e| SdkEvidence {
+        _ => Evidence::ApkTrace {
             source: e.source.as_str().to_string(),
-            value: if e.count > 1 {
-                format!("{} ({} classes)", e.value, e.count)
-            } else {
-                e.value.clone()
-            },
-        })
-        .collect(),
+            value: e.value.clone(),
+        },
     }
 }
 
 /// The audit of an analysed app against a policy: the rules, then overrides and the baseline
-/// in one place, into the report every output format renders.
+/// in one place, then the tables every view shows, into the report every output format renders.
 pub fn audit_report(
     analysis: &Analysis,
     catalog: &SdkCatalog,
     policy_doc: &PolicyDoc,
     policy_files: Vec<InputFile>,
-    overrides: &[(String, Severity)],
+    overrides: &[(RuleId, Severity)],
     baseline: Option<&Baseline>,
     fail_on: Option<Severity>,
 ) -> AuditReport {
@@ -188,20 +209,69 @@ pub fn audit_report(
     let outcome = audit::run(&input);
     let mut findings = outcome.findings.clone();
     audit::finish(&mut findings, overrides, baseline, audit::baseline::today());
-    AuditReport::new(
-        InspectReport::from_analysis(analysis).app,
-        RulesInfo {
+    let tables = audit::tables::build(&audit::tables::TableInput {
+        app: &analysis.app,
+        policy: policy_doc,
+        sdks: &sdks,
+        calls: &analysis.calls,
+        outcome: &outcome,
+        findings: &findings,
+        catalog,
+    });
+    let policy = policy_doc;
+    AuditReport::new(ReportParts {
+        app: InspectReport::from_analysis(analysis).app,
+        rules: RulesInfo {
             version: rules_version(catalog),
             sdks: catalog.len(),
         },
-        policy_doc,
-        policy_files,
-        &sdks,
-        &analysis.calls,
-        &outcome,
+        policy: PolicyInfo {
+            path: policy.path.clone(),
+            files: policy_files,
+            language: crate::model::Lang::from_code(policy.language),
+            encoding: policy.encoding.clone(),
+            sdk_rows: policy.sdks.len(),
+            permissions: policy.permissions.len(),
+            data_types: policy.data_types.len(),
+            date: policy.date.clone(),
+        },
+        sdks: sdks
+            .iter()
+            .zip(&outcome.sdk_disclosures)
+            .map(|(s, d)| SdkEntry {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                vendor: s.vendor.clone(),
+                name_en: s.name_en.clone(),
+                vendor_en: s.vendor_en.clone(),
+                category: s.category.clone(),
+                privacy_url: s.privacy_url.clone(),
+                known_data: s.known_data.clone(),
+                evidence: s.evidence.clone(),
+                evidence_items: s.items.clone(),
+                version: s.version.clone(),
+                version_source: s.version_source.clone(),
+                disclosed_as: d.clone(),
+            })
+            .collect(),
+        permissions: outcome
+            .permissions
+            .iter()
+            .map(|(name, dangerous, disclosed)| PermissionEntry {
+                name: name.clone(),
+                dangerous: *dangerous,
+                disclosed: *disclosed,
+            })
+            .collect(),
+        data_access: analysis.calls.clone(),
         findings,
         fail_on,
-    )
+        sdk_table: tables.sdks,
+        permission_table: tables.permissions,
+        data_table: tables.data,
+        manifest: tables.manifest,
+        view: ViewOptions::default(),
+    })
 }
 
 /// `sha256:<hex>` over the rule files in force, so a report can name the database it used.

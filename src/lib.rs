@@ -14,6 +14,7 @@ pub mod diff;
 pub mod draft;
 pub mod engine;
 pub mod error;
+pub mod model;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -6,7 +6,7 @@ use appaudit::cli::{
     AuditArgs, AuditFormat, Cli, Command, DiffArgs, DiffFormat, DraftArgs, InspectArgs,
     InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
 };
-use appaudit::report::audit::InputFile;
+use appaudit::report::audit::{InputFile, ViewOptions};
 use appaudit::report::inspect::InspectReport;
 use appaudit::{apk, engine, policy, report, Error};
 use clap::Parser;
@@ -155,9 +155,14 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
             source,
         })?;
     }
-    let failed = rep.summary.verdict == "fail";
-    let sdks = engine::sdk_views(&analysis.detections, catalog);
-    let rep = rep.with_detail(report_detail(args, &policy_doc, &analysis, &sdks, catalog));
+    let failed = rep.summary.verdict == appaudit::model::Verdict::Fail;
+    let rep = rep.with_view(ViewOptions {
+        lang: args.lang,
+        command: std::env::args()
+            .enumerate()
+            .map(|(i, a)| if i == 0 { "appaudit".to_string() } else { a })
+            .collect(),
+    });
     let text = match args.format {
         AuditFormat::Table => rep.render_table(),
         AuditFormat::Json => report::to_json(&rep),
@@ -181,24 +186,6 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     })
 }
 
-/// What the HTML and Markdown views show beyond the JSON: policy rows, manifest flags, the
-/// language and the command line.
-fn report_detail(
-    args: &AuditArgs,
-    policy_doc: &policy::PolicyDoc,
-    analysis: &engine::Analysis,
-    sdks: &[audit::SdkView],
-    catalog: &appaudit::rules::sdks::SdkCatalog,
-) -> report::html::ReportDetail {
-    let mut detail = report::html::ReportDetail::build(policy_doc, analysis, sdks, catalog);
-    detail.lang = args.lang;
-    detail.command = std::env::args()
-        .enumerate()
-        .map(|(i, a)| if i == 0 { "appaudit".to_string() } else { a })
-        .collect();
-    detail
-}
-
 /// `appaudit draft`: the disclosures the app needs, or with --policy those the policy lacks.
 fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
     let policy_doc = if args.policy.is_empty() {
@@ -219,8 +206,8 @@ fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
         })
     });
     let lang = args.lang.unwrap_or_else(|| {
-        policy_doc.as_ref().map_or(report::html::Lang::Zh, |p| {
-            report::html::Lang::from_code(p.language)
+        policy_doc.as_ref().map_or(appaudit::model::Lang::Zh, |p| {
+            appaudit::model::Lang::from_code(p.language)
         })
     });
     let draft = appaudit::draft::build(&analysis, &sdks, catalog, outcome.as_ref(), lang);
@@ -269,14 +256,14 @@ fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
                             "unknown rule {id:?}; known rules: {}",
                             audit::registry::RULES
                                 .iter()
-                                .map(|r| r.id)
+                                .map(|r| r.id.as_str())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ))
                     })?,
                 None => audit::registry::RULES
                     .iter()
-                    .map(|r| format!("{:<36} {:<7} {}\n", r.id, r.severity, r.summary))
+                    .map(|r| format!("{:<36} {:<7} {}\n", r.id, r.severity(), r.summary))
                     .collect(),
             };
             emit(None, &text)?;

@@ -6,7 +6,7 @@ use crate::apk::archive::Limits;
 use crate::audit::Severity;
 use crate::engine;
 use crate::policy::{self, PolicyDoc};
-use crate::report::audit::{AuditReport, InputFile};
+use crate::report::audit::InputFile;
 use crate::report::inspect::InspectReport;
 use crate::rules::sdks::SdkCatalog;
 use sha2::{Digest, Sha256};
@@ -30,106 +30,10 @@ pub struct ScanOptions {
     /// `--fail-on` for audited apps.
     pub fail_on: Option<Severity>,
     /// Severity overrides, as `audit --severity`.
-    pub overrides: Vec<(String, Severity)>,
+    pub overrides: Vec<(crate::model::RuleId, Severity)>,
 }
 
-/// One file the scan met.
-#[derive(Debug, Clone)]
-pub struct ScanItem {
-    /// The file, as found.
-    pub path: PathBuf,
-    /// What came of it.
-    pub result: ScanResult,
-}
-
-/// What came of one file.
-#[derive(Debug, Clone)]
-pub enum ScanResult {
-    /// Analysed, no policy paired: what the app contains.
-    Inspected(Box<InspectReport>),
-    /// Audited against its paired policy.
-    Audited(Box<AuditReport>),
-    /// Could not be analysed (or its policy could not be read).
-    Failed(String),
-    /// Found in a directory, but not an app file by its extension.
-    Skipped(String),
-}
-
-impl ScanItem {
-    /// Findings at or above `--fail-on` (only audited apps can have them).
-    pub fn fails_gate(&self) -> bool {
-        matches!(&self.result, ScanResult::Audited(r) if r.summary.verdict == "fail")
-    }
-}
-
-/// Counts for the summary line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ScanSummary {
-    /// Files analysed that pass (or were only inspected).
-    pub ok: usize,
-    /// Audited apps with findings at or above `--fail-on`.
-    pub findings: usize,
-    /// Files that could not be analysed.
-    pub errors: usize,
-    /// Files skipped as not app files.
-    pub skipped: usize,
-}
-
-impl ScanSummary {
-    /// Counts the items.
-    pub fn of(items: &[ScanItem]) -> ScanSummary {
-        let mut s = ScanSummary::default();
-        for it in items {
-            match &it.result {
-                ScanResult::Failed(_) => s.errors += 1,
-                ScanResult::Skipped(_) => s.skipped += 1,
-                _ if it.fails_gate() => s.findings += 1,
-                _ => s.ok += 1,
-            }
-        }
-        s
-    }
-
-    /// `scanned 4 apps: 2 ok, 1 with findings, 1 error; 1 other file skipped (not an app)`, or
-    /// `no app found (...)` when nothing could be scanned.
-    pub fn line(&self) -> String {
-        let apps = self.ok + self.findings + self.errors;
-        let skipped = match self.skipped {
-            0 => String::new(),
-            1 => "1 other file skipped (not an app)".to_string(),
-            n => format!("{n} other files skipped (not apps)"),
-        };
-        if apps == 0 {
-            let mut s = "no app found (looked for .apk, .apks, .xapk, .apkm, .aab)".to_string();
-            if !skipped.is_empty() {
-                s.push_str("; ");
-                s.push_str(&skipped);
-            }
-            return s;
-        }
-        let mut s = format!(
-            "scanned {apps} app{}: {} ok, {} with findings, {} error{}",
-            plural(apps),
-            self.ok,
-            self.findings,
-            self.errors,
-            plural(self.errors),
-        );
-        if !skipped.is_empty() {
-            s.push_str("; ");
-            s.push_str(&skipped);
-        }
-        s
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
+pub use crate::report::runs::{ScanItem, ScanResult, ScanSummary};
 
 /// A file to scan, or one recorded without scanning.
 #[derive(Debug, Clone)]

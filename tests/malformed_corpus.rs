@@ -957,6 +957,134 @@ fn arsc_tricks(wallet: &[u8]) -> Vec<Variant> {
 
 // --- truncations and flips ---
 
+// ---------------------------------------------------------------------------------------------
+// App Bundle tricks: aapt2's protobuf in the base manifest (refused), in a feature's manifest,
+// the resource table and BundleConfig.pb (recorded).
+
+/// A protobuf field: `tag` then a length-delimited body.
+fn pb_len(field: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    uleb(&mut out, field << 3 | 2);
+    uleb(&mut out, u32::try_from(body.len()).expect("small"));
+    out.extend_from_slice(body);
+    out
+}
+
+/// `depth` elements, each the only child of the one above.
+fn pb_nested_elements(depth: usize) -> Vec<u8> {
+    let mut node = pb_len(1, &pb_len(3, b"manifest"));
+    for _ in 1..depth {
+        let mut el = pb_len(3, b"a");
+        el.extend(pb_len(5, &node));
+        node = pb_len(1, &el);
+    }
+    node
+}
+
+fn aab_tricks(bundle: &[u8]) -> Vec<Variant> {
+    const BASE: &str = "base/manifest/AndroidManifest.xml";
+    const FEATURE: &str = "feature_camera/manifest/AndroidManifest.xml";
+    const TABLE: &str = "base/resources.pb";
+    const CONFIG: &str = "BundleConfig.pb";
+    let manifest = entry_bytes(bundle, BASE);
+    let mut out = Vec::new();
+    let mut add = |name: &str, entry: &str, bytes: Vec<u8>, expect: Expect| {
+        out.push(v(name, with_entry(bundle, entry, &bytes), expect));
+    };
+    add(
+        "aab-varint-truncated",
+        BASE,
+        b"\x0a\x80".to_vec(),
+        Expect::Error("XmlNode at offset 0x1: truncated"),
+    );
+    add(
+        "aab-length-past-end",
+        BASE,
+        b"\x0a\x05ab".to_vec(),
+        Expect::Error("length 5 runs past the end of the XmlNode"),
+    );
+    add(
+        "aab-deep-nesting",
+        BASE,
+        pb_nested_elements(300),
+        Expect::Error("elements nested more than 256 deep"),
+    );
+    add(
+        "aab-wrong-wire-type",
+        BASE,
+        b"\x08\x01".to_vec(),
+        Expect::Error("field 1 is varint, expected length-delimited"),
+    );
+    add(
+        "aab-group",
+        BASE,
+        b"\x0b\x0c".to_vec(),
+        Expect::Error("group wire type 3"),
+    );
+    add(
+        "aab-string-not-utf8",
+        BASE,
+        pb_len(1, &pb_len(3, b"\xff\xfe")),
+        Expect::Error("string is not UTF-8"),
+    );
+    // 300,000 empty attributes: 600 kB of input that would be 30 MB of attributes.
+    let mut many = pb_len(3, b"manifest");
+    for _ in 0..300_000 {
+        many.extend_from_slice(&[0x22, 0x00]);
+    }
+    add(
+        "aab-huge-repeated-count",
+        BASE,
+        pb_len(1, &many),
+        Expect::Error("over a limit: more than 262144"),
+    );
+    add(
+        "aab-not-a-manifest",
+        BASE,
+        pb_len(1, &pb_len(3, b"resources")),
+        Expect::Error("manifest"),
+    );
+    add(
+        "aab-feature-truncated",
+        FEATURE,
+        manifest[..manifest.len() / 2].to_vec(),
+        Expect::Anomaly(FEATURE),
+    );
+    add(
+        "aab-table-wrong-wire-type",
+        TABLE,
+        b"\x10\x01".to_vec(),
+        Expect::Anomaly("field 2 is varint"),
+    );
+    // 1.1 million empty entries in one type: over the entry budget.
+    let mut ty = pb_len(2, b"string");
+    for _ in 0..1_100_000 {
+        ty.extend_from_slice(&[0x1a, 0x00]);
+    }
+    add(
+        "aab-table-huge-repeated-count",
+        TABLE,
+        pb_len(2, &pb_len(3, &ty)),
+        Expect::Anomaly("more than 1048576 resource entries"),
+    );
+    add(
+        "aab-config-past-end",
+        CONFIG,
+        b"\x0a\x7f".to_vec(),
+        Expect::Anomaly(CONFIG),
+    );
+    // Truncations of the base manifest: an error or a result, never worse.
+    for cut in (0..manifest.len()).step_by(97) {
+        add(
+            &format!("aab-manifest-cut-{cut}"),
+            BASE,
+            manifest[..cut].to_vec(),
+            Expect::Any,
+        );
+    }
+    out
+}
+
 fn truncations_and_flips() -> Vec<Variant> {
     let mut out = Vec::new();
     for (n, case) in CASES.iter().enumerate() {
@@ -1200,6 +1328,12 @@ fn arsc_tricks_are_analysed_and_recorded() {
         }
     }
     run_all(variants);
+}
+
+#[test]
+fn aab_protobuf_tricks_are_refused_or_recorded() {
+    let bundle = std::fs::read(common::root().join("fixtures/bundle.aab")).expect("fixture");
+    run_all(aab_tricks(&bundle));
 }
 
 #[test]

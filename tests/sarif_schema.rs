@@ -60,12 +60,48 @@ fn sarif_output_validates_against_the_2_1_0_schema() {
             "duplicate fingerprint {fp}"
         );
     }
-    // A finding that rests on a policy line points at that line of the policy.
-    let vendor = results
-        .iter()
-        .find(|r| r["ruleId"] == "sdk-vendor-mismatch")
-        .expect("vendor finding");
-    let loc = &vendor["locations"][0]["physicalLocation"];
-    assert_eq!(loc["artifactLocation"]["uri"], "fixtures/wallet/policy.txt");
-    assert!(loc["region"]["startLine"].as_u64().unwrap_or(0) > 1);
+    // Every result's locations are the JSON finding's own `locations`: policy lines as regions
+    // of the policy file, APK entries as logical locations in the app file.
+    let json = std::process::Command::new(env!("CARGO_BIN_EXE_appaudit"))
+        .current_dir(common::root())
+        .args([
+            "audit",
+            "fixtures/wallet.apk",
+            "--policy",
+            "fixtures/wallet/policy.txt",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&json.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), results.len());
+    let mut regions = 0;
+    for (f, r) in findings.iter().zip(results) {
+        assert_eq!(f["rule"], r["ruleId"]);
+        let want = f["locations"].as_array().expect("locations");
+        let got = r["locations"].as_array().expect("locations");
+        if want.is_empty() {
+            assert_eq!(got.len(), 1, "{r}");
+            assert_eq!(
+                got[0]["physicalLocation"]["artifactLocation"]["uri"],
+                "fixtures/wallet.apk"
+            );
+            continue;
+        }
+        assert_eq!(got.len(), want.len(), "{r}");
+        for (w, g) in want.iter().zip(got) {
+            let physical = &g["physicalLocation"];
+            if w["kind"] == "policy" {
+                assert_eq!(physical["artifactLocation"]["uri"], w["file"]);
+                assert_eq!(physical["region"]["startLine"], w["line"]);
+                regions += 1;
+            } else {
+                assert_eq!(physical["artifactLocation"]["uri"], "fixtures/wallet.apk");
+                assert_eq!(g["logicalLocations"][0]["fullyQualifiedName"], w["entry"]);
+            }
+        }
+    }
+    assert!(regions >= 3, "policy regions: {regions}");
 }

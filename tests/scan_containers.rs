@@ -1,5 +1,5 @@
-//! Containers that are not plain APKs: an App Bundle gets a clear error naming the file type and
-//! what to do; a zip with neither a manifest nor APKs inside is "not an APK"; a split set whose
+//! Containers that are not plain APKs: an App Bundle whose manifest is broken gets a clear error
+//! naming the entry; a zip with neither a manifest nor APKs inside is "not an APK"; a split set whose
 //! APKs all name a split has no base.
 
 mod common;
@@ -27,9 +27,10 @@ fn error_of(path: &Path) -> String {
 }
 
 #[test]
-fn an_app_bundle_is_named_with_what_to_do() {
+fn an_app_bundle_with_a_broken_manifest_is_an_error_naming_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let aab = tmp.path().join("app.aab");
+    // An XmlNode holding an empty element: no <manifest> root.
     write_zip(
         &aab,
         &[
@@ -38,8 +39,8 @@ fn an_app_bundle_is_named_with_what_to_do() {
         ],
     );
     let e = error_of(&aab);
-    assert!(e.contains("Android App Bundle (.aab)"), "{e}");
-    assert!(e.contains("bundletool build-apks --mode=universal"), "{e}");
+    assert!(e.contains("base/manifest/AndroidManifest.xml"), "{e}");
+    assert!(e.contains("manifest"), "{e}");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use appaudit::apk::axml;
 use appaudit::apk::reader::{analyze_bytes, manifest_document, Options};
 use appaudit::audit::{self, AuditInput};
 use appaudit::engine;
+use appaudit::model::RuleId;
 use appaudit::policy::{parse_bytes, LoadOptions};
 use appaudit::report::inspect::InspectReport;
 use appaudit::rules::sdks::SdkCatalog;
@@ -61,8 +62,8 @@ fuzz_target!(|data: &[u8]| {
     // Tamper findings: one per layer, every anomaly of the layer listed as evidence.
     let tamper = audit::tamper::check_app(&analysis.app);
     for (rule, source) in [
-        ("tampered-archive", "archive"),
-        ("tampered-manifest", "AndroidManifest.xml"),
+        (RuleId::TamperedArchive, "archive"),
+        (RuleId::TamperedManifest, "AndroidManifest.xml"),
     ] {
         let n = analysis
             .app

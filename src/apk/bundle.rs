@@ -4,6 +4,7 @@
 //! A split set is read as one app: the base APK's manifest, and the code and native libraries of
 //! every split. Items from a split are named `<split file>!<entry>`, so a report says where each
 //! came from; the base's keep their plain names (assets rules match them as in a plain APK).
+//! An App Bundle is read by [`crate::apk::aab`].
 
 use crate::apk::archive::{Archive, Limits};
 use crate::apk::reader::{self, Options, MANIFEST};
@@ -50,12 +51,7 @@ pub fn analyze_container(
 ) -> Result<App> {
     match container_kind(archive) {
         Container::SplitApks => analyze_split_set(path, data, archive, opts),
-        Container::AppBundle => Err(Error::Unsupported {
-            path: path.to_path_buf(),
-            message: "Android App Bundle (.aab) is not supported yet: build APKs with \
-                      `bundletool build-apks --mode=universal` and audit the universal APK"
-                .to_string(),
-        }),
+        Container::AppBundle => crate::apk::aab::analyze_app_bundle(path, data, archive, opts),
         Container::Unknown => Err(Error::Unsupported {
             path: path.to_path_buf(),
             message: format!(

@@ -120,7 +120,8 @@ pub struct Application {
     pub uses_cleartext_traffic: Option<bool>,
     /// `android:networkSecurityConfig`, as `@0x7f......`.
     pub network_security_config: Option<String>,
-    /// `android:label`, as text or a resource reference.
+    /// `android:label`: text, or the value of the string resource it names when the app's
+    /// resource table has it, else the reference (`@0x7f......`).
     pub label: Option<String>,
 }
 

@@ -1,6 +1,8 @@
 //! Reading an APK: the archive, the binary manifest, the resource table, DEX code and native
 //! libraries.
 
+pub mod aab;
+pub mod aapt2;
 pub mod archive;
 pub mod arsc;
 pub mod axml;
@@ -9,6 +11,7 @@ mod chunk;
 pub mod dex;
 pub mod elf;
 pub mod manifest;
+pub mod protobuf;
 pub mod reader;
 
 pub use dex::{ApiCall, DexSummary};

@@ -34,7 +34,7 @@ pub struct Options {
 
 /// What kind of code an archive entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CodeKind {
+pub(crate) enum CodeKind {
     /// `classes.dex`, `classes2.dex`... in Android's order (the position).
     PrimaryDex(u32),
     /// A `.so` anywhere.
@@ -55,7 +55,7 @@ fn primary_dex_index(name: &str) -> Option<u32> {
     mid.parse().ok().filter(|&n| n >= 2)
 }
 
-fn classify(name: &str) -> Option<CodeKind> {
+pub(crate) fn classify(name: &str) -> Option<CodeKind> {
     if let Some(n) = primary_dex_index(name) {
         return Some(CodeKind::PrimaryDex(n));
     }
@@ -94,10 +94,10 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
         // A split APK set or an App Bundle: read by `bundle`.
         return crate::apk::bundle::analyze_container(path, data, &archive, opts);
     };
-    let (manifest, mut manifest_anomalies) =
+    let (mut manifest, mut manifest_anomalies) =
         read_manifest(&archive, manifest_entry).map_err(|e| input_err(MANIFEST, e))?;
     anomalies.append(&mut manifest_anomalies);
-    let string_resources = read_string_resources(&archive, &mut anomalies);
+    let string_resources = read_string_resources(&archive, &mut manifest, &mut anomalies);
 
     let mut code: Vec<(CodeKind, &Entry)> = archive
         .entries()
@@ -188,10 +188,14 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
     })
 }
 
-/// The names of the string resources in `resources.arsc`, sorted. A table that is missing
-/// yields none; one that cannot be read yields none and an anomaly (Android would refuse to
-/// install such an APK, but its code is still worth auditing).
-fn read_string_resources(archive: &Archive<'_>, anomalies: &mut Vec<Anomaly>) -> Vec<String> {
+/// The names of the string resources in `resources.arsc`, sorted, and the app's label resolved
+/// through it. A table that is missing yields none; one that cannot be read yields none and an
+/// anomaly (Android would refuse to install such an APK, but its code is still worth auditing).
+fn read_string_resources(
+    archive: &Archive<'_>,
+    manifest: &mut Manifest,
+    anomalies: &mut Vec<Anomaly>,
+) -> Vec<String> {
     let Some(entry) = archive.find(RESOURCES) else {
         return Vec::new();
     };
@@ -215,6 +219,7 @@ fn read_string_resources(archive: &Archive<'_>, anomalies: &mut Vec<Anomaly>) ->
     };
     match arsc::parse(&bytes) {
         Ok(table) => {
+            resolve_label(manifest, |id| table.string_value(id));
             if table.skipped_entries() > 0 {
                 note(format!(
                     "{} entries cannot be read and were left out (Android fails only their lookups)",
@@ -240,19 +245,37 @@ fn version_files(archive: &Archive<'_>) -> Vec<(String, String)> {
     archive
         .entries()
         .iter()
-        .filter(|e| {
-            e.name.starts_with("META-INF/") && e.name.ends_with(".version") && e.size <= 128
-        })
-        .filter_map(|e| {
-            let (bytes, _) = archive.read(e).ok()?;
-            let text = std::str::from_utf8(&bytes).ok()?.trim();
-            let ok = !text.is_empty()
-                && text
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-_+".contains(c));
-            ok.then(|| (e.name.clone(), text.to_string()))
-        })
+        .filter_map(|e| version_file(archive, e, &e.name).map(|v| (e.name.clone(), v)))
         .collect()
+}
+
+/// The version an entry at `apk_path` (its path inside an APK) records, when it is a small
+/// `META-INF/*.version` file holding one version-shaped word.
+pub(crate) fn version_file(archive: &Archive<'_>, e: &Entry, apk_path: &str) -> Option<String> {
+    if !(apk_path.starts_with("META-INF/") && apk_path.ends_with(".version") && e.size <= 128) {
+        return None;
+    }
+    let (bytes, _) = archive.read(e).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?.trim();
+    let ok = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_+".contains(c));
+    ok.then(|| text.to_string())
+}
+
+/// The app's label as text when the manifest names a string resource that `lookup` knows
+/// (`@0x7f0b0001` -> `Wallet`); otherwise left as it is.
+pub(crate) fn resolve_label<'t>(manifest: &mut Manifest, lookup: impl Fn(u32) -> Option<&'t str>) {
+    let Some(label) = manifest.application.label.as_deref() else {
+        return;
+    };
+    let id = label
+        .strip_prefix("@0x")
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+    if let Some(text) = id.and_then(lookup) {
+        manifest.application.label = Some(text.to_string());
+    }
 }
 
 /// Reads the manifest entry into a typed manifest plus the oddities met.
@@ -282,22 +305,32 @@ pub fn manifest_document(path: &Path, data: &[u8], limits: Limits) -> Result<axm
         source,
     };
     let archive = Archive::parse(data, limits).map_err(|e| input_err("zip archive", e))?;
-    let entry = archive.find(MANIFEST).ok_or_else(|| Error::Unsupported {
-        path: path.to_path_buf(),
-        message: format!("no {MANIFEST} in the archive: not an APK"),
-    })?;
+    let Some(entry) = archive.find(MANIFEST) else {
+        // An App Bundle: its base module's manifest, in aapt2's protobuf XML.
+        let base = crate::apk::aab::manifest_path(crate::apk::aab::BASE);
+        if archive.find(&base).is_some() {
+            return crate::apk::aab::manifest_document(&archive, crate::apk::aab::BASE)
+                .map_err(|e| input_err(&base, e));
+        }
+        return Err(Error::Unsupported {
+            path: path.to_path_buf(),
+            message: format!("no {MANIFEST} in the archive: not an APK"),
+        });
+    };
     let (bytes, _) = archive.read(entry).map_err(|e| input_err(MANIFEST, e))?;
     axml::parse(&bytes).map_err(|e| input_err(MANIFEST, e))
 }
 
+/// What one code entry yielded.
 #[derive(Default)]
-struct Unit {
-    dex: Vec<DexSummary>,
-    native: Vec<NativeLib>,
-    anomalies: Vec<Anomaly>,
+pub(crate) struct Unit {
+    pub dex: Vec<DexSummary>,
+    pub native: Vec<NativeLib>,
+    pub anomalies: Vec<Anomaly>,
 }
 
-fn read_unit(
+/// Reads one code entry; items and anomalies are named after `entry.name`.
+pub(crate) fn read_unit(
     archive: &Archive<'_>,
     kind: CodeKind,
     entry: &Entry,

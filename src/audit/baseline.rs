@@ -2,8 +2,9 @@
 //! Matched findings are reported as suppressed and do not fail the gate; an expired or unmatched
 //! entry is itself reported.
 
-use crate::audit::{Finding, Severity};
+use crate::audit::Finding;
 use crate::error::Error;
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -64,7 +65,7 @@ impl Baseline {
             .enumerate()
             .filter_map(|(i, a)| {
                 let date_ok = a.expires.as_deref().is_none_or(|d| parse_date(d).is_some());
-                let rule_ok = crate::audit::registry::get(&a.rule).is_some();
+                let rule_ok = RuleId::parse(&a.rule).is_some();
                 match (rule_ok, date_ok) {
                     (true, true) => None,
                     (false, _) => Some(format!("entry {}: unknown rule {:?}", i + 1, a.rule)),
@@ -87,9 +88,9 @@ impl Baseline {
     pub fn from_findings(findings: &[Finding]) -> Baseline {
         let mut accepted: Vec<Accepted> = findings
             .iter()
-            .filter(|f| !f.rule.starts_with("baseline-"))
+            .filter(|f| !f.rule.is_baseline())
             .map(|f| Accepted {
-                rule: f.rule.clone(),
+                rule: f.rule.as_str().to_string(),
                 subject: f.subject.clone(),
                 reason: "accepted when the baseline was written; say why".to_string(),
                 expires: None,
@@ -122,34 +123,43 @@ impl Baseline {
             let mut matched = false;
             for f in findings
                 .iter_mut()
-                .filter(|f| f.rule == a.rule && f.subject == a.subject)
+                .filter(|f| f.rule.as_str() == a.rule.trim() && f.subject == a.subject)
             {
                 matched = true;
                 if !expired {
                     f.suppressed = Some(a.reason.clone());
                 }
             }
+            let subject = format!("{}:{}", a.rule, a.subject);
+            let args = || {
+                vec![
+                    ("rule", Arg::text(&a.rule)),
+                    ("subject", Arg::text(&a.subject)),
+                    ("date", Arg::text(a.expires.as_deref().unwrap_or_default())),
+                ]
+            };
+            let evidence = || {
+                vec![Evidence::BaselineReason {
+                    reason: a.reason.clone(),
+                }]
+            };
             if expired {
                 extra.push(Finding::new(
-                    "baseline-entry-expired",
-                    &format!("{}:{}", a.rule, a.subject),
-                    format!(
-                        "the baseline entry for {} on {} expired on {}; the finding counts again",
-                        a.rule,
-                        a.subject,
-                        a.expires.as_deref().unwrap_or_default()
-                    ),
-                    vec![format!("baseline reason: {}", a.reason)],
+                    RuleId::BaselineEntryExpired,
+                    &subject,
+                    SubjectKind::BaselineEntry,
+                    "",
+                    args(),
+                    evidence(),
                 ));
             } else if !matched {
                 extra.push(Finding::new(
-                    "baseline-entry-unmatched",
-                    &format!("{}:{}", a.rule, a.subject),
-                    format!(
-                        "the baseline entry for {} on {} matched no finding",
-                        a.rule, a.subject
-                    ),
-                    vec![format!("baseline reason: {}", a.reason)],
+                    RuleId::BaselineEntryUnmatched,
+                    &subject,
+                    SubjectKind::BaselineEntry,
+                    "",
+                    args(),
+                    evidence(),
                 ));
             }
         }
@@ -194,11 +204,6 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
     )
 }
 
-/// The severity a baseline finding has (kept here so the registry stays the single source).
-pub fn severity_of(rule: &str) -> Severity {
-    crate::audit::registry::get(rule).map_or(Severity::Info, |r| r.severity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,8 +239,22 @@ mod tests {
     #[test]
     fn apply_suppresses_and_reports_stale_entries() {
         let mut findings = vec![
-            Finding::new("allow-backup", "application", "m".into(), vec![]),
-            Finding::new("cleartext-traffic", "application", "m".into(), vec![]),
+            Finding::new(
+                RuleId::AllowBackup,
+                "application",
+                SubjectKind::Application,
+                "",
+                vec![],
+                vec![],
+            ),
+            Finding::new(
+                RuleId::CleartextTraffic,
+                "application",
+                SubjectKind::Application,
+                "",
+                vec![],
+                vec![],
+            ),
         ];
         let b = Baseline::parse(
             "[[accepted]]\nrule='allow-backup'\nsubject='application'\nreason='legacy'\nexpires='2999-01-01'\n\
@@ -246,10 +265,10 @@ mod tests {
         b.apply(&mut findings, (2026, 11, 29));
         assert_eq!(findings[0].suppressed.as_deref(), Some("legacy"));
         assert_eq!(findings[1].suppressed, None);
-        let rules: Vec<&str> = findings[2..].iter().map(|f| f.rule.as_str()).collect();
+        let rules: Vec<RuleId> = findings[2..].iter().map(|f| f.rule).collect();
         assert_eq!(
             rules,
-            ["baseline-entry-expired", "baseline-entry-unmatched"]
+            [RuleId::BaselineEntryExpired, RuleId::BaselineEntryUnmatched]
         );
     }
 }

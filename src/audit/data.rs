@@ -2,7 +2,9 @@
 //! SDK's own row).
 
 use crate::audit::normalize::fold;
+use crate::audit::sdks::{row_file, sdk_name};
 use crate::audit::{AuditInput, Finding};
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 use crate::rules::data_types::DataTypeCatalog;
 use std::collections::BTreeMap;
 
@@ -19,6 +21,34 @@ fn names_data_type(text: &str, data_type: &str, catalog: &DataTypeCatalog) -> bo
         .chain(std::iter::once(&rule.name_en))
         .map(|t| fold(t))
         .any(|t| !t.is_empty() && folded.contains(&t))
+}
+
+/// A data type's name in both languages (its id when the rules do not know it).
+pub fn data_type_arg(id: &str, catalog: &DataTypeCatalog) -> Arg {
+    catalog
+        .get(id)
+        .map_or_else(|| Arg::text(id), |r| Arg::both(&r.name_zh, &r.name_en))
+}
+
+/// A data type's display name in a language.
+pub fn data_type_name(id: &str, lang: crate::model::Lang) -> String {
+    data_type_arg(id, DataTypeCatalog::builtin())
+        .get(lang)
+        .to_string()
+}
+
+fn call_evidence(c: &crate::audit::AttributedCall) -> Evidence {
+    Evidence::Call {
+        caller: c.caller.clone(),
+        api: c.api.clone(),
+        data_type: c.data_type.clone(),
+        sdk: c.sdk.clone(),
+        library: match c.sdk {
+            None => crate::detect::library_of(&c.caller).map(str::to_string),
+            Some(_) => None,
+        },
+        dex: c.dex.clone(),
+    }
 }
 
 /// Data types that no code can read without one of these runtime permissions (any of them, on
@@ -56,15 +86,6 @@ fn missing_permission(data_type: &str, input: &AuditInput<'_>) -> Option<&'stati
     (!requested).then_some(*perms)
 }
 
-/// Who made a call, for the evidence: the SDK, a platform library (`android-support`), or the app.
-fn caller_owner(c: &crate::audit::AttributedCall) -> String {
-    match (&c.sdk, crate::detect::library_of(&c.caller)) {
-        (Some(sdk), _) => sdk.clone(),
-        (None, Some(lib)) => format!("{lib} library"),
-        (None, None) => "app".to_string(),
-    }
-}
-
 /// Runs the data rules; `rows_of_sdk` gives, per SDK, the policy rows that disclose it.
 pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding> {
     let catalog = DataTypeCatalog::builtin();
@@ -79,41 +100,34 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
         if policy.data_types.iter().any(|d| d.data_type == *data_type) {
             continue;
         }
-        let name = catalog.get(data_type).map_or(data_type.to_string(), |r| {
-            format!("{} ({})", r.name_en, r.name_zh)
-        });
-        let mut evidence: Vec<String> = calls
-            .iter()
-            .take(10)
-            .map(|c| format!("{} calls {} ({})", c.caller, c.api, caller_owner(c)))
-            .collect();
+        let mut evidence: Vec<Evidence> = calls.iter().take(10).map(|c| call_evidence(c)).collect();
         // Without the permission the API returns nothing: the code is there, the data is not.
         if let Some(perms) = missing_permission(data_type, input) {
-            evidence.push(format!(
-                "the app requests none of {}",
-                perms
+            evidence.push(Evidence::ManifestLacks {
+                permissions: perms
                     .iter()
                     .map(|p| format!("android.permission.{p}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+                    .collect(),
+            });
             findings.push(
                 Finding::new(
-                    "undisclosed-data-access",
+                    RuleId::UndisclosedDataAccess,
                     data_type,
-                    format!(
-                        "code present, permission not requested: the code reads {name}, which needs a permission the app does not request"
-                    ),
+                    SubjectKind::DataType,
+                    "no-permission",
+                    vec![("data", data_type_arg(data_type, catalog))],
                     evidence,
                 )
-                .at(crate::audit::Severity::Info),
+                .at(crate::model::Severity::Info),
             );
             continue;
         }
         findings.push(Finding::new(
-            "undisclosed-data-access",
+            RuleId::UndisclosedDataAccess,
             data_type,
-            format!("the code collects {name} but the policy never mentions it"),
+            SubjectKind::DataType,
+            "",
+            vec![("data", data_type_arg(data_type, catalog))],
             evidence,
         ));
     }
@@ -143,35 +157,45 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
             continue;
         }
         let row = rows.first().and_then(|&i| policy.sdks.get(i));
-        let types: Vec<&str> = missing.keys().copied().collect();
-        let mut evidence: Vec<String> = missing
+        let names: Vec<Arg> = missing.keys().map(|t| data_type_arg(t, catalog)).collect();
+        let joined = |lang: crate::model::Lang, sep: &str| {
+            names
+                .iter()
+                .map(|a| a.get(lang).to_string())
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let data = Arg::both(
+            &joined(crate::model::Lang::Zh, "、"),
+            &joined(crate::model::Lang::En, ", "),
+        );
+        let mut evidence: Vec<Evidence> = missing
             .values()
             .flatten()
             .take(8)
-            .map(|c| format!("{} calls {} ({})", c.caller, c.api, c.data_type))
+            .map(|c| call_evidence(c))
             .collect();
         if let Some(r) = row {
-            evidence.push(format!(
-                "policy line {}: {} lists {}",
-                r.line,
-                r.name,
-                if r.data.is_empty() {
-                    "no data".to_string()
+            evidence.push(Evidence::PolicyLine {
+                file: row_file(r.file.as_ref(), policy),
+                line: r.line,
+                quote: if r.data.is_empty() {
+                    r.name.clone()
                 } else {
-                    r.data.join("、")
-                }
-            ));
+                    format!("{}: {}", r.name, r.data.join("、"))
+                },
+            });
         }
         findings.push(Finding::new(
-            "sdk-data-not-disclosed",
+            RuleId::SdkDataNotDisclosed,
             &sdk.id,
-            format!(
-                "{} collects {} but its row{} does not list {}",
-                sdk.name,
-                types.join(", "),
-                row.map_or(String::new(), |r| format!(" (line {})", r.line)),
-                if types.len() == 1 { "it" } else { "them" }
-            ),
+            SubjectKind::Sdk,
+            if names.len() > 1 { "many" } else { "" },
+            vec![
+                ("sdk", sdk_name(sdk)),
+                ("data", data),
+                ("line", Arg::text(row.map_or(0, |r| r.line))),
+            ],
             evidence,
         ));
     }

@@ -3,6 +3,7 @@
 
 use crate::apk::manifest::ComponentKind;
 use crate::audit::{AuditInput, Finding};
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 
 /// Runs the hygiene rules.
 pub fn check(input: &AuditInput<'_>) -> Vec<Finding> {
@@ -11,38 +12,57 @@ pub fn check(input: &AuditInput<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     if app.debuggable == Some(true) {
         findings.push(Finding::new(
-            "debuggable-release",
+            RuleId::DebuggableRelease,
             "application",
-            "the application is debuggable".to_string(),
-            vec!["manifest: <application android:debuggable=\"true\">".to_string()],
+            SubjectKind::Application,
+            "",
+            vec![],
+            vec![Evidence::ManifestElement {
+                element: "<application android:debuggable=\"true\">".to_string(),
+            }],
         ));
     }
     let target = m.target_sdk.unwrap_or(1);
     let cleartext = match app.uses_cleartext_traffic {
-        Some(v) => v.then(|| "manifest: <application android:usesCleartextTraffic=\"true\">".to_string()),
-        None if target < 28 && app.network_security_config.is_none() => Some(format!(
-            "manifest: usesCleartextTraffic unset and targetSdkVersion {target} < 28 (cleartext allowed by default)"
-        )),
+        Some(v) => v.then(|| Evidence::ManifestElement {
+            element: "<application android:usesCleartextTraffic=\"true\">".to_string(),
+        }),
+        // Cleartext is allowed by default below API 28.
+        None if target < 28 && app.network_security_config.is_none() => {
+            Some(Evidence::ManifestDefault {
+                attribute: "android:usesCleartextTraffic".to_string(),
+                target_sdk: Some(target),
+            })
+        }
         None => None,
     };
     if let Some(ev) = cleartext {
         findings.push(Finding::new(
-            "cleartext-traffic",
+            RuleId::CleartextTraffic,
             "application",
-            "the app allows cleartext HTTP traffic".to_string(),
+            SubjectKind::Application,
+            "",
+            vec![],
             vec![ev],
         ));
     }
     if app.allow_backup != Some(false) {
         let ev = match app.allow_backup {
-            Some(true) => "manifest: <application android:allowBackup=\"true\">",
-            _ => "manifest: android:allowBackup unset (Android's default is true)",
+            Some(true) => Evidence::ManifestElement {
+                element: "<application android:allowBackup=\"true\">".to_string(),
+            },
+            _ => Evidence::ManifestDefault {
+                attribute: "android:allowBackup".to_string(),
+                target_sdk: None,
+            },
         };
         findings.push(Finding::new(
-            "allow-backup",
+            RuleId::AllowBackup,
             "application",
-            "the app's data can be backed up and copied off the device".to_string(),
-            vec![ev.to_string()],
+            SubjectKind::Application,
+            "",
+            vec![],
+            vec![ev],
         ));
     }
     for c in &m.components {
@@ -61,24 +81,20 @@ pub fn check(input: &AuditInput<'_>) -> Vec<Finding> {
         if launcher {
             continue;
         }
-        let how = if c.exported_explicit {
-            "android:exported=\"true\""
-        } else {
-            "an intent filter (exported by default below API 31)"
-        };
         findings.push(Finding::new(
-            "exported-without-permission",
+            RuleId::ExportedWithoutPermission,
             &c.name,
-            format!(
-                "{} {} is exported without a permission",
-                c.kind.tag(),
-                c.name
-            ),
-            vec![format!(
-                "manifest: <{} android:name=\"{}\"> exported by {how}",
-                c.kind.tag(),
-                c.name
-            )],
+            SubjectKind::Component,
+            "",
+            vec![
+                ("tag", Arg::text(c.kind.tag())),
+                ("component", Arg::text(&c.name)),
+            ],
+            vec![Evidence::Component {
+                tag: c.kind.tag().to_string(),
+                name: c.name.clone(),
+                explicit: c.exported_explicit,
+            }],
         ));
     }
     findings

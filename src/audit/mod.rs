@@ -7,113 +7,20 @@ pub mod data;
 pub mod hygiene;
 pub mod normalize;
 pub mod permissions;
-pub mod registry;
-pub mod registry_zh;
 pub mod sdks;
 pub mod tamper;
+
+pub mod tables;
 
 use crate::apk::App;
 use crate::policy::PolicyDoc;
 use serde::Serialize;
-use std::fmt;
 
-/// Finding severity, ordered: info < low < medium < high.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// For the record.
-    Info,
-    /// Worth fixing.
-    Low,
-    /// Should be fixed before release.
-    Medium,
-    /// Blocks a release by default.
-    High,
-}
-
-impl Severity {
-    /// All, from the most severe.
-    pub const ALL: [Severity; 4] = [
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
-    /// Parses `high|medium|low|info`.
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "high" => Some(Severity::High),
-            "medium" => Some(Severity::Medium),
-            "low" => Some(Severity::Low),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One coded finding with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// The rule id (kebab-case, stable).
-    pub rule: String,
-    /// Severity after overrides.
-    pub severity: Severity,
-    /// SDK id, permission, data type, policy row name or component.
-    pub subject: String,
-    /// One sentence.
-    pub message: String,
-    /// What shows it: classes, libraries, manifest entries, policy lines.
-    pub evidence: Vec<String>,
-    /// The baseline's reason, when the finding is accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<String>,
-}
-
-impl Finding {
-    /// A finding at its rule's default severity.
-    pub fn new(rule: &str, subject: &str, message: String, evidence: Vec<String>) -> Finding {
-        Finding {
-            rule: rule.to_string(),
-            severity: baseline::severity_of(rule),
-            subject: subject.to_string(),
-            message,
-            evidence,
-            suppressed: None,
-        }
-    }
-
-    /// Same rule, other severity (rules whose level depends on the subject).
-    pub fn at(mut self, severity: Severity) -> Finding {
-        self.severity = severity;
-        self
-    }
-}
-
-/// One piece of evidence for an SDK.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SdkEvidence {
-    /// `dex-class`, `native-lib`, `manifest-component`, `manifest-meta-data`, `asset`...
-    pub source: String,
-    /// The class prefix, library path, component or key.
-    pub value: String,
-}
+/// The rule registry lives in the model (renderers read it); kept reachable here.
+pub use crate::model::{registry, registry_zh};
+pub use crate::model::{
+    AttributedCall, DisclosedAs, Evidence, Finding, How, RuleId, SdkEvidence, Severity, SubjectKind,
+};
 
 /// A detected SDK as the audit sees it (detection joined with its knowledge-base rule).
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +31,14 @@ pub struct SdkView {
     pub name: String,
     /// Vendor's legal name (Chinese first).
     pub vendor: String,
+    /// English name (the knowledge base's `name_en`; the name when it has none).
+    pub name_en: String,
+    /// English vendor name (`vendor_en`; the vendor when it has none).
+    pub vendor_en: String,
+    /// The vendor's privacy policy.
+    pub privacy_url: Option<String>,
+    /// What the knowledge base says the SDK collects.
+    pub known_data: Vec<String>,
     /// Every name and alias a policy may use.
     #[serde(skip)]
     pub names: Vec<String>,
@@ -137,24 +52,14 @@ pub struct SdkView {
     pub prefixes: Vec<String>,
     /// Why it was detected.
     pub evidence: Vec<SdkEvidence>,
+    /// The same evidence, typed.
+    #[serde(skip)]
+    pub items: Vec<Evidence>,
     /// The SDK version, when the app reveals it (null otherwise).
     pub version: Option<String>,
     /// Where the version was read (absent when there is none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_source: Option<String>,
-}
-
-/// A sensitive API call with the SDK it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttributedCall {
-    /// Data type collected.
-    pub data_type: String,
-    /// `Lclass;->method`.
-    pub api: String,
-    /// Calling class (Java form).
-    pub caller: String,
-    /// SDK id, `None` for app code or unattributed code.
-    pub sdk: Option<String>,
 }
 
 /// What the audit reads.
@@ -171,18 +76,6 @@ pub struct AuditInput<'a> {
     pub policy: &'a PolicyDoc,
 }
 
-/// Where the policy discloses an SDK.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DisclosedAs {
-    /// The row's name as written.
-    pub name: String,
-    /// Its line.
-    pub line: usize,
-    /// How it matched: `name`, `package`, `vendor`, or `prose`.
-    #[serde(rename = "match")]
-    pub how: &'static str,
-}
-
 /// Everything the audit concluded.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditOutcome {
@@ -190,6 +83,8 @@ pub struct AuditOutcome {
     pub sdk_disclosures: Vec<Option<DisclosedAs>>,
     /// For each requested permission: (name, dangerous, disclosed).
     pub permissions: Vec<(String, bool, bool)>,
+    /// Per SDK (input order), the indexes of the policy rows that name it.
+    pub rows_of_sdk: Vec<Vec<usize>>,
     /// The findings, before baseline and overrides.
     pub findings: Vec<Finding>,
 }
@@ -206,6 +101,7 @@ pub fn run(input: &AuditInput<'_>) -> AuditOutcome {
     AuditOutcome {
         sdk_disclosures: sdk_part.disclosed,
         permissions: perm_part.statuses,
+        rows_of_sdk: sdk_part.rows_of_sdk,
         findings,
     }
 }
@@ -213,7 +109,7 @@ pub fn run(input: &AuditInput<'_>) -> AuditOutcome {
 /// The one place findings are adjusted: severity overrides, then the baseline, then ordering.
 pub fn finish(
     findings: &mut Vec<Finding>,
-    overrides: &[(String, Severity)],
+    overrides: &[(RuleId, Severity)],
     baseline: Option<&baseline::Baseline>,
     today: (i32, u32, u32),
 ) {
@@ -228,7 +124,7 @@ pub fn finish(
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.rule.as_str().cmp(b.rule.as_str()))
             .then_with(|| a.subject.cmp(&b.subject))
     });
 }
@@ -258,9 +154,11 @@ mod tests {
     #[test]
     fn the_gate_counts_unsuppressed_findings_at_or_above_the_level() {
         let mut f = vec![Finding::new(
-            "allow-backup",
+            RuleId::AllowBackup,
             "application",
-            "m".into(),
+            SubjectKind::Application,
+            "",
+            vec![],
             vec![],
         )];
         assert!(gate_fails(&f, Some(Severity::Low)));
@@ -273,14 +171,16 @@ mod tests {
     #[test]
     fn overrides_apply_in_one_place() {
         let mut f = vec![Finding::new(
-            "allow-backup",
+            RuleId::AllowBackup,
             "application",
-            "m".into(),
+            SubjectKind::Application,
+            "",
+            vec![],
             vec![],
         )];
         finish(
             &mut f,
-            &[("allow-backup".into(), Severity::High)],
+            &[(RuleId::AllowBackup, Severity::High)],
             None,
             (2026, 1, 1),
         );

@@ -1,6 +1,8 @@
 //! Permission rules: undisclosed-permission, disclosed-permission-not-requested.
 
+use crate::audit::sdks::row_file;
 use crate::audit::{AuditInput, Finding, Severity};
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 use crate::rules::permissions::PermissionCatalog;
 use std::collections::BTreeMap;
 
@@ -44,16 +46,18 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
         };
         findings.push(
             Finding::new(
-                "undisclosed-permission",
+                RuleId::UndisclosedPermission,
                 name,
-                format!(
-                    "the app requests {name}{} but the policy never mentions {}",
-                    if dangerous { " (dangerous)" } else { "" },
-                    rule.group_zh.as_deref().unwrap_or("it")
-                ),
+                SubjectKind::Permission,
+                if dangerous { "dangerous" } else { "" },
+                vec![("permission", Arg::text(name))],
                 vec![
-                    format!("manifest: <uses-permission android:name=\"{name}\">"),
-                    format!("policy: none of {}", terms.join(" / ")),
+                    Evidence::ManifestElement {
+                        element: format!("<uses-permission android:name=\"{name}\">"),
+                    },
+                    Evidence::PolicyLacks {
+                        terms: terms.iter().map(|t| t.to_string()).collect(),
+                    },
                 ],
             )
             .at(severity),
@@ -61,17 +65,18 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
     }
     // One finding per disclosing sentence whose permissions the app requests none of: a phrase
     // such as 位置 maps to several permissions, and requesting any one of them is enough.
-    let mut groups: BTreeMap<(usize, &str), Vec<&str>> = BTreeMap::new();
+    // (line, sentence) -> (the permissions it names, its file when merged)
+    type Statement<'p> = (Vec<&'p str>, Option<&'p String>);
+    let mut groups: BTreeMap<(usize, &str), Statement<'_>> = BTreeMap::new();
     // Only the policy's permission statements count here, not words met in passing.
     for p in policy.permissions.iter().filter(|p| p.source != "text") {
-        groups
-            .entry((p.line, p.text.as_str()))
-            .or_default()
-            .push(p.permission.as_str());
+        let g = groups.entry((p.line, p.text.as_str())).or_default();
+        g.0.push(p.permission.as_str());
+        g.1 = g.1.or(p.file.as_ref());
     }
     let mut reported: Vec<&str> = Vec::new();
     let target = input.app.manifest.target_sdk.unwrap_or(1);
-    for ((line, text), perms) in groups {
+    for ((line, text), (perms, file)) in groups {
         if perms.iter().any(|p| requested.contains(p)) {
             continue;
         }
@@ -94,14 +99,20 @@ pub fn check(input: &AuditInput<'_>) -> PermissionPart {
         }
         reported.push(first);
         findings.push(Finding::new(
-            "disclosed-permission-not-requested",
+            RuleId::DisclosedPermissionNotRequested,
             first,
-            format!(
-                "the policy names {text:?} (line {line}) but the app requests no such permission"
-            ),
+            SubjectKind::Permission,
+            "",
+            vec![("text", Arg::text(text)), ("line", Arg::text(line))],
             vec![
-                format!("policy line {line}: {text}"),
-                format!("manifest: none of {}", perms.join(", ")),
+                Evidence::PolicyLine {
+                    file: row_file(file, policy),
+                    line,
+                    quote: text.to_string(),
+                },
+                Evidence::ManifestLacks {
+                    permissions: perms.iter().map(|p| p.to_string()).collect(),
+                },
             ],
         ));
     }

@@ -3,7 +3,8 @@
 
 use crate::audit::normalize::{name_key, names_match, vendor_matches};
 use crate::audit::{AuditInput, DisclosedAs, Finding, SdkView};
-use crate::policy::{SdkDisclosure, SdkSource};
+use crate::model::{locale, Arg, Evidence, How, Lang, RuleId, SubjectKind};
+use crate::policy::{PolicyDoc, SdkDisclosure, SdkSource};
 
 /// What the SDK rules found, and the rows matched to each SDK (for the data rules).
 pub struct SdkPart {
@@ -37,7 +38,7 @@ fn category_words(category: &str) -> &'static [&'static str] {
 /// How well a row names the SDK: `None` when it does not; higher is better. An exact name beats
 /// a containing one (so 微信支付SDK goes to WeChat Pay, not to the generic 微信 alias of WeChat
 /// Share), a name beats a package, a package beats a vendor with a matching purpose.
-fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static str)> {
+fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, How)> {
     let row_key = name_key(&row.name);
     let by_name = sdk
         .names
@@ -54,7 +55,7 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static 
         })
         .max();
     if let Some(score) = by_name {
-        return Some((score, "name"));
+        return Some((score, How::Name));
     }
     let by_package = row.packages.iter().any(|p| {
         let p = p.trim().trim_end_matches(".*").trim_end_matches('.');
@@ -64,7 +65,7 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static 
             })
     });
     if by_package {
-        return Some((500, "package"));
+        return Some((500, How::Package));
     }
     let vendor_names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
     let vendor_hit = row
@@ -81,18 +82,38 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, &'static 
             .iter()
             .any(|w| text.contains(w))
         {
-            return Some((100, "vendor"));
+            return Some((100, How::Vendor));
         }
     }
     None
 }
 
-fn evidence_lines(sdk: &SdkView) -> Vec<String> {
-    sdk.evidence
-        .iter()
-        .take(12)
-        .map(|e| format!("{}: {}", e.source, e.value))
-        .collect()
+/// An SDK's evidence, typed (at most 12 items, strongest first).
+pub fn evidence_items(sdk: &SdkView) -> Vec<Evidence> {
+    sdk.items.iter().take(12).cloned().collect()
+}
+
+/// The file a row comes from (the policy's path when it was not merged from several).
+pub fn row_file(row_file: Option<&String>, policy: &PolicyDoc) -> String {
+    row_file.cloned().unwrap_or_else(|| policy.path.clone())
+}
+
+/// The SDK's name, in both languages.
+pub fn sdk_name(sdk: &SdkView) -> Arg {
+    Arg::both(&sdk.name, &sdk.name_en)
+}
+
+/// The SDK's vendor, in both languages.
+pub fn sdk_vendor(sdk: &SdkView) -> Arg {
+    Arg::both(&sdk.vendor, &sdk.vendor_en)
+}
+
+/// A category's words, in both languages.
+pub fn category_arg(category: &str) -> Arg {
+    Arg::both(
+        &locale::category(Lang::Zh, category),
+        &locale::category(Lang::En, category),
+    )
 }
 
 /// Runs the SDK rules.
@@ -103,7 +124,7 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
     let mut rows_of_sdk = Vec::with_capacity(input.sdks.len());
     let mut row_used = vec![false; rows.len()];
     for sdk in input.sdks {
-        let mut matches: Vec<(usize, usize, &'static str)> = rows
+        let mut matches: Vec<(usize, usize, How)> = rows
             .iter()
             .enumerate()
             .filter_map(|(i, r)| row_names_sdk(r, sdk).map(|(score, how)| (i, score, how)))
@@ -132,7 +153,7 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                 line: row.line,
                 how,
             }));
-            vendor_check(sdk, row, &mut findings);
+            vendor_check(sdk, row, input.policy, &mut findings);
             continue;
         }
         // No row: a mention anywhere in the text is a weaker disclosure.
@@ -150,41 +171,43 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                 disclosed.push(Some(DisclosedAs {
                     name: n.clone(),
                     line,
-                    how: "prose",
+                    how: How::Prose,
                 }));
-                let mut ev = evidence_lines(sdk);
-                ev.push(format!(
-                    "policy line {line}: mentions {n:?} outside the SDK list"
-                ));
+                let mut ev = evidence_items(sdk);
+                ev.push(Evidence::PolicyLine {
+                    file: input.policy.path.clone(),
+                    line,
+                    quote: n.clone(),
+                });
                 findings.push(Finding::new(
-                    "sdk-disclosed-in-prose-only",
+                    RuleId::SdkDisclosedInProseOnly,
                     &sdk.id,
-                    format!(
-                        "{} ({}) is mentioned at line {line} but has no row in the SDK list",
-                        sdk.name, sdk.vendor
-                    ),
+                    SubjectKind::Sdk,
+                    "",
+                    vec![
+                        ("sdk", sdk_name(sdk)),
+                        ("vendor", sdk_vendor(sdk)),
+                        ("line", Arg::text(line)),
+                    ],
                     ev,
                 ));
             }
             None => {
                 disclosed.push(None);
-                let mut ev = evidence_lines(sdk);
-                ev.push(format!(
-                    "policy: no SDK row or mention of {}",
-                    sdk.names
-                        .iter()
-                        .take(4)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" / ")
-                ));
+                let mut ev = evidence_items(sdk);
+                ev.push(Evidence::PolicyLacks {
+                    terms: sdk.names.iter().take(4).cloned().collect(),
+                });
                 findings.push(Finding::new(
-                    "undisclosed-sdk",
+                    RuleId::UndisclosedSdk,
                     &sdk.id,
-                    format!(
-                        "{} by {} ({}) is in the app but the policy does not disclose it",
-                        sdk.name, sdk.vendor, sdk.category
-                    ),
+                    SubjectKind::Sdk,
+                    "",
+                    vec![
+                        ("sdk", sdk_name(sdk)),
+                        ("vendor", sdk_vendor(sdk)),
+                        ("category", category_arg(&sdk.category)),
+                    ],
                     ev,
                 ));
             }
@@ -194,30 +217,28 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
         if *used {
             continue;
         }
-        let mut message = format!(
-            "the policy lists {} (line {}) but the app does not contain it",
-            row.name, row.line
-        );
-        if input.packer.is_some() {
-            message.push_str(" (the app is packed, so its code may be hidden)");
-        }
         findings.push(Finding::new(
-            "disclosed-sdk-not-found",
+            RuleId::DisclosedSdkNotFound,
             &row.name,
-            message,
-            vec![format!("policy line {}: {}", row.line, row.name)],
+            SubjectKind::PolicyRow,
+            if input.packer.is_some() { "packed" } else { "" },
+            vec![("row", Arg::text(&row.name)), ("line", Arg::text(row.line))],
+            vec![Evidence::PolicyLine {
+                file: row_file(row.file.as_ref(), input.policy),
+                line: row.line,
+                quote: row.name.clone(),
+            }],
         ));
     }
     if let Some(packer) = input.packer {
         let sdk = input.sdks.iter().find(|s| s.id == packer);
         findings.push(Finding::new(
-            "packed-app",
+            RuleId::PackedApp,
             packer,
-            format!(
-                "the app is protected by {}: DEX contents seen here are incomplete",
-                sdk.map_or(packer, |s| s.name.as_str())
-            ),
-            sdk.map(evidence_lines).unwrap_or_default(),
+            SubjectKind::Sdk,
+            "",
+            vec![("sdk", sdk.map_or_else(|| Arg::text(packer), sdk_name))],
+            sdk.map(evidence_items).unwrap_or_default(),
         ));
     }
     SdkPart {
@@ -227,38 +248,52 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
     }
 }
 
-fn vendor_check(sdk: &SdkView, row: &SdkDisclosure, findings: &mut Vec<Finding>) {
+fn vendor_check(
+    sdk: &SdkView,
+    row: &SdkDisclosure,
+    policy: &PolicyDoc,
+    findings: &mut Vec<Finding>,
+) {
     let names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
     if names.is_empty() {
         return;
     }
-    let message = match row
+    let written = row
         .vendor
         .as_deref()
         .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => format!(
-            "the row for {} (line {}) does not name its vendor; expected {}",
-            row.name, row.line, sdk.vendor
-        ),
-        Some(v) if !vendor_matches(v, &names) => format!(
-            "the row for {} (line {}) names {v} as the vendor; the SDK is {}'s",
-            row.name, row.line, sdk.vendor
-        ),
+        .filter(|v| !v.is_empty());
+    let variant = match written {
+        None => "missing",
+        Some(v) if !vendor_matches(v, &names) => "wrong",
         Some(_) => return,
     };
+    let mut args = vec![
+        ("row", Arg::text(&row.name)),
+        ("line", Arg::text(row.line)),
+        ("vendor", sdk_vendor(sdk)),
+    ];
+    if let Some(v) = written {
+        args.push(("written", Arg::text(v)));
+    }
+    // The knowledge base's names, split by language (an English report shows the English ones).
+    let (zh, en): (Vec<String>, Vec<String>) = names
+        .iter()
+        .map(|n| n.to_string())
+        .partition(|n| locale::has_cjk(n));
     findings.push(Finding::new(
-        "sdk-vendor-mismatch",
+        RuleId::SdkVendorMismatch,
         &sdk.id,
-        message,
+        SubjectKind::Sdk,
+        variant,
+        args,
         vec![
-            format!(
-                "policy line {}: vendor {}",
-                row.line,
-                row.vendor.as_deref().unwrap_or("(none)")
-            ),
-            format!("knowledge base: {}", names.join(" / ")),
+            Evidence::PolicyLine {
+                file: row_file(row.file.as_ref(), policy),
+                line: row.line,
+                quote: written.map_or_else(|| row.name.clone(), str::to_string),
+            },
+            Evidence::KnownVendor { zh, en },
         ],
     ));
 }

@@ -6,6 +6,7 @@
 use crate::apk::reader::MANIFEST;
 use crate::apk::{Anomaly, App};
 use crate::audit::{AuditInput, Finding, Severity};
+use crate::model::{Arg, Evidence, RuleId, SubjectKind};
 
 /// The source the zip reader gives its anomalies.
 const ARCHIVE: &str = "archive";
@@ -49,9 +50,8 @@ pub fn check_app(app: &App) -> Vec<Finding> {
     let archive = layer(ARCHIVE);
     if !archive.is_empty() {
         findings.push(finding(
-            "tampered-archive",
+            RuleId::TamperedArchive,
             "archive",
-            "the APK's zip structure holds tricks Android tolerates but analysis tools may not",
             &archive,
             ARCHIVE_EVASION,
         ));
@@ -59,9 +59,8 @@ pub fn check_app(app: &App) -> Vec<Finding> {
     let manifest = layer(MANIFEST);
     if !manifest.is_empty() {
         findings.push(finding(
-            "tampered-manifest",
+            RuleId::TamperedManifest,
             MANIFEST,
-            "the binary manifest holds structures the Android compiler never writes",
             &manifest,
             MANIFEST_EVASION,
         ));
@@ -69,24 +68,23 @@ pub fn check_app(app: &App) -> Vec<Finding> {
     findings
 }
 
-fn finding(
-    rule: &str,
-    subject: &str,
-    message: &str,
-    anomalies: &[&Anomaly],
-    evasion: &[&str],
-) -> Finding {
+fn finding(rule: RuleId, subject: &str, anomalies: &[&Anomaly], evasion: &[&str]) -> Finding {
     let evasive = anomalies
         .iter()
         .any(|a| evasion.iter().any(|e| a.message.contains(e)));
     let evidence = anomalies
         .iter()
-        .map(|a| format!("{}: {}", a.source, a.message))
+        .map(|a| Evidence::Anomaly {
+            source: a.source.clone(),
+            message: a.message.clone(),
+        })
         .collect();
     let f = Finding::new(
         rule,
         subject,
-        format!("{message} ({} oddities)", anomalies.len()),
+        SubjectKind::ApkEntry,
+        "",
+        vec![("count", Arg::text(anomalies.len()))],
         evidence,
     );
     if evasive {
@@ -140,11 +138,11 @@ mod tests {
             ("AndroidManifest.xml", "1 element(s) left open at the end"),
         ]));
         assert_eq!(f.len(), 2);
-        assert_eq!(f[0].rule, "tampered-archive");
+        assert_eq!(f[0].rule, RuleId::TamperedArchive);
         assert_eq!(f[0].severity, Severity::Medium);
         assert_eq!(f[0].evidence.len(), 2);
         assert!(f[0].evidence[1].starts_with("archive: duplicate"));
-        assert_eq!(f[1].rule, "tampered-manifest");
+        assert_eq!(f[1].rule, RuleId::TamperedManifest);
         assert_eq!(f[1].severity, Severity::Info);
         let f = check_app(&app(&[(
             "archive",

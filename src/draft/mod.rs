@@ -110,7 +110,7 @@ pub fn build(
         let missing = outcome.is_none_or(|o| {
             o.sdk_disclosures
                 .get(i)
-                .is_none_or(|d| d.as_ref().is_none_or(|d| d.how == "prose"))
+                .is_none_or(|d| d.as_ref().is_none_or(|d| d.how == crate::model::How::Prose))
         });
         if !missing {
             continue;

@@ -1,9 +1,9 @@
 //! The `audit` report: the JSON contract (schema_version 1), and its table and Markdown views.
 
-use crate::audit::{
-    AttributedCall, AuditOutcome, DisclosedAs, Finding, SdkEvidence, SdkView, Severity,
+use crate::model::{
+    AttributedCall, DataRow, DisclosedAs, Evidence, FailOn, Finding, Lang, ManifestFlags,
+    PermissionRow, RuleId, SdkEvidence, SdkRow, Severity, Verdict,
 };
-use crate::policy::PolicyDoc;
 use crate::report::inspect::AppInfo;
 use crate::report::{ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
@@ -16,7 +16,7 @@ pub struct PolicyInfo {
     /// Every file, with its SHA-256.
     pub files: Vec<InputFile>,
     /// `zh` or `en`.
-    pub language: String,
+    pub language: Lang,
     /// The encoding it was read in.
     pub encoding: String,
     /// Number of SDK rows understood.
@@ -47,10 +47,20 @@ pub struct SdkEntry {
     pub name: String,
     /// Vendor.
     pub vendor: String,
+    /// English name (the knowledge base's `name_en`).
+    pub name_en: String,
+    /// English vendor name (`vendor_en`).
+    pub vendor_en: String,
     /// Category.
     pub category: String,
+    /// The vendor's privacy policy.
+    pub privacy_url: Option<String>,
+    /// What the knowledge base says the SDK collects.
+    pub known_data: Vec<String>,
     /// Why it was detected.
     pub evidence: Vec<SdkEvidence>,
+    /// The same evidence, typed.
+    pub evidence_items: Vec<Evidence>,
     /// The SDK version, when the app reveals it.
     pub version: Option<String>,
     /// Where the version was read (absent when there is none).
@@ -94,9 +104,9 @@ pub struct Summary {
     /// Findings accepted by the baseline.
     pub suppressed: usize,
     /// `--fail-on` level (`none` when the gate never fails).
-    pub fail_on: String,
+    pub fail_on: FailOn,
     /// `pass` or `fail`.
-    pub verdict: &'static str,
+    pub verdict: Verdict,
 }
 
 /// `audit --format json`.
@@ -122,87 +132,144 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
     /// Counts and verdict.
     pub summary: Summary,
-    /// What the HTML and Markdown views show beyond the JSON (not serialized).
+    /// Every SDK found and every SDK the policy lists, side by side, most urgent first.
+    pub sdk_table: Vec<SdkRow>,
+    /// Permissions requested vs disclosed.
+    pub permission_table: Vec<PermissionRow>,
+    /// Sensitive data access by SDK vs disclosed.
+    pub data_table: Vec<DataRow>,
+    /// The manifest flags the hygiene rules read.
+    pub manifest: ManifestFlags,
+    /// How the report was asked for (not serialized: not a fact of the audit).
     #[serde(skip)]
-    pub detail: crate::report::html::ReportDetail,
+    pub view: ViewOptions,
+}
+
+/// How a report was asked for: its language and the command line.
+#[derive(Debug, Clone, Default)]
+pub struct ViewOptions {
+    /// `--lang`; `None` follows the policy (HTML, Markdown) or English (JSON messages).
+    pub lang: Option<Lang>,
+    /// The command line that produced the report.
+    pub command: Vec<String>,
+}
+
+/// Everything [`AuditReport::new`] assembles.
+pub struct ReportParts {
+    /// The app.
+    pub app: AppInfo,
+    /// The rules database.
+    pub rules: RulesInfo,
+    /// The policy.
+    pub policy: PolicyInfo,
+    /// SDKs detected, with their disclosure.
+    pub sdks: Vec<SdkEntry>,
+    /// Requested permissions.
+    pub permissions: Vec<PermissionEntry>,
+    /// Sensitive API calls.
+    pub data_access: Vec<AttributedCall>,
+    /// Findings after overrides and the baseline.
+    pub findings: Vec<Finding>,
+    /// The gate.
+    pub fail_on: Option<Severity>,
+    /// The side-by-side SDK table.
+    pub sdk_table: Vec<SdkRow>,
+    /// Permissions requested vs disclosed.
+    pub permission_table: Vec<PermissionRow>,
+    /// Data access by SDK.
+    pub data_table: Vec<DataRow>,
+    /// Manifest flags.
+    pub manifest: ManifestFlags,
+    /// Language and command line.
+    pub view: ViewOptions,
 }
 
 impl AuditReport {
-    /// Assembles the report.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        app: AppInfo,
-        rules: RulesInfo,
-        policy: &PolicyDoc,
-        policy_files: Vec<InputFile>,
-        sdks: &[SdkView],
-        calls: &[AttributedCall],
-        outcome: &AuditOutcome,
-        findings: Vec<Finding>,
-        fail_on: Option<Severity>,
-    ) -> AuditReport {
+    /// Assembles the report: counts and verdict, and each finding's `message` in the JSON
+    /// language (`--lang`, else English).
+    pub fn new(parts: ReportParts) -> AuditReport {
+        let ReportParts {
+            app,
+            rules,
+            policy,
+            sdks,
+            permissions,
+            data_access,
+            mut findings,
+            fail_on,
+            sdk_table,
+            permission_table,
+            data_table,
+            manifest,
+            view,
+        } = parts;
+        if let Some(lang) = view.lang {
+            for f in &mut findings {
+                f.message = f.message_in(lang);
+            }
+        }
         let count = |s: Severity| {
             findings
                 .iter()
                 .filter(|f| f.suppressed.is_none() && f.severity == s)
                 .count()
         };
+        let failed = fail_on.is_some_and(|level| {
+            findings
+                .iter()
+                .any(|f| f.suppressed.is_none() && f.severity >= level)
+        });
         let summary = Summary {
             high: count(Severity::High),
             medium: count(Severity::Medium),
             low: count(Severity::Low),
             info: count(Severity::Info),
             suppressed: findings.iter().filter(|f| f.suppressed.is_some()).count(),
-            fail_on: fail_on.map_or("none".to_string(), |s| s.to_string()),
-            verdict: if crate::audit::gate_fails(&findings, fail_on) {
-                "fail"
-            } else {
-                "pass"
-            },
+            fail_on: FailOn::of(fail_on),
+            verdict: if failed { Verdict::Fail } else { Verdict::Pass },
         };
         AuditReport {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo::current(),
             rules,
             app,
-            policy: PolicyInfo {
-                path: policy.path.clone(),
-                files: policy_files,
-                language: policy.language.to_string(),
-                encoding: policy.encoding.clone(),
-                sdk_rows: policy.sdks.len(),
-                permissions: policy.permissions.len(),
-                data_types: policy.data_types.len(),
-                date: policy.date.clone(),
-            },
-            sdks: sdks
-                .iter()
-                .zip(&outcome.sdk_disclosures)
-                .map(|(s, d)| SdkEntry {
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    vendor: s.vendor.clone(),
-                    category: s.category.clone(),
-                    evidence: s.evidence.clone(),
-                    version: s.version.clone(),
-                    version_source: s.version_source.clone(),
-                    disclosed_as: d.clone(),
-                })
-                .collect(),
-            permissions: outcome
-                .permissions
-                .iter()
-                .map(|(name, dangerous, disclosed)| PermissionEntry {
-                    name: name.clone(),
-                    dangerous: *dangerous,
-                    disclosed: *disclosed,
-                })
-                .collect(),
-            data_access: calls.to_vec(),
+            policy,
+            sdks,
+            permissions,
+            data_access,
             findings,
             summary,
-            detail: Default::default(),
+            sdk_table,
+            permission_table,
+            data_table,
+            manifest,
+            view,
         }
+    }
+
+    /// The same report asked for in another way: `--lang` re-words the JSON messages.
+    pub fn with_view(mut self, view: ViewOptions) -> AuditReport {
+        let lang = view.lang.unwrap_or(Lang::En);
+        for f in &mut self.findings {
+            f.message = f.message_in(lang);
+        }
+        self.view = view;
+        self
+    }
+
+    /// The language of the HTML and Markdown views: asked for, else the policy's.
+    pub fn lang(&self) -> Lang {
+        self.view.lang.unwrap_or(self.policy.language)
+    }
+
+    /// The detected SDK with this id.
+    pub fn sdk(&self, id: &str) -> Option<&SdkEntry> {
+        self.sdks.iter().find(|s| s.id == id)
+    }
+
+    /// The findings of a rule.
+    pub fn findings_of(&self, rule: RuleId) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.rule == rule)
     }
 
     /// The terminal view: a verdict line, the SDK table, then findings grouped by severity.

@@ -3,7 +3,7 @@
 //! Reads the report only through the accessors at the top, so a change of the report's types
 //! touches them and nothing else.
 
-use crate::audit::{Finding, Severity};
+use crate::model::{Finding, How, Severity};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::table::{self, Priority};
 
@@ -28,7 +28,7 @@ fn sdks(r: &AuditReport) -> &[SdkEntry] {
 
 fn sdk_cells(s: &SdkEntry) -> [String; 4] {
     let disclosed = match &s.disclosed_as {
-        Some(d) if d.how == "prose" => format!("prose only, line {}", d.line),
+        Some(d) if d.how == How::Prose => format!("prose only, line {}", d.line),
         Some(d) => format!("line {}", d.line),
         None => "NO".to_string(),
     };
@@ -72,7 +72,7 @@ pub fn verdict_line(r: &AuditReport) -> String {
     let s = &r.summary;
     format!(
         "verdict: {} (--fail-on {}): {} high, {} medium, {} low, {} info{}",
-        s.verdict.to_uppercase(),
+        s.verdict.as_str().to_uppercase(),
         s.fail_on,
         s.high,
         s.medium,

@@ -1,7 +1,7 @@
 //! The `diff` report as text: a table view for a terminal and Markdown for a pull request. The
 //! JSON view is [`ReleaseDiff`] serialized.
 
-use crate::diff::{DataAccessChange, Release, ReleaseDiff};
+use crate::report::runs::{DataAccessChange, Release, ReleaseDiff};
 use crate::report::table::{self, Priority};
 
 fn version(r: &Release) -> String {

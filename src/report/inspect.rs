@@ -1,10 +1,9 @@
-//! The `inspect` report: what the app contains, as JSON (the contract in ARCHITECTURE.md) or a table.
+//! The `inspect` report: what the app contains, as JSON (the contract in docs/ARCHITECTURE.md) or a table.
 
 use crate::apk::manifest::{Component, DeclaredPermission, MetaData};
 use crate::apk::{Anomaly, App};
 use crate::audit::AttributedCall;
 use crate::detect::Detection;
-use crate::engine::Analysis;
 use crate::report::table::{self, Priority};
 use crate::report::{ToolInfo, SCHEMA_VERSION};
 use serde::Serialize;
@@ -175,16 +174,6 @@ pub fn largest_packages(app: &App, n: usize) -> Vec<PackageCount> {
 }
 
 impl InspectReport {
-    /// Builds the report from an analysis (app, detections, attributed calls).
-    pub fn from_analysis(a: &Analysis) -> Self {
-        let mut rep = Self::new(&a.app);
-        rep.app.packer = a.detections.packer.clone();
-        rep.sdks = a.detections.sdks.clone();
-        rep.sdk_hints = a.detections.hints.clone();
-        rep.data_access = a.calls.clone();
-        rep
-    }
-
     /// Shows SDK names in English in the table view (from the knowledge base).
     pub fn in_english(mut self, catalog: &crate::rules::sdks::SdkCatalog) -> Self {
         self.lang = "en";
@@ -325,7 +314,10 @@ impl InspectReport {
             for d in &self.sdks {
                 let (name, vendor) = match self.names_en.get(&d.id) {
                     Some((n, v)) if self.lang == "en" => (n.clone(), v.clone()),
-                    _ => (d.name.clone(), crate::engine::vendor_display(&d.vendor)),
+                    _ => (
+                        d.name.clone(),
+                        crate::rules::vendor::vendor_display(&d.vendor),
+                    ),
                 };
                 let name = match &d.version {
                     Some(v) => format!("{name} {v}"),

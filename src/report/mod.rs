@@ -6,6 +6,7 @@ pub mod audit_table;
 pub mod diff;
 pub mod html;
 pub mod inspect;
+pub mod runs;
 pub mod sarif;
 pub mod scan;
 pub mod svg;
@@ -13,7 +14,7 @@ pub mod table;
 
 use serde::Serialize;
 
-/// The JSON contract's version (ARCHITECTURE.md): fields may be added, none renamed or removed.
+/// The JSON contract's version (docs/ARCHITECTURE.md): fields may be added, none renamed or removed.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// `tool` in every JSON report.

@@ -1,8 +1,8 @@
 //! SARIF 2.1.0: one reporting rule per finding rule, results with partialFingerprints so code
 //! scanning tracks a finding across runs.
 
-use crate::audit::registry::RULES;
-use crate::audit::Severity;
+use crate::model::registry::RULES;
+use crate::model::{Location, Severity};
 use crate::report::audit::AuditReport;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -13,17 +13,6 @@ fn level(s: Severity) -> &'static str {
         Severity::Medium => "warning",
         Severity::Low | Severity::Info => "note",
     }
-}
-
-/// The first `policy line N` an evidence list cites.
-fn policy_line(evidence: &[String]) -> Option<u64> {
-    evidence.iter().find_map(|e| {
-        let rest = e.strip_prefix("policy line ")?;
-        rest.split(|c: char| !c.is_ascii_digit())
-            .next()?
-            .parse()
-            .ok()
-    })
 }
 
 /// Relative URIs for SARIF: forward slashes, no leading `./`.
@@ -47,8 +36,8 @@ pub fn render(report: &AuditReport) -> String {
                     "markdown": format!("{}\n\n**Why it matters.** {}\n\n**How to fix.** {}\n\n**Clauses.**\n{}", r.summary, r.why, r.fix,
                         r.clauses.iter().map(|c| format!("- {c}")).collect::<Vec<_>>().join("\n")),
                 },
-                "defaultConfiguration": {"level": level(r.severity)},
-                "properties": {"tags": ["privacy", "compliance"], "severity": r.severity.as_str()},
+                "defaultConfiguration": {"level": level(r.severity())},
+                "properties": {"tags": ["privacy", "compliance"], "severity": r.severity().as_str()},
             })
         })
         .collect();
@@ -56,27 +45,40 @@ pub fn render(report: &AuditReport) -> String {
         .findings
         .iter()
         .map(|f| {
-            let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
-            let on_policy = policy_line(&f.evidence);
-            let location = match on_policy {
-                Some(line) => json!({"physicalLocation": {
-                    "artifactLocation": {"uri": uri(&report.policy.path)},
-                    "region": {"startLine": line.max(1)}
-                }}),
-                None => json!({"physicalLocation": {
+            let index = RULES.iter().position(|r| r.id == f.rule);
+            // The finding's own locations: policy lines as regions of the policy file, APK
+            // entries as logical locations inside the app file.
+            let mut locations: Vec<Value> = f
+                .locations
+                .iter()
+                .map(|l| match l {
+                    Location::Policy { file, line } => json!({"physicalLocation": {
+                        "artifactLocation": {"uri": uri(file)},
+                        "region": {"startLine": (*line).max(1)}
+                    }}),
+                    Location::Apk { entry } => json!({
+                        "physicalLocation": {"artifactLocation": {"uri": uri(&report.app.path)}},
+                        "logicalLocations": [{"fullyQualifiedName": entry, "kind": "resource"}]
+                    }),
+                })
+                .collect();
+            if locations.is_empty() {
+                locations.push(json!({"physicalLocation": {
                     "artifactLocation": {"uri": uri(&report.app.path)}
-                }}),
-            };
+                }}));
+            }
             let fp = Sha256::digest(format!("{}\0{}\0{}", report.app.package, f.rule, f.subject).as_bytes());
             let mut result = json!({
                 "ruleId": f.rule,
-                "ruleIndex": index,
                 "level": level(f.severity),
                 "message": {"text": format!("{}\n{}", f.message, f.evidence.join("\n"))},
-                "locations": [location],
+                "locations": locations,
                 "partialFingerprints": {"appaudit/v1": format!("{fp:x}")},
-                "properties": {"subject": f.subject, "severity": f.severity.as_str(), "evidence": f.evidence},
+                "properties": {"subject": f.subject, "subjectKind": f.subject_kind, "severity": f.severity.as_str(), "evidence": f.evidence},
             });
+            if let Some(i) = index {
+                result["ruleIndex"] = json!(i);
+            }
             if let Some(reason) = &f.suppressed {
                 result["suppressions"] = json!([{"kind": "external", "justification": reason}]);
             }

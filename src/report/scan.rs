@@ -1,9 +1,9 @@
 //! The `scan` report: one row per file as a table or CSV, or one JSON report per line (the audit
 //! or inspect contract, or an error or skip record).
 
+use crate::report::runs::{ScanItem, ScanResult};
 use crate::report::table::{self, Priority};
 use crate::report::SCHEMA_VERSION;
-use crate::scan::{ScanItem, ScanResult};
 use serde::Serialize;
 
 /// One row of the table and the CSV.

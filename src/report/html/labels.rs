@@ -1,11 +1,16 @@
-//! The words of the HTML and Markdown views, in Chinese and English.
+//! The fixed words of the HTML and Markdown views, read from the language's catalogue
+//! (locales/*.toml, `labels` and the word tables): nothing here is written in a language.
 
-use super::model::{DataStatus, Lang, SdkStatus};
-use crate::audit::Severity;
+use crate::model::locale::{self, catalogue};
+use crate::model::{DataStatus, Lang, PermissionStatus, SdkStatus, Severity};
+use std::sync::OnceLock;
 
 /// Every fixed word of a report.
 #[derive(Debug)]
+#[allow(missing_docs)]
 pub struct Labels {
+    /// The language.
+    pub lang: Lang,
     pub title: &'static str,
     pub verdict: &'static str,
     pub app_policy: &'static str,
@@ -74,227 +79,198 @@ pub struct Labels {
     pub scope_note: &'static str,
     pub sdk_note: &'static str,
     pub no_findings_here: &'static str,
+    pub report_heading: &'static str,
 }
 
-/// Chinese.
-pub const ZH: Labels = Labels {
-    title: "隐私合规审计报告",
-    verdict: "结论一览",
-    app_policy: "App与隐私政策",
-    sdks: "第三方SDK：App与隐私政策对照",
-    permissions: "权限：申请与披露",
-    data: "敏感数据访问：按SDK与披露对照",
-    hygiene: "清单文件安全配置",
-    findings: "发现及其依据条款",
-    repro: "复现信息",
-    pass: "通过",
-    fail: "不通过",
-    fail_on: "失败阈值（--fail-on）",
-    fail_on_none: "无（不会失败）",
-    suppressed: "基线豁免",
-    the_app: "App",
-    the_policy: "隐私政策",
-    package: "包名",
-    version: "版本",
-    sdk_levels: "SDK版本（min / target）",
-    file: "文件",
-    packer: "加固",
-    language: "语言",
-    encoding: "编码",
-    date: "政策中的日期",
-    counts: "识别出的条目（SDK / 权限 / 数据类型）",
-    status: "状态",
-    category: "类别",
-    in_app: "App中检测到的SDK",
-    in_policy: "隐私政策中的条目",
-    vendor: "第三方主体",
-    evidence: "证据",
-    line: "行",
-    prose_at: "仅正文提及，行",
-    no_row: "无条目",
-    not_in_app: "App中未发现",
-    permission: "权限",
-    dangerous: "危险权限",
-    requested: "App申请",
-    policy_words: "政策表述（行）",
-    not_relevant: "不涉及个人信息",
-    not_requested: "未申请",
-    code_of: "代码归属",
-    app_code: "App自身代码",
-    data_type: "数据类型",
-    apis: "调用的接口（调用类）",
-    policy_mention: "政策提及（行）",
-    setting: "配置",
-    value: "取值",
-    unset: "未设置",
-    exported_components: "导出的组件（共计组件）",
-    subject: "对象",
-    finding: "说明",
-    why: "为何重要",
-    fix: "如何修复",
-    clauses: "依据条款",
-    none: "无",
-    yes: "是",
-    no: "否",
-    more: "另有",
-    fig_severity: "按严重程度统计的发现",
-    fig_grid: "SDK类别 × 披露状态",
-    tool: "工具版本",
-    rules_db: "规则库版本",
-    command: "命令",
-    hashes: "输入文件SHA-256",
-    scope_note: "本报告为静态分析结果：对比APK实际包含的SDK、权限和敏感接口调用与隐私政策文本。需要动态测试的事项（如同意前收集、弹窗告知）未检查。",
-    sdk_note: "每个在App中检测到的SDK和隐私政策列出的每个SDK各占一行。",
-    no_findings_here: "未发现问题。",
-};
-
-/// English.
-pub const EN: Labels = Labels {
-    title: "Privacy compliance audit",
-    verdict: "Verdict at a glance",
-    app_policy: "The app and the policy",
-    sdks: "Third-party SDKs: the app and the policy side by side",
-    permissions: "Permissions: requested vs disclosed",
-    data: "Sensitive data access by SDK vs disclosed",
-    hygiene: "Manifest hygiene",
-    findings: "Findings and the clauses they rest on",
-    repro: "Reproducing this result",
-    pass: "PASS",
-    fail: "FAIL",
-    fail_on: "Fails on (--fail-on)",
-    fail_on_none: "none (never fails)",
-    suppressed: "suppressed by the baseline",
-    the_app: "The app",
-    the_policy: "The policy",
-    package: "Package",
-    version: "Version",
-    sdk_levels: "SDK levels (min / target)",
-    file: "File",
-    packer: "Packer",
-    language: "Language",
-    encoding: "Encoding",
-    date: "Date found in it",
-    counts: "Understood (SDK rows / permissions / data types)",
-    status: "Status",
-    category: "Category",
-    in_app: "Found in the app",
-    in_policy: "Listed in the policy",
-    vendor: "Vendor",
-    evidence: "Evidence",
-    line: "line",
-    prose_at: "prose only, line",
-    no_row: "no row",
-    not_in_app: "not in the app",
-    permission: "Permission",
-    dangerous: "Dangerous",
-    requested: "Requested",
-    policy_words: "The policy's words (line)",
-    not_relevant: "not privacy-relevant",
-    not_requested: "not requested",
-    code_of: "Code of",
-    app_code: "the app's own code",
-    data_type: "Data type",
-    apis: "APIs called (callers)",
-    policy_mention: "Policy mention (line)",
-    setting: "Setting",
-    value: "Value",
-    unset: "unset",
-    exported_components: "Exported components (of all)",
-    subject: "Subject",
-    finding: "Finding",
-    why: "Why it matters",
-    fix: "How to fix",
-    clauses: "Clauses",
-    none: "None",
-    yes: "yes",
-    no: "no",
-    more: "more",
-    fig_severity: "Findings by severity",
-    fig_grid: "SDK categories × disclosure status",
-    tool: "Tool version",
-    rules_db: "Rules database",
-    command: "Command",
-    hashes: "Input files (SHA-256)",
-    scope_note: "A static audit: the SDKs, permissions and sensitive API calls the APK really contains, compared with the policy's text. Items that need dynamic testing (collection before consent, runtime prompts) are not checked.",
-    sdk_note: "One line for every SDK found in the app and every SDK the policy lists.",
-    no_findings_here: "Nothing found.",
-};
-
 impl Labels {
+    fn load(lang: Lang) -> Labels {
+        let cat = catalogue(lang);
+        // The catalogue lives for the whole process, so its words are 'static.
+        let w = |key: &str| -> &'static str {
+            match cat.get("labels", key) {
+                Some(t) => t,
+                None => Box::leak(format!("⟦labels.{key}⟧").into_boxed_str()),
+            }
+        };
+        Labels {
+            lang,
+            title: w("title"),
+            verdict: w("verdict"),
+            app_policy: w("app_policy"),
+            sdks: w("sdks"),
+            permissions: w("permissions"),
+            data: w("data"),
+            hygiene: w("hygiene"),
+            findings: w("findings"),
+            repro: w("repro"),
+            pass: w("pass"),
+            fail: w("fail"),
+            fail_on: w("fail_on"),
+            fail_on_none: w("fail_on_none"),
+            suppressed: w("suppressed"),
+            the_app: w("the_app"),
+            the_policy: w("the_policy"),
+            package: w("package"),
+            version: w("version"),
+            sdk_levels: w("sdk_levels"),
+            file: w("file"),
+            packer: w("packer"),
+            language: w("language"),
+            encoding: w("encoding"),
+            date: w("date"),
+            counts: w("counts"),
+            status: w("status"),
+            category: w("category"),
+            in_app: w("in_app"),
+            in_policy: w("in_policy"),
+            vendor: w("vendor"),
+            evidence: w("evidence"),
+            line: w("line"),
+            prose_at: w("prose_at"),
+            no_row: w("no_row"),
+            not_in_app: w("not_in_app"),
+            permission: w("permission"),
+            dangerous: w("dangerous"),
+            requested: w("requested"),
+            policy_words: w("policy_words"),
+            not_relevant: w("not_relevant"),
+            not_requested: w("not_requested"),
+            code_of: w("code_of"),
+            app_code: w("app_code"),
+            data_type: w("data_type"),
+            apis: w("apis"),
+            policy_mention: w("policy_mention"),
+            setting: w("setting"),
+            value: w("value"),
+            unset: w("unset"),
+            exported_components: w("exported_components"),
+            subject: w("subject"),
+            finding: w("finding"),
+            why: w("why"),
+            fix: w("fix"),
+            clauses: w("clauses"),
+            none: w("none"),
+            yes: w("yes"),
+            no: w("no"),
+            more: w("more"),
+            fig_severity: w("fig_severity"),
+            fig_grid: w("fig_grid"),
+            tool: w("tool"),
+            rules_db: w("rules_db"),
+            command: w("command"),
+            hashes: w("hashes"),
+            scope_note: w("scope_note"),
+            sdk_note: w("sdk_note"),
+            no_findings_here: w("no_findings_here"),
+            report_heading: w("report_heading"),
+        }
+    }
+
+    /// Every label key the views read (tests check each exists in every catalogue).
+    pub const KEYS: &'static [&'static str] = &[
+        "title",
+        "verdict",
+        "app_policy",
+        "sdks",
+        "permissions",
+        "data",
+        "hygiene",
+        "findings",
+        "repro",
+        "pass",
+        "fail",
+        "fail_on",
+        "fail_on_none",
+        "suppressed",
+        "the_app",
+        "the_policy",
+        "package",
+        "version",
+        "sdk_levels",
+        "file",
+        "packer",
+        "language",
+        "encoding",
+        "date",
+        "counts",
+        "status",
+        "category",
+        "in_app",
+        "in_policy",
+        "vendor",
+        "evidence",
+        "line",
+        "prose_at",
+        "no_row",
+        "not_in_app",
+        "permission",
+        "dangerous",
+        "requested",
+        "policy_words",
+        "not_relevant",
+        "not_requested",
+        "code_of",
+        "app_code",
+        "data_type",
+        "apis",
+        "policy_mention",
+        "setting",
+        "value",
+        "unset",
+        "exported_components",
+        "subject",
+        "finding",
+        "why",
+        "fix",
+        "clauses",
+        "none",
+        "yes",
+        "no",
+        "more",
+        "fig_severity",
+        "fig_grid",
+        "tool",
+        "rules_db",
+        "command",
+        "hashes",
+        "scope_note",
+        "sdk_note",
+        "no_findings_here",
+        "report_heading",
+    ];
+
     /// The labels of a language.
     pub fn of(lang: Lang) -> &'static Labels {
+        static ALL: OnceLock<[Labels; 2]> = OnceLock::new();
+        let all = ALL.get_or_init(|| [Labels::load(Lang::Zh), Labels::load(Lang::En)]);
         match lang {
-            Lang::Zh => &ZH,
-            Lang::En => &EN,
+            Lang::Zh => &all[0],
+            Lang::En => &all[1],
         }
     }
 
     /// A severity's name.
-    pub fn severity(&self, s: Severity) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
-        match (s, zh) {
-            (Severity::High, true) => "高",
-            (Severity::Medium, true) => "中",
-            (Severity::Low, true) => "低",
-            (Severity::Info, true) => "提示",
-            (s, false) => s.as_str(),
-        }
+    pub fn severity(&self, s: Severity) -> String {
+        locale::word(self.lang, "severity", s.as_str())
     }
 
     /// An SDK status's name.
-    pub fn sdk_status(&self, s: SdkStatus) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
-        match (s, zh) {
-            (SdkStatus::Undisclosed, true) => "未披露",
-            (SdkStatus::VendorMismatch, true) => "主体不符",
-            (SdkStatus::ListedNotFound, true) => "已列出但未发现",
-            (SdkStatus::ProseOnly, true) => "仅正文提及",
-            (SdkStatus::Disclosed, true) => "已披露",
-            (SdkStatus::Undisclosed, false) => "undisclosed",
-            (SdkStatus::VendorMismatch, false) => "vendor mismatch",
-            (SdkStatus::ListedNotFound, false) => "listed but not found",
-            (SdkStatus::ProseOnly, false) => "prose only",
-            (SdkStatus::Disclosed, false) => "disclosed",
-        }
+    pub fn sdk_status(&self, s: SdkStatus) -> String {
+        locale::word(self.lang, "sdk-status", s.slug())
+    }
+
+    /// A permission status's name.
+    pub fn permission_status(&self, s: PermissionStatus) -> String {
+        locale::word(self.lang, "permission-status", s.slug())
     }
 
     /// A data-access status's name.
-    pub fn data_status(&self, s: DataStatus) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
-        match (s, zh) {
-            (DataStatus::Undisclosed, true) => "政策未提及",
-            (DataStatus::SdkUndisclosed, true) => "SDK未披露",
-            (DataStatus::NotInRow, true) => "SDK条目未列出",
-            (DataStatus::Disclosed, true) => "已披露",
-            (DataStatus::Undisclosed, false) => "not in the policy",
-            (DataStatus::SdkUndisclosed, false) => "SDK undisclosed",
-            (DataStatus::NotInRow, false) => "not in the SDK's row",
-            (DataStatus::Disclosed, false) => "disclosed",
-        }
+    pub fn data_status(&self, s: DataStatus) -> String {
+        locale::word(self.lang, "data-status", s.slug())
     }
 
     /// A knowledge-base category's name.
     pub fn category(&self, c: &str) -> String {
-        if !std::ptr::eq(self, &ZH) {
-            return c.to_string();
-        }
-        let zh = match c {
-            "push" => "推送",
-            "analytics" => "统计分析",
-            "ads" => "广告",
-            "map" => "地图定位",
-            "payment" => "支付",
-            "face" => "人脸识别",
-            "anti-fraud" => "风控",
-            "packer" => "加固",
-            "crash" => "崩溃监控",
-            "share" => "分享",
-            "login" => "登录",
-            "storage" => "存储",
-            "feedback" => "反馈",
-            "other" => "其他",
-            other => return other.to_string(),
-        };
-        zh.to_string()
+        locale::category(self.lang, c)
     }
 }

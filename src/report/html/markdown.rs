@@ -2,9 +2,11 @@
 //! a wiki, figures drawn as text.
 
 use super::labels::Labels;
-use super::model::{self, data_type_name, Lang, SdkStatus, HYGIENE_RULES};
-use crate::audit::{registry, registry_zh, Finding, Severity};
+use super::model::Section;
+use super::sections::{command, counts, rule_text, rules_fired, sdk_words};
+use crate::model::{locale, DataStatus, Finding, Lang, SdkStatus, Severity, Verdict};
 use crate::report::audit::AuditReport;
+use crate::report::svg;
 use std::fmt::Write;
 
 /// Escapes Markdown table and emphasis characters; newlines become spaces.
@@ -34,52 +36,84 @@ fn bar(n: usize, max: usize) -> String {
     "█".repeat(w)
 }
 
-/// The whole Markdown report.
+/// The whole Markdown report: the same sections as the HTML, in the same order.
 pub fn render(rep: &AuditReport) -> String {
     let lang = rep.lang();
     let l = Labels::of(lang);
-    let s = &rep.summary;
-    let pass = s.verdict == "pass";
-    let mut out = format!(
-        "## appaudit: {} for {} {}\n\n",
-        if pass { "PASS" } else { "FAIL" },
-        code(&rep.app.package),
-        md(rep.app.version_name.as_deref().unwrap_or(""))
-    );
+    let pass = rep.summary.verdict == Verdict::Pass;
+    let heading = locale::fill(l.report_heading, &|name| match name {
+        "verdict" => Some(if pass { l.pass } else { l.fail }.to_string()),
+        "package" => Some(code(&rep.app.package)),
+        "version" => Some(md(rep.app.version_name.as_deref().unwrap_or(""))),
+        _ => None,
+    });
+    let mut out = format!("## {}\n\n", heading.trim_end());
     let _ = writeln!(out, "{}\n", md(l.scope_note));
-    // 1. Verdict.
+    for s in Section::ALL {
+        let _ = writeln!(out, "### {}\n", md(&s.title(l)));
+        match s {
+            Section::Verdict => verdict(&mut out, rep, l),
+            Section::AppPolicy => app_policy(&mut out, rep, l),
+            Section::Sdks => sdks(&mut out, rep, l),
+            Section::Permissions => permissions(&mut out, rep, l),
+            Section::DataAccess => data_access(&mut out, rep, l),
+            Section::Hygiene => hygiene(&mut out, rep, l),
+            Section::Findings => findings(&mut out, rep, l),
+            Section::Repro => repro(&mut out, rep, l),
+        }
+    }
+    out
+}
+
+fn verdict(out: &mut String, rep: &AuditReport, l: &Labels) {
+    let s = &rep.summary;
+    let pass = s.verdict == Verdict::Pass;
+    let fail_on = s
+        .fail_on
+        .severity()
+        .map_or_else(|| l.fail_on_none.to_string(), |sev| l.severity(sev));
     let _ = writeln!(
         out,
-        "### 1. {}\n\n**{}** ({} {})\n",
-        md(l.verdict),
+        "**{}** ({}: {})\n",
         md(if pass { l.pass } else { l.fail }),
         md(l.fail_on),
-        md(&s.fail_on)
+        md(&fail_on)
     );
-    out.push_str(
-        "| high | medium | low | info | suppressed | fail on |\n|---:|---:|---:|---:|---:|---|\n",
-    );
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} | {} |\n",
-        s.high, s.medium, s.low, s.info, s.suppressed, s.fail_on
-    );
-    let counts = [
-        (Severity::High, s.high),
-        (Severity::Medium, s.medium),
-        (Severity::Low, s.low),
-        (Severity::Info, s.info),
-    ];
+    let counts = counts(rep);
+    out.push('|');
+    for (sev, _) in &counts {
+        let _ = write!(out, " {} |", md(&l.severity(*sev)));
+    }
+    let _ = writeln!(out, " {} |\n|---:|---:|---:|---:|---:|", md(l.suppressed));
+    out.push('|');
+    for (_, n) in &counts {
+        let _ = write!(out, " {n} |");
+    }
+    let _ = writeln!(out, " {} |\n", s.suppressed);
     let max = counts.iter().map(|c| c.1).max().unwrap_or(0);
     out.push_str("```text\n");
     for (sev, n) in counts {
-        let _ = writeln!(out, "{:<6} {} {n}", sev.as_str(), bar(n, max));
+        let name = l.severity(sev);
+        // Chinese characters take two columns in a monospaced block.
+        let width: usize = name
+            .chars()
+            .map(|c| {
+                if locale::has_cjk(&c.to_string()) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum();
+        let pad = 7usize.saturating_sub(width);
+        let _ = writeln!(out, "{name}{} {} {n}", " ".repeat(pad), bar(n, max));
     }
     out.push_str("```\n\n");
-    // 2. App and policy.
+}
+
+fn app_policy(out: &mut String, rep: &AuditReport, l: &Labels) {
     let a = &rep.app;
     let p = &rep.policy;
-    let _ = writeln!(out, "### 2. {}\n", md(l.app_policy));
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| {} | {} |", md(l.package), code(&a.package));
     let _ = writeln!(
@@ -98,7 +132,7 @@ pub fn render(rep: &AuditReport) -> String {
     );
     let _ = writeln!(
         out,
-        "| {} | {} (sha256 {}) |",
+        "| {} | {} (SHA-256 {}) |",
         md(l.file),
         md(&a.path),
         code(&a.sha256)
@@ -106,7 +140,7 @@ pub fn render(rep: &AuditReport) -> String {
     for f in &p.files {
         let _ = writeln!(
             out,
-            "| {} | {} (sha256 {}) |",
+            "| {} | {} (SHA-256 {}) |",
             md(l.the_policy),
             md(&f.path),
             code(&f.sha256)
@@ -116,7 +150,7 @@ pub fn render(rep: &AuditReport) -> String {
         out,
         "| {} | {} / {} / {} |",
         md(l.language),
-        md(&p.language),
+        md(p.language.code()),
         md(&p.encoding),
         md(p.date.as_deref().unwrap_or(l.none))
     );
@@ -128,26 +162,11 @@ pub fn render(rep: &AuditReport) -> String {
         p.permissions,
         p.data_types
     );
-    sdks(&mut out, rep, l);
-    permissions(&mut out, rep, l, lang);
-    data_access(&mut out, rep, l, lang);
-    hygiene(&mut out, rep, l);
-    findings(&mut out, rep, l, lang);
-    let _ = writeln!(
-        out,
-        "### 8. {}\n\nappaudit {}, rules {} ({} SDK), app sha256 {}.",
-        md(l.repro),
-        rep.tool.version,
-        code(&rep.rules.version),
-        rep.rules.sdks,
-        code(&rep.app.sha256)
-    );
-    out
 }
 
 fn sdks(out: &mut String, rep: &AuditReport, l: &Labels) {
-    let rows = model::side_by_side(rep);
-    let _ = writeln!(out, "### 3. {}\n\n{}\n", md(l.sdks), md(l.sdk_note));
+    let lang = l.lang;
+    let _ = writeln!(out, "{}\n", md(l.sdk_note));
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|",
@@ -158,31 +177,28 @@ fn sdks(out: &mut String, rep: &AuditReport, l: &Labels) {
         md(l.in_policy),
         md(l.vendor)
     );
-    for r in &rows {
-        let app = r.app.map_or_else(
+    for r in &rep.sdk_table {
+        let app = r.sdk.as_deref().and_then(|id| rep.sdk(id));
+        let app_cell = app.map_or_else(
             || format!("_{}_", md(l.not_in_app)),
             |a| {
+                let (name, vendor) = sdk_words(a, lang);
                 let version = a
                     .version
                     .as_deref()
                     .map_or_else(String::new, |v| format!(" {}", md(v)));
-                format!(
-                    "{} {}{version} ({})",
-                    md(&a.name),
-                    code(&a.id),
-                    md(&a.vendor)
-                )
+                format!("{} {}{version} ({})", md(name), code(&a.id), md(vendor))
             },
         );
-        let ev = r.app.map_or_else(String::new, |a| {
-            a.evidence
+        let ev = app.map_or_else(String::new, |a| {
+            a.evidence_items
                 .iter()
                 .take(2)
-                .map(|e| md(&format!("{}: {}", e.source, e.value)))
+                .map(|e| md(&locale::evidence(lang, e)))
                 .collect::<Vec<_>>()
                 .join("; ")
         });
-        let (policy, vendor) = match (r.row, r.prose_line) {
+        let (policy, vendor) = match (&r.row, r.prose_line) {
             (Some(row), _) => (
                 format!("{} ({} {})", md(&row.name), md(l.line), row.line),
                 md(row.vendor.as_deref().unwrap_or("-")),
@@ -190,23 +206,23 @@ fn sdks(out: &mut String, rep: &AuditReport, l: &Labels) {
             (None, Some(line)) => (format!("{} {line}", md(l.prose_at)), String::new()),
             (None, None) => (format!("_{}_", md(l.no_row)), String::new()),
         };
-        let status = md(l.sdk_status(r.status));
-        let status = if matches!(r.status, SdkStatus::Disclosed) {
+        let status = md(&l.sdk_status(r.status));
+        let status = if r.status == SdkStatus::Disclosed {
             status
         } else {
             format!("**{status}**")
         };
         let _ = writeln!(
             out,
-            "| {status} | {} | {app} | {ev} | {policy} | {vendor} |",
-            md(&l.category(&r.category))
+            "| {status} | {} | {app_cell} | {ev} | {policy} | {vendor} |",
+            md(r.category_name.get(lang))
         );
     }
     // The grid figure, as a table.
-    let grid = model::category_grid(&rows);
+    let grid = svg::grid(rep, l);
     let _ = write!(out, "\n{}\n\n| {} |", md(l.fig_grid), md(l.category));
     for st in SdkStatus::ALL {
-        let _ = write!(out, " {} |", md(l.sdk_status(st)));
+        let _ = write!(out, " {} |", md(&l.sdk_status(st)));
     }
     out.push_str("\n|---|");
     out.push_str(&"---:|".repeat(SdkStatus::ALL.len()));
@@ -226,28 +242,24 @@ fn sdks(out: &mut String, rep: &AuditReport, l: &Labels) {
     out.push('\n');
 }
 
-fn permissions(out: &mut String, rep: &AuditReport, l: &Labels, lang: Lang) {
+fn permissions(out: &mut String, rep: &AuditReport, l: &Labels) {
     let _ = writeln!(
         out,
-        "### 4. {}\n\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
-        md(l.permissions),
+        "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
         md(l.status),
         md(l.permission),
         md(l.dangerous),
         md(l.requested),
         md(l.policy_words)
     );
-    for r in model::permission_rows(rep) {
-        let status = if !r.requested {
-            l.not_requested.to_string()
-        } else if r.policy_text.is_some() {
-            l.sdk_status(SdkStatus::Disclosed).to_string()
-        } else if r.privacy_relevant {
-            format!("**{}**", l.sdk_status(SdkStatus::Undisclosed))
+    for r in &rep.permission_table {
+        let word = md(&l.permission_status(r.status));
+        let status = if r.status == crate::model::PermissionStatus::Undisclosed {
+            format!("**{word}**")
         } else {
-            l.not_relevant.to_string()
+            word
         };
-        let group = match (lang, &r.group_zh) {
+        let group = match (l.lang, &r.group_zh) {
             (Lang::Zh, Some(g)) => format!(" {}", md(g)),
             _ => String::new(),
         };
@@ -257,59 +269,60 @@ fn permissions(out: &mut String, rep: &AuditReport, l: &Labels, lang: Lang) {
             code(&r.name),
             if r.dangerous { l.yes } else { l.no },
             if r.requested { l.yes } else { l.no },
-            r.policy_text
-                .as_ref()
-                .map_or_else(String::new, |(t, line)| format!("{} ({line})", md(t)))
+            r.policy_text.as_ref().map_or_else(String::new, |q| format!(
+                "{} ({})",
+                md(&q.text),
+                q.line
+            ))
         );
     }
     out.push('\n');
 }
 
-fn data_access(out: &mut String, rep: &AuditReport, l: &Labels, lang: Lang) {
+fn data_access(out: &mut String, rep: &AuditReport, l: &Labels) {
+    let lang = l.lang;
     let _ = writeln!(
         out,
-        "### 5. {}\n\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
-        md(l.data),
+        "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
         md(l.status),
         md(l.code_of),
         md(l.data_type),
         md(l.apis),
         md(l.policy_mention)
     );
-    for r in model::data_rows(rep) {
+    for r in &rep.data_table {
         let who = match (&r.sdk, &r.sdk_name) {
-            (Some(id), Some(name)) => format!("{} {}", md(name), code(id)),
+            (Some(id), Some(name)) => format!("{} {}", md(name.get(lang)), code(id)),
             (Some(id), None) => code(id),
             (None, _) => format!("_{}_", md(l.app_code)),
         };
-        let status = md(l.data_status(r.status));
+        let status = md(&l.data_status(r.status));
         let _ = writeln!(
             out,
             "| {} | {who} | {} {} | {} ({}) | {} |",
-            if r.status == model::DataStatus::Disclosed {
+            if r.status == DataStatus::Disclosed {
                 status
             } else {
                 format!("**{status}**")
             },
-            md(&data_type_name(&r.data_type, lang)),
+            md(r.data_type_name.get(lang)),
             code(&r.data_type),
             md(&r.apis.join(", ")),
             md(&r.callers.join(", ")),
             r.policy_text
                 .as_ref()
-                .map_or_else(|| md(l.none), |(t, line)| format!("{} ({line})", md(t)))
+                .map_or_else(|| md(l.none), |q| format!("{} ({})", md(&q.text), q.line))
         );
     }
     out.push('\n');
 }
 
 fn hygiene(out: &mut String, rep: &AuditReport, l: &Labels) {
-    let m = &rep.detail.manifest;
+    let m = &rep.manifest;
     let f = |v: Option<bool>| v.map_or(l.unset.to_string(), |b| b.to_string());
     let _ = writeln!(
         out,
-        "### 6. {}\n\n| {} | {} |\n|---|---|\n| android:debuggable | {} |\n| android:allowBackup | {} |\n| android:usesCleartextTraffic | {} |\n| android:networkSecurityConfig | {} |\n| {} | {} ({}) |\n",
-        md(l.hygiene),
+        "| {} | {} |\n|---|---|\n| android:debuggable | {} |\n| android:allowBackup | {} |\n| android:usesCleartextTraffic | {} |\n| android:networkSecurityConfig | {} |\n| {} | {} ({}) |\n",
         md(l.setting),
         md(l.value),
         f(m.debuggable),
@@ -320,52 +333,36 @@ fn hygiene(out: &mut String, rep: &AuditReport, l: &Labels) {
         m.exported,
         m.components
     );
-    for x in rep
-        .findings
-        .iter()
-        .filter(|x| HYGIENE_RULES.contains(&x.rule.as_str()))
-    {
+    for x in rep.findings.iter().filter(|x| x.rule.is_hygiene()) {
         let _ = writeln!(
             out,
             "- **{}** {}: {}",
-            l.severity(x.severity),
-            code(&x.rule),
-            md(&x.message)
+            md(&l.severity(x.severity)),
+            code(x.rule.as_str()),
+            md(&x.message_in(l.lang))
         );
     }
     out.push('\n');
 }
 
-fn findings(out: &mut String, rep: &AuditReport, l: &Labels, lang: Lang) {
-    let _ = writeln!(out, "### 7. {}\n", md(l.findings));
+fn findings(out: &mut String, rep: &AuditReport, l: &Labels) {
+    let lang = l.lang;
     if rep.findings.is_empty() {
         let _ = writeln!(out, "{}\n", md(l.no_findings_here));
     }
-    let mut rules: Vec<&str> = Vec::new();
-    for f in &rep.findings {
-        if !rules.contains(&f.rule.as_str()) {
-            rules.push(&f.rule);
-        }
-    }
-    for rule in rules {
-        let group: Vec<&Finding> = rep.findings.iter().filter(|f| f.rule == rule).collect();
+    for rule in rules_fired(rep) {
+        let group: Vec<&Finding> = rep.findings_of(rule).collect();
         let sev = group
             .iter()
             .map(|f| f.severity)
             .max()
             .unwrap_or(Severity::Info);
-        let zh = registry_zh::zh(rule).filter(|_| lang == Lang::Zh);
-        let doc = registry::get(rule);
-        let (summary, fix, clauses): (&str, &str, Vec<&str>) = match (zh, doc) {
-            (Some(z), _) => (z.summary, z.fix, z.clauses.to_vec()),
-            (None, Some(d)) => (d.summary, d.fix, d.clauses.to_vec()),
-            (None, None) => ("", "", Vec::new()),
-        };
+        let (summary, _, fix, clauses) = rule_text(rule, lang);
         let _ = writeln!(
             out,
             "#### {} {} ({}): {}\n",
-            l.severity(sev),
-            code(rule),
+            md(&l.severity(sev)),
+            code(rule.as_str()),
             group.len(),
             md(summary)
         );
@@ -373,17 +370,17 @@ fn findings(out: &mut String, rep: &AuditReport, l: &Labels, lang: Lang) {
             let _ = writeln!(
                 out,
                 "- {} {}: {}{}",
-                md(l.severity(f.severity)),
+                md(&l.severity(f.severity)),
                 code(&f.subject),
-                md(&f.message),
+                md(&f.message_in(lang)),
                 f.suppressed.as_deref().map_or(String::new(), |r| format!(
                     " _({}: {})_",
                     md(l.suppressed),
                     md(r)
                 ))
             );
-            for e in f.evidence.iter().take(3) {
-                let _ = writeln!(out, "  - {}", md(e));
+            for e in f.evidence_items.iter().take(3) {
+                let _ = writeln!(out, "  - {}", md(&locale::evidence(lang, e)));
             }
         }
         let _ = writeln!(out, "\n{}: {}\n", md(l.fix), md(fix));
@@ -395,4 +392,33 @@ fn findings(out: &mut String, rep: &AuditReport, l: &Labels, lang: Lang) {
             out.push('\n');
         }
     }
+}
+
+fn repro(out: &mut String, rep: &AuditReport, l: &Labels) {
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| {} | {} {} |",
+        md(l.tool),
+        md(rep.tool.name),
+        md(rep.tool.version)
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} ({} SDK) |",
+        md(l.rules_db),
+        code(&rep.rules.version),
+        rep.rules.sdks
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} {} |",
+        md(l.hashes),
+        md(&rep.app.path),
+        code(&rep.app.sha256)
+    );
+    for f in &rep.policy.files {
+        let _ = writeln!(out, "| | {} {} |", md(&f.path), code(&f.sha256));
+    }
+    let _ = writeln!(out, "| {} | {} |", md(l.command), code(&command(rep)));
 }

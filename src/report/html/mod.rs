@@ -1,16 +1,18 @@
 //! The HTML report (`audit --format html`): one self-contained file, styles inline, no scripts,
-//! fonts or images fetched from anywhere; readable offline and printable to PDF. Every string
-//! from the app or the policy is escaped; links are kept only for http(s) URLs.
+//! fonts or images fetched from anywhere; readable offline and printable to PDF. Built with maud,
+//! so every string from the app or the policy is escaped by construction; links are kept only
+//! for http(s) URLs. Void elements are written `<br/>` so the page also parses as XML.
 
 pub mod labels;
 pub mod markdown;
 pub mod model;
 mod sections;
 
-pub use model::{Lang, ReportDetail};
+pub use model::{Lang, Section};
 
 use crate::report::audit::AuditReport;
 use labels::Labels;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// The style sheet, inline (no `<` or `&`, so the page also parses as XML).
 const CSS: &str = r#"
@@ -59,7 +61,8 @@ footer{margin-top:24px;color:#777;font-size:11px;border-top:1px solid #d5d8dc;pa
 @media print{body{max-width:none;padding:0;font-size:11px}h2{page-break-after:avoid}.rule,tr,figure{page-break-inside:avoid}a{color:#222}}
 "#;
 
-/// Escapes text for HTML content and attribute values; control characters are dropped.
+/// Escapes text for HTML content and attribute values; control characters are dropped (for
+/// views still written by hand, such as `draft --format html`).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
@@ -77,62 +80,80 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A link when `url` is a plain http(s) URL, else the escaped text alone.
-pub fn link(url: &str, text: &str) -> String {
+/// Text without control characters (maud escapes markup; controls would still break XML).
+pub(crate) fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// The URL when it is a plain http(s) URL.
+pub(crate) fn safe_url(url: &str) -> Option<&str> {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
-    let safe = (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !u.chars().any(|c| c.is_whitespace() || c.is_control());
-    if safe {
-        format!(
-            r#"<a href="{}" rel="noreferrer noopener">{}</a>"#,
-            esc(u),
-            esc(text)
-        )
-    } else {
-        esc(text)
+    ((lower.starts_with("https://") || lower.starts_with("http://"))
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control()))
+    .then_some(u)
+}
+
+/// A link when `url` is a plain http(s) URL, else the text alone.
+pub(crate) fn link_markup(url: Option<&str>, text: &str) -> Markup {
+    match url.and_then(safe_url) {
+        Some(u) => html! { a href=(u) rel="noreferrer noopener" { (clean(text)) } },
+        None => html! { (clean(text)) },
     }
 }
 
-/// A whole page around `body`: the one shell of the report and of `draft --format html`.
+/// A link when `url` is a plain http(s) URL, else the escaped text alone (as a string).
+pub fn link(url: &str, text: &str) -> String {
+    link_markup(Some(url), text).into_string()
+}
+
+/// `<br/>`, XML-style.
+pub(crate) const BR: PreEscaped<&str> = PreEscaped("<br/>");
+
+/// A whole page around `body` (already HTML): the one shell of the report and of
+/// `draft --format html`.
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>{}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n",
-        match lang {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        },
-        esc(title)
-    )
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang=(match lang { Lang::Zh => "zh-CN", Lang::En => "en" }) {
+            head {
+                (PreEscaped(r#"<meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>"#))
+                title { (clean(title)) }
+                style { (PreEscaped(CSS)) }
+            }
+            "\n"
+            body { "\n" (PreEscaped(body)) "\n" }
+        }
+        "\n"
+    };
+    page.into_string()
 }
 
 /// The HTML report.
 pub fn render(rep: &AuditReport) -> String {
     let lang = rep.lang();
     let l = Labels::of(lang);
-    let mut body = String::new();
-    body.push_str(&format!(
-        "<header><h1>{} · <code>{}</code> {}</h1><p class=\"sub\">{}</p></header>\n",
-        esc(l.title),
-        esc(&rep.app.package),
-        esc(rep.app.version_name.as_deref().unwrap_or("")),
-        esc(l.scope_note)
-    ));
-    body.push_str(&sections::verdict(rep, l));
-    body.push_str(&sections::app_policy(rep, l));
-    body.push_str(&sections::sdks(rep, l));
-    body.push_str(&sections::permissions(rep, l, lang));
-    body.push_str(&sections::data_access(rep, l, lang));
-    body.push_str(&sections::hygiene(rep, l));
-    body.push_str(&sections::findings(rep, l, lang));
-    body.push_str(&sections::repro(rep, l));
-    body.push_str(&format!(
-        "<footer>appaudit {} · {}</footer>",
-        esc(rep.tool.version),
-        esc(&rep.rules.version)
-    ));
+    let body = html! {
+        header {
+            h1 { (l.title) " · " code { (clean(&rep.app.package)) } " " (clean(rep.app.version_name.as_deref().unwrap_or(""))) }
+            p.sub { (l.scope_note) }
+        }
+        "\n"
+        @for s in Section::ALL {
+            section id=(s.id()) {
+                h2 { (s.title(l)) }
+                "\n"
+                (sections::body(s, rep, l))
+            }
+            "\n"
+        }
+        footer { "appaudit " (rep.tool.version) " · " (rep.rules.version) }
+    };
     let title = format!("{} {}", l.title, rep.app.package);
-    page(lang, &title, &body)
+    page(lang, &title, &body.into_string())
 }
 
 #[cfg(test)]
@@ -144,6 +165,10 @@ mod tests {
         assert_eq!(
             esc("<img src=x onerror='a'>&\"\u{1}"),
             "&lt;img src=x onerror=&#39;a&#39;&gt;&amp;&quot;"
+        );
+        assert_eq!(
+            html! { (clean("<b>\u{1}&")) }.into_string(),
+            "&lt;b&gt;&amp;"
         );
     }
 

@@ -1,15 +1,13 @@
 //! The finding rules: a stable kebab-case id, a default severity, a one-line summary and a
 //! document with fixed headings that `appaudit rules explain RULE` prints. Ids are never reused.
 
-use crate::audit::Severity;
+use crate::model::{RuleId, Severity};
 
 /// One finding rule.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     /// Stable kebab-case id.
-    pub id: &'static str,
-    /// Severity unless overridden.
-    pub severity: Severity,
+    pub id: RuleId,
     /// One line.
     pub summary: &'static str,
     /// What it checks.
@@ -23,12 +21,17 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Severity unless overridden.
+    pub fn severity(&self) -> Severity {
+        self.id.default_severity()
+    }
+
     /// The document `rules explain` prints, fixed headings in a fixed order.
     pub fn explain(&self) -> String {
         let mut s = format!(
             "{id}  (default severity: {sev})\n{summary}\n\n## What it checks\n{checks}\n\n## Why it matters\n{why}\n\n## How to fix\n{fix}\n\n## Clauses\n",
             id = self.id,
-            sev = self.severity,
+            sev = self.severity(),
             summary = self.summary,
             checks = self.checks,
             why = self.why,
@@ -44,8 +47,8 @@ impl Rule {
 }
 
 const PIPL_23: &str = "PIPL art. 23: a handler providing personal information to another handler must tell the individual the recipient's name, contact, purpose, manner and the kinds of information";
-const RENDING_2_1: &str = "《App违法违规收集使用个人信息行为认定方法》 二.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
-const MIIT_26: &str = "工信部信管函〔2023〕26号 《关于进一步提升移动互联网应用服务能力的通知》: strengthen SDK management; publish each SDK's basic information and its personal-information processing rules";
+const RENDING_2_1: &str = "Methods for Identifying Illegal Collection and Use of Personal Information by Apps (CAC, MIIT, MPS, SAMR, 2019, No. 191), item 2.1: the purposes, manner and scope of collection by the app, including entrusted third parties and embedded third-party code or plug-ins, are not listed one by one";
+const MIIT_26: &str = "MIIT notice No. 26 (2023) on improving mobile internet app services: strengthen SDK management; publish each SDK's basic information and its personal-information processing rules";
 const GBT_41391_SDK: &str =
     "GB/T 41391-2022 §6.6: third-party SDKs and the information they collect are disclosed";
 const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of the purposes, manner and kinds of personal information processed";
@@ -59,8 +62,7 @@ const APK_V2: &str = "Android APK Signature Scheme v2/v3: the whole file, zip st
 /// Every rule, in a fixed order.
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "undisclosed-sdk",
-        severity: Severity::High,
+        id: RuleId::UndisclosedSdk,
         summary: "An SDK found in the app is not named by the privacy policy.",
         checks: "Each SDK detected in the app is looked up in the policy's SDK list by any of its names or aliases, by a package name the row lists, or by its vendor's legal name with a matching purpose. It fires when nothing names it. An SDK is detected only on code of its own: classes of its core package, its native library, or a manifest component whose class the DEX defines under its package. Configuration alone (meta-data keys, app keys, URLs, permissions, components whose classes are absent) is at most a hint and never fires this rule; a meta-data switch that turns the SDK off (firebase_analytics_collection_enabled=false) is reported as `disabled`, not as presence. Classes that ship inside another SDK or a platform library (bundled_in, shipped_with: Google Sign-In classes inside play-services-base) do not count on their own, and an aggregator's adapter for a vendor (ShareSDK's WeChat/QQ/Weibo platforms) is a channel of the aggregator (`via`), not the vendor's SDK. Each piece of evidence says whether it is `code` or `config`.",
         why: "Regulators and app stores treat an embedded SDK that collects personal information without a disclosure as the app's own violation; this is the most common finding in MIIT's notices.",
@@ -68,8 +70,7 @@ pub const RULES: &[Rule] = &[
         clauses: &[RENDING_2_1, PIPL_23, MIIT_26, GBT_41391_SDK, GDPR_13, PLAY_UD],
     },
     Rule {
-        id: "disclosed-sdk-not-found",
-        severity: Severity::Low,
+        id: RuleId::DisclosedSdkNotFound,
         summary: "The policy lists an SDK that the app does not contain.",
         checks: "Each row of the policy's SDK list is matched against the SDKs detected in the app. It fires for a row that no detection matches.",
         why: "A policy must describe what the app really does; stale rows suggest the list is not maintained and hide which third parties receive data.",
@@ -77,17 +78,15 @@ pub const RULES: &[Rule] = &[
         clauses: &[MIIT_26, PIPL_17],
     },
     Rule {
-        id: "sdk-vendor-mismatch",
-        severity: Severity::Medium,
+        id: RuleId::SdkVendorMismatch,
         summary: "A policy row names the SDK but not its vendor company, or the wrong one.",
         checks: "For an SDK matched to a policy row, the row's vendor (第三方主体) is compared with the vendor's legal names in the knowledge base.",
         why: "PIPL requires the recipient's name; a missing or wrong legal entity makes the disclosure unusable for exercising rights against the recipient.",
-        fix: "Write the vendor's full legal name in the row (the knowledge base's `vendor_zh`, e.g. 深圳市和讯华谷信息技术有限公司 for JPush).",
+        fix: "Write the vendor's full legal name in the row (the knowledge base's `vendor_zh`, which `appaudit draft` prints for each SDK).",
         clauses: &[PIPL_23, MIIT_26],
     },
     Rule {
-        id: "sdk-disclosed-in-prose-only",
-        severity: Severity::Info,
+        id: RuleId::SdkDisclosedInProseOnly,
         summary: "An SDK is mentioned in the policy's prose but has no row in its SDK list.",
         checks: "For an SDK with no matching row, the full policy text is searched for its names. A mention counts as a disclosure, but a weaker one.",
         why: "Regulators expect SDKs listed one by one with vendor, purpose and data; a passing mention rarely carries all of that.",
@@ -95,17 +94,15 @@ pub const RULES: &[Rule] = &[
         clauses: &[RENDING_2_1, MIIT_26],
     },
     Rule {
-        id: "undisclosed-permission",
-        severity: Severity::High,
+        id: RuleId::UndisclosedPermission,
         summary: "The app requests a privacy-relevant permission that the policy never mentions.",
         checks: "Each requested permission that the permission rules mark privacy-relevant (dangerous ones, and others the regulation names such as QUERY_ALL_PACKAGES) is looked up among the permissions the policy discloses, by the vocabulary in rules/permissions.toml. Dangerous permissions fire at high, others at medium.",
         why: "Each permission that can collect personal information must be named with its purpose; undisclosed permissions are a standard item of MIIT's checks.",
         fix: "Add the permission to the policy's permission list with its purpose and the feature that uses it, or remove it from the manifest.",
-        clauses: &[RENDING_2_1, "《认定方法》 二.3: the purpose of requesting a permission is not stated at the same time", PIPL_17, "TC260-PG-20204A 《网络安全标准实践指南—移动互联网应用程序（App）系统权限申请使用指南》"],
+        clauses: &[RENDING_2_1, "Identification Methods (No. 191), item 2.3: the purpose of requesting a permission is not stated at the same time", PIPL_17, "TC260-PG-20204A: cybersecurity standard practice guide on apps' requests for system permissions"],
     },
     Rule {
-        id: "disclosed-permission-not-requested",
-        severity: Severity::Info,
+        id: RuleId::DisclosedPermissionNotRequested,
         summary: "The policy names a capability the app does not request.",
         checks: "Each permission the policy discloses is looked up in the manifest.",
         why: "Harmless for users, but a sign that the text drifted from the app.",
@@ -113,17 +110,15 @@ pub const RULES: &[Rule] = &[
         clauses: &[PIPL_17],
     },
     Rule {
-        id: "undisclosed-data-access",
-        severity: Severity::High,
+        id: RuleId::UndisclosedDataAccess,
         summary: "The code calls an API that collects a data type the policy never mentions.",
         checks: "Each sensitive framework call found in the bytecode (rules/apis.toml: IMEI, MAC, Android ID, installed apps, clipboard, location...) is mapped to a data type, which must be named somewhere in the policy by the vocabulary of rules/data-types.toml. A call is attributed to the SDK whose package holds it, else to a platform library (android.support, androidx, kotlin, Google Play services...), else to the app. When the data type needs a runtime permission the app does not request (location, contacts, SMS, call log, calendar, camera, microphone), the call cannot collect anything: the finding is `info` (\"code present, permission not requested\").",
         why: "Regulators test what the app actually reads; collecting device identifiers or the app list without disclosure is a typical violation.",
         fix: "Disclose the data type with its purpose, or remove the call (often from an SDK whose configuration can turn it off).",
-        clauses: &[RENDING_2_1, "《认定方法》 三.3: collection beyond what the user agreed to", PIPL_17, GDPR_13, PLAY_UD],
+        clauses: &[RENDING_2_1, "Identification Methods (No. 191), item 3.3: collection beyond what the user agreed to", PIPL_17, GDPR_13, PLAY_UD],
     },
     Rule {
-        id: "sdk-data-not-disclosed",
-        severity: Severity::Medium,
+        id: RuleId::SdkDataNotDisclosed,
         summary: "An SDK's code collects a data type that its own policy row does not list.",
         checks: "Sensitive calls are attributed to the SDK whose package holds the calling class; each data type must be named in that SDK's row (its data or purpose cells).",
         why: "The policy must tell what each third party collects; a global mention does not say that the SDK collects it.",
@@ -131,8 +126,7 @@ pub const RULES: &[Rule] = &[
         clauses: &[PIPL_23, RENDING_2_1, MIIT_26],
     },
     Rule {
-        id: "packed-app",
-        severity: Severity::Medium,
+        id: RuleId::PackedApp,
         summary: "A packer hides the app's code: the audit of DEX contents is incomplete.",
         checks: "A packer (hardening) SDK is detected: stub application class, packer native libraries, encrypted payload.",
         why: "The real classes are decrypted at run time, so SDKs and data access seen here are a lower bound.",
@@ -140,8 +134,7 @@ pub const RULES: &[Rule] = &[
         clauses: &[RENDING_2_1],
     },
     Rule {
-        id: "debuggable-release",
-        severity: Severity::High,
+        id: RuleId::DebuggableRelease,
         summary: "The app is built with android:debuggable=\"true\".",
         checks: "The application element's android:debuggable attribute.",
         why: "A debuggable app lets anyone with USB access read its data and attach a debugger; it must never ship.",
@@ -149,8 +142,7 @@ pub const RULES: &[Rule] = &[
         clauses: &["GB/T 35273-2020 §6.3 security of personal information storage", "OWASP MASVS-RESILIENCE"],
     },
     Rule {
-        id: "cleartext-traffic",
-        severity: Severity::Medium,
+        id: RuleId::CleartextTraffic,
         summary: "The app allows cleartext (HTTP) traffic.",
         checks: "android:usesCleartextTraffic=\"true\", or unset with targetSdkVersion below 28 and no network security config.",
         why: "Personal information sent over HTTP can be read and changed on the network.",
@@ -158,8 +150,7 @@ pub const RULES: &[Rule] = &[
         clauses: &["PIPL art. 51: take encryption and other security measures", "GB/T 35273-2020 §6.3"],
     },
     Rule {
-        id: "allow-backup",
-        severity: Severity::Low,
+        id: RuleId::AllowBackup,
         summary: "The app's data can be copied out with adb backup.",
         checks: "android:allowBackup is true or unset (Android's default is true).",
         why: "Backups expose tokens and personal information stored by the app.",
@@ -167,8 +158,7 @@ pub const RULES: &[Rule] = &[
         clauses: &["PIPL art. 51", "GB/T 35273-2020 §6.3"],
     },
     Rule {
-        id: "exported-without-permission",
-        severity: Severity::Low,
+        id: RuleId::ExportedWithoutPermission,
         summary: "A component is reachable by other apps without a permission.",
         checks: "Each exported activity, service, receiver or provider (explicitly, or implied by an intent filter below API 31) with no android:permission, except the launcher activity.",
         why: "Other apps can start it or read from it, which can leak personal information or trigger actions.",
@@ -176,8 +166,7 @@ pub const RULES: &[Rule] = &[
         clauses: &["PIPL art. 51", "OWASP MASVS-PLATFORM-1"],
     },
     Rule {
-        id: "tampered-archive",
-        severity: Severity::Info,
+        id: RuleId::TamperedArchive,
         summary: "The APK's zip structure holds tricks that Android tolerates but analysis tools may not.",
         checks: "Every oddity the zip reader tolerated, as Android's installer does, is listed: a general-purpose flag claiming encryption, an unknown compression method, a local header that disagrees with the central directory, data before the zip (the Janus trick), duplicate or unusual entry names, a multi-disk end record. Medium when one of the tricks used to break analysis tools is present (encryption flag, unknown method, local/central mismatch, data before the zip), info otherwise.",
         why: "The standard build tools never write these structures; they are how packers and malware make an APK unreadable to analysis tools while it still installs. Tampering is itself a signal, and parts of the app may be hidden from this audit.",
@@ -185,8 +174,7 @@ pub const RULES: &[Rule] = &[
         clauses: &[MASVS_RESILIENCE, JANUS, APK_V2],
     },
     Rule {
-        id: "tampered-manifest",
-        severity: Severity::Info,
+        id: RuleId::TamperedManifest,
         summary: "The binary AndroidManifest.xml holds structures the Android compiler never writes.",
         checks: "Every oddity the binary-XML reader tolerated, as Android's parser does, is listed: attributes renamed against their resource id, attributes without a name or namespace, unknown chunk types, junk after the document, unusual header sizes, elements left open. Medium when a trick used to break analysis tools is present (renamed, nameless or namespace-less attributes, unknown chunks, trailing junk, header sizes), info otherwise.",
         why: "aapt and aapt2 write one layout; manifests crafted to crash or mislead decoders (apktool, androguard, jadx) hide what the app declares from reviewers while Android still reads it.",
@@ -194,8 +182,7 @@ pub const RULES: &[Rule] = &[
         clauses: &[MASVS_RESILIENCE, APK_V2],
     },
     Rule {
-        id: "baseline-entry-unmatched",
-        severity: Severity::Low,
+        id: RuleId::BaselineEntryUnmatched,
         summary: "A baseline entry matched no finding.",
         checks: "Each entry of the --baseline file is matched against the findings by rule and subject.",
         why: "An entry that matches nothing is stale: the problem is gone, or the entry is misspelt and hides nothing.",
@@ -203,8 +190,7 @@ pub const RULES: &[Rule] = &[
         clauses: &[],
     },
     Rule {
-        id: "baseline-entry-expired",
-        severity: Severity::Medium,
+        id: RuleId::BaselineEntryExpired,
         summary: "A baseline entry is past its expiry date; its finding counts again.",
         checks: "The `expires` date of each baseline entry against today's date.",
         why: "Accepted risks are accepted for a time; when it ends, the finding must be fixed or accepted again.",
@@ -215,7 +201,12 @@ pub const RULES: &[Rule] = &[
 
 /// The rule with this id.
 pub fn get(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    RuleId::parse(id).map(rule)
+}
+
+/// The registry entry of a rule (every id has one: tested).
+pub fn rule(id: RuleId) -> &'static Rule {
+    RULES.iter().find(|r| r.id == id).unwrap_or(&RULES[0])
 }
 
 #[cfg(test)]
@@ -224,19 +215,19 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn ids_are_unique_kebab_case_and_documented() {
+    fn every_id_has_one_documented_entry() {
         let mut seen = HashSet::new();
         for r in RULES {
-            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(seen.insert(r.id), "duplicate rule {}", r.id);
+            let id = r.id.as_str();
             assert!(
-                r.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-                    && !r.id.starts_with('-')
-                    && !r.id.ends_with('-'),
-                "{} is not kebab-case",
-                r.id
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !id.starts_with('-')
+                    && !id.ends_with('-'),
+                "{id} is not kebab-case"
             );
-            assert!(!r.summary.is_empty() && !r.checks.is_empty(), "{}", r.id);
-            assert!(!r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
+            assert!(!r.summary.is_empty() && !r.checks.is_empty(), "{id}");
+            assert!(!r.why.is_empty() && !r.fix.is_empty(), "{id}");
             let doc = r.explain();
             for heading in [
                 "## What it checks",
@@ -244,36 +235,21 @@ mod tests {
                 "## How to fix",
                 "## Clauses",
             ] {
-                assert!(doc.contains(heading), "{}: {heading}", r.id);
+                assert!(doc.contains(heading), "{id}: {heading}");
             }
-            assert_eq!(get(r.id).map(|x| x.id), Some(r.id), "round trip {}", r.id);
+            assert_eq!(get(id).map(|x| x.id), Some(r.id), "round trip {id}");
+            assert_eq!(rule(r.id).id, r.id);
         }
-    }
-
-    #[test]
-    fn the_contract_rules_exist() {
-        // ARCHITECTURE.md's table: other tools parse these ids.
-        for id in [
-            "undisclosed-sdk",
-            "disclosed-sdk-not-found",
-            "sdk-vendor-mismatch",
-            "undisclosed-permission",
-            "disclosed-permission-not-requested",
-            "undisclosed-data-access",
-            "sdk-data-not-disclosed",
-            "packed-app",
-            "debuggable-release",
-            "cleartext-traffic",
-            "allow-backup",
-            "exported-without-permission",
-        ] {
-            assert!(get(id).is_some(), "{id}");
-        }
+        assert_eq!(
+            seen.len(),
+            RuleId::ALL.len(),
+            "a RuleId has no registry entry"
+        );
     }
 
     #[test]
     fn privacy_rules_cite_a_clause() {
-        for r in RULES.iter().filter(|r| !r.id.starts_with("baseline-")) {
+        for r in RULES.iter().filter(|r| !r.id.is_baseline()) {
             assert!(!r.clauses.is_empty(), "{} cites no clause", r.id);
         }
     }
