@@ -17,7 +17,7 @@ pub enum Attribution {
     Unattributed,
 }
 
-use super::collect::in_package;
+use super::evidence::in_package;
 
 /// Packages of platform and infrastructure libraries that are not SDKs of the knowledge base:
 /// (package, library name). A call from their code is the library's, not the app's.

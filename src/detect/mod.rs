@@ -14,6 +14,7 @@
 mod attribute;
 mod collect;
 mod decide;
+mod evidence;
 mod version;
 mod wechat;
 
