@@ -22,6 +22,8 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("packer", Some("bangcle")),
     ("wallet2", Some("bangcle")),
     ("versions", None),
+    ("traps-config", None),
+    ("traps-share", None),
 ];
 
 /// The decoys of fixtures/lookalike/README.md: none may appear in any evidence value.
@@ -223,18 +225,19 @@ fn versions_equal_each_readme() {
     assert!(with_versions >= 3, "{with_versions} cases reveal versions");
 }
 
-/// A string resource is evidence: GrowingIO is known here only from `growingio_project_id`, and
-/// `google_app_id` corroborates Firebase Analytics; a resource merely named alike is not.
+/// A string resource is evidence, but configuration: GrowingIO, known here only from
+/// `growingio_project_id`, stays a hint (no code of its own); `google_app_id` corroborates
+/// Firebase Analytics, whose classes are there; a resource merely named alike is nothing.
 #[test]
 fn string_resources_are_evidence() {
     let report = inspect("versions");
-    let sdk = |id: &str| {
-        report["sdks"]
+    let find = |list: &str, id: &str| {
+        report[list]
             .as_array()
             .unwrap()
             .iter()
             .find(|s| s["id"] == id)
-            .unwrap_or_else(|| panic!("{id} not detected"))
+            .unwrap_or_else(|| panic!("{id} not in {list}"))
             .clone()
     };
     let resource_values = |s: &Value| -> Vec<String> {
@@ -246,14 +249,22 @@ fn string_resources_are_evidence() {
             .map(|e| e["value"].as_str().unwrap().to_string())
             .collect()
     };
-    let growingio = sdk("growingio");
+    assert!(
+        report["sdks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != "growingio"),
+        "configuration alone must not report GrowingIO"
+    );
+    let growingio = find("sdk_hints", "growingio");
     assert_eq!(resource_values(&growingio), ["growingio_project_id"]);
     assert_eq!(growingio["evidence"].as_array().unwrap().len(), 1);
-    assert_eq!(growingio["confidence"], "high");
-    assert_eq!(
-        resource_values(&sdk("firebase_analytics")),
-        ["google_app_id"]
-    );
+    assert_eq!(growingio["evidence"][0]["kind"], "config");
+    assert_eq!(growingio["confidence"], "weak");
+    let firebase = find("sdks", "firebase_analytics");
+    assert_eq!(resource_values(&firebase), ["google_app_id"]);
+    assert_eq!(firebase["confidence"], "high");
     let all = report.to_string();
     assert!(
         !all.contains("growingio_url_scheme_hint"),

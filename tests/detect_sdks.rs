@@ -138,10 +138,14 @@ impl Builder {
                 meta_data: self
                     .meta
                     .iter()
-                    .map(|m| MetaData {
-                        name: m.to_string(),
-                        value: Some("x".into()),
-                        resource: None,
+                    .map(|m| {
+                        // `KEY=value` sets the value; a bare key gets "x".
+                        let (name, value) = m.split_once('=').unwrap_or((m, "x"));
+                        MetaData {
+                            name: name.to_string(),
+                            value: Some(value.into()),
+                            resource: None,
+                        }
                     })
                     .collect(),
                 uses_permissions: self
@@ -511,7 +515,17 @@ fn secondary_code_and_intent_filters_and_strings() {
         .strings(&["support.qq.com/product"])
         .build();
     let d = detect(&a, catalog());
-    assert_eq!(ids(&d), vec!["huawei_push", "tencent_gdt", "tencent_txc"]);
+    // Code in secondary DEX reports; the app's own service with an SDK's intent action and a
+    // URL string are configuration: hints that name what they saw.
+    assert_eq!(ids(&d), vec!["tencent_gdt"]);
+    for id in ["huawei_push", "tencent_txc"] {
+        let h = d.hint(id).unwrap_or_else(|| panic!("{id} hint"));
+        assert_eq!(h.confidence, Confidence::Weak);
+        assert!(h
+            .evidence
+            .iter()
+            .all(|e| e.kind == appaudit::detect::EvidenceKind::Config));
+    }
     let gdt = d.get("tencent_gdt").expect("gdt");
     assert!(gdt.evidence.iter().all(|e| e.secondary));
     assert!(string_needles(catalog()).contains(&"support.qq.com/product".to_string()));
@@ -603,4 +617,204 @@ fn split_entries_are_matched_by_their_path_inside_the_split() {
             .any(|e| e.value == "split_feature.apk!assets/secData0.jar"),
         "{bangcle:#?}"
     );
+}
+
+/// Issue #14: configuration alone is a hint; a switch that turns an SDK off is `disabled`, and
+/// a key that only turns a feature off is not such a switch.
+#[test]
+fn configuration_alone_is_a_hint_and_switches_are_disabled() {
+    let a = app()
+        .meta(&[
+            "UMENG_APPKEY",
+            "JPUSH_APPKEY",
+            "firebase_analytics_collection_enabled=false",
+        ])
+        .build();
+    let d = detect(&a, catalog());
+    assert!(d.sdks.is_empty(), "{:?}", ids(&d));
+    for id in ["umeng_analytics", "jpush", "firebase_analytics"] {
+        assert_eq!(
+            d.hint(id).map(|h| h.confidence),
+            Some(Confidence::Weak),
+            "{id}"
+        );
+    }
+    let fa = d.hint("firebase_analytics").expect("hint");
+    assert_eq!(
+        fa.disabled.as_deref(),
+        Some("firebase_analytics_collection_enabled=false")
+    );
+    assert_eq!(d.hint("jpush").and_then(|h| h.disabled.clone()), None);
+
+    // With the SDK's classes it is reported; the switch is still said.
+    let a = app()
+        .classes(&["com.google.firebase.analytics.FirebaseAnalytics"])
+        .meta(&["firebase_analytics_collection_enabled=false"])
+        .build();
+    let d = detect(&a, catalog());
+    let fa = d.get("firebase_analytics").expect("code reports");
+    assert_eq!(fa.confidence, Confidence::High);
+    assert!(fa.disabled.is_some());
+
+    // Bugly's debug switch is not an off switch for Bugly.
+    let a = app()
+        .classes(&["com.tencent.bugly.crashreport.CrashReport"])
+        .meta(&["BUGLY_ENABLE_DEBUG=false"])
+        .build();
+    let d = detect(&a, catalog());
+    assert_eq!(
+        d.get("tencent_bugly").and_then(|b| b.disabled.clone()),
+        None
+    );
+}
+
+/// A component counts as code only when the DEX defines its class under the SDK's own package.
+#[test]
+fn components_need_their_classes_in_the_dex() {
+    let a = app().activity("com.tencent.tauth.AuthActivity").build();
+    let d = detect(&a, catalog());
+    assert!(d.get("qq_connect").is_none(), "{:?}", ids(&d));
+    assert!(d.hint("qq_connect").is_some());
+    let a = app()
+        .classes(&["com.tencent.tauth.AuthActivity"])
+        .activity("com.tencent.tauth.AuthActivity")
+        .build();
+    assert_eq!(
+        detect(&a, catalog())
+            .get("qq_connect")
+            .map(|d| d.confidence),
+        Some(Confidence::High)
+    );
+}
+
+/// A packer's payload files are its code (the DEX is encrypted); other assets are configuration.
+#[test]
+fn packer_payload_assets_are_code() {
+    let a = app().entries(&["assets/ijiami.dat"]).build();
+    let d = detect(&a, catalog());
+    assert_eq!(d.packer.as_deref(), Some("ijiami"), "{:?}", ids(&d));
+}
+
+/// Calls from platform libraries are theirs, not the app's.
+#[test]
+fn platform_libraries_are_named() {
+    use appaudit::detect::library_of;
+    assert_eq!(
+        library_of("android.support.v7.app.k"),
+        Some("android-support")
+    );
+    assert_eq!(
+        library_of("androidx.appcompat.app.TwilightManager"),
+        Some("androidx")
+    );
+    assert_eq!(library_of("kotlinx.coroutines.Job"), Some("kotlinx"));
+    assert_eq!(
+        library_of("com.google.android.gms.location.X"),
+        Some("play-services")
+    );
+    assert_eq!(library_of("androidxx.Foo"), None);
+    assert_eq!(library_of("com.example.app.Main"), None);
+}
+
+/// An aggregator's adapter code is the aggregator's; classes shipped with a platform library are
+/// no SDK's (the report names the library).
+#[test]
+fn adapters_go_to_the_aggregator_and_shipped_classes_to_no_sdk() {
+    let a = app()
+        .classes(&[
+            "cn.sharesdk.framework.ShareSDK",
+            "cn.sharesdk.tencent.qq.QQ",
+            "com.google.android.gms.auth.api.signin.GoogleSignInAccount",
+        ])
+        .build();
+    let cat = catalog();
+    let d = detect(&a, cat);
+    assert_eq!(ids(&d), vec!["sharesdk"]);
+    assert_eq!(
+        d.hint("qq_connect").and_then(|h| h.via.clone()).as_deref(),
+        Some("sharesdk")
+    );
+    let call = |caller: &str| ApiCall {
+        caller: caller.into(),
+        api: "Landroid/accounts/AccountManager;->getAccounts".into(),
+        data_type: "accounts".into(),
+    };
+    let at = |c: &str| attribute(&call(c), &d, "com.example.app", cat);
+    assert_eq!(
+        at("cn.sharesdk.tencent.qq.QQ"),
+        Attribution::Sdk("sharesdk".into())
+    );
+    assert_eq!(
+        at("com.google.android.gms.auth.api.signin.GoogleSignInAccount"),
+        Attribution::Unattributed
+    );
+}
+
+/// A DEX string is configuration (a URL the app may hold), unless the rule says it is a
+/// constant of the SDK's own code (`own_code = true`: a collector host inside obfuscated code).
+#[test]
+fn dex_strings_are_code_only_when_the_rule_says_so() {
+    let rule = r#"id = "probe"
+name_en = "Probe"
+category = "analytics"
+
+[[dex_strings]]
+value = "collector.probe.example"
+confidence = "high"
+own_code = true
+
+[[dex_strings]]
+value = "help.probe.example"
+confidence = "high"
+"#;
+    let cat = SdkCatalog::from_sources(&[("probe.toml".to_string(), rule.to_string())])
+        .expect("valid rules");
+    let a = app().strings(&["help.probe.example"]).build();
+    let d = detect(&a, &cat);
+    assert!(d.sdks.is_empty());
+    assert!(d.hint("probe").is_some());
+    let a = app().strings(&["collector.probe.example"]).build();
+    let d = detect(&a, &cat);
+    assert_eq!(d.get("probe").map(|p| p.confidence), Some(Confidence::High));
+}
+
+/// A medium code signature reports `medium` with a second counting signature of another kind;
+/// two configuration signatures, however sure, report nothing.
+#[test]
+fn medium_code_needs_a_second_kind_and_config_never_reports() {
+    let rule = r#"id = "probe"
+name_en = "Probe"
+category = "analytics"
+
+[[class_prefixes]]
+value = "com.probe.legacy"
+confidence = "medium"
+
+[[manifest]]
+kind = "meta-data"
+name = "PROBE_KEY"
+confidence = "high"
+
+[[manifest]]
+kind = "meta-data"
+name = "PROBE_CHANNEL"
+confidence = "high"
+"#;
+    let cat = SdkCatalog::from_sources(&[("probe.toml".to_string(), rule.to_string())])
+        .expect("valid rules");
+    let conf = |a: &App| {
+        let d = detect(a, &cat);
+        d.get("probe")
+            .or_else(|| d.hint("probe"))
+            .map(|p| p.confidence)
+    };
+    let code = app().classes(&["com.probe.legacy.Agent"]).build();
+    assert_eq!(conf(&code), Some(Confidence::Weak));
+    let both = app()
+        .classes(&["com.probe.legacy.Agent"])
+        .meta(&["PROBE_KEY"])
+        .build();
+    assert_eq!(conf(&both), Some(Confidence::Medium));
+    let keys = app().meta(&["PROBE_KEY", "PROBE_CHANNEL"]).build();
+    assert_eq!(conf(&keys), Some(Confidence::Weak));
 }

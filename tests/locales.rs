@@ -67,6 +67,7 @@ fn messages() -> Vec<(RuleId, &'static str, &'static [&'static str])> {
         (UndisclosedPermission, "dangerous", &["permission"]),
         (DisclosedPermissionNotRequested, "", &["text", "line"]),
         (UndisclosedDataAccess, "", &["data"]),
+        (UndisclosedDataAccess, "no-permission", &["data"]),
         (SdkDataNotDisclosed, "", &["sdk", "data", "line"]),
         (SdkDataNotDisclosed, "many", &["sdk", "data", "line"]),
         (PackedApp, "", &["sdk"]),
@@ -212,6 +213,7 @@ fn every_kind_of_evidence_renders_in_both_languages() {
             api: "La;->b".into(),
             data_type: "imei".into(),
             sdk: None,
+            library: None,
             dex: "classes.dex".into(),
         },
         Evidence::Call {
@@ -219,6 +221,7 @@ fn every_kind_of_evidence_renders_in_both_languages() {
             api: "La;->b".into(),
             data_type: "imei".into(),
             sdk: Some("x".into()),
+            library: None,
             dex: "classes2.dex".into(),
         },
         Evidence::PolicyLine {

@@ -228,3 +228,102 @@ fn shipped_version_rules_name_their_source() {
     }
     assert!(n >= 10, "{n} version rules");
 }
+
+/// Issue #14 item 6: an `activity-suffix` without its leading dot is an error at load, with its
+/// file and line; so are the ownership keys used wrongly (`disabled_when` off meta-data, two
+/// owners for one signature, `via` naming an unknown entry, a `shipped_with` that is no name).
+#[test]
+fn ownership_and_suffix_keys_are_validated_with_file_and_line() {
+    let bad = r#"id = "bad_keys"
+name_en = "Bad keys"
+category = "share"
+
+[[manifest]]
+kind = "activity-suffix"
+name = "WXEntryActivity"
+confidence = "high"
+
+[[manifest]]
+kind = "activity"
+name = "com.bad.keys.A"
+confidence = "high"
+disabled_when = ["false"]
+
+[[class_prefixes]]
+value = "com.bad.keys"
+confidence = "high"
+via = "good_sdk"
+shipped_with = "play-services-base"
+
+[[class_prefixes]]
+value = "com.bad.keys.adapter"
+confidence = "high"
+via = "nobody"
+
+[[class_prefixes]]
+value = "com.bad.keys.base"
+confidence = "high"
+shipped_with = "play services"
+"#;
+    let got = lint_files(&[("a_good.toml", GOOD), ("b_bad.toml", bad)]);
+    let has = |prefix: &str, needle: &str| {
+        got.iter()
+            .any(|d| d.starts_with(prefix) && d.contains(needle))
+    };
+    assert!(
+        has(
+            "b_bad.toml:7:",
+            "activity-suffix \"WXEntryActivity\" must start with '.'"
+        ),
+        "{got:#?}"
+    );
+    assert!(has("b_bad.toml:14:", "disabled_when"), "{got:#?}");
+    assert!(has("b_bad.toml:17:", "exclude each other"), "{got:#?}");
+    assert!(
+        has("b_bad.toml:25:", "via names an unknown SDK id \"nobody\""),
+        "{got:#?}"
+    );
+    assert!(has("b_bad.toml:30:", "shipped_with"), "{got:#?}");
+    assert_eq!(got.len(), 5, "{got:#?}");
+}
+
+/// The same rules through the binary's `--rules DIR`: the tool refuses them (exit 2) and names
+/// the file and line, instead of loading a suffix rule that matching would slice on.
+#[test]
+fn custom_rules_with_a_dotless_suffix_are_refused_by_the_cli() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sdks = dir.path().join("sdks");
+    std::fs::create_dir_all(&sdks).expect("mkdir");
+    std::fs::write(
+        sdks.join("x.toml"),
+        "id = \"x\"\nname_en = \"X\"\ncategory = \"share\"\n\n[[manifest]]\nkind = \"activity-suffix\"\nname = \"é\"\nconfidence = \"high\"\n",
+    )
+    .expect("write");
+    let apk = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean.apk");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_appaudit"))
+        .arg("inspect")
+        .arg(&apk)
+        .arg("--rules")
+        .arg(dir.path())
+        .output()
+        .expect("run appaudit");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("x.toml:7:"), "{err}");
+    assert!(err.contains("must start with '.'"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// A `via` prefix may equal the aggregator's own: the key says whose code it is, no conflict.
+#[test]
+fn a_via_prefix_may_equal_the_aggregators_own() {
+    let vendor = GOOD.replace("good_sdk", "vendor_sdk").replace(
+        "confidence = \"high\"\n",
+        "confidence = \"high\"\nvia = \"good_sdk\"\n",
+    );
+    let got = lint_files(&[("a_good.toml", GOOD), ("b_vendor.toml", &vendor)]);
+    assert!(got.is_empty(), "{got:#?}");
+    let plain = GOOD.replace("good_sdk", "vendor_sdk");
+    let got = lint_files(&[("a_good.toml", GOOD), ("b_vendor.toml", &plain)]);
+    assert_eq!(got.len(), 1, "{got:#?}");
+}

@@ -67,8 +67,47 @@ fn call_evidence(c: &crate::audit::AttributedCall) -> Evidence {
         api: c.api.clone(),
         data_type: c.data_type.clone(),
         sdk: c.sdk.clone(),
+        library: match c.sdk {
+            None => crate::detect::library_of(&c.caller).map(str::to_string),
+            Some(_) => None,
+        },
         dex: c.dex.clone(),
     }
+}
+
+/// Data types that no code can read without one of these runtime permissions (any of them, on
+/// every Android version the type's APIs exist on). Types not listed are never gated.
+const NEEDS_PERMISSION: &[(&str, &[&str])] = &[
+    (
+        "precise_location",
+        &["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"],
+    ),
+    (
+        "cell_info",
+        &["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"],
+    ),
+    (
+        "wifi_scan",
+        &["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"],
+    ),
+    ("contacts", &["READ_CONTACTS"]),
+    ("call_log", &["READ_CALL_LOG"]),
+    ("sms", &["READ_SMS", "RECEIVE_SMS"]),
+    ("sms_send", &["SEND_SMS"]),
+    ("calendar", &["READ_CALENDAR"]),
+    ("camera", &["CAMERA"]),
+    ("microphone", &["RECORD_AUDIO"]),
+    ("media_location", &["ACCESS_MEDIA_LOCATION"]),
+];
+
+/// The permissions that gate `data_type` when the app requests none of them.
+fn missing_permission(data_type: &str, input: &AuditInput<'_>) -> Option<&'static [&'static str]> {
+    let (_, perms) = NEEDS_PERMISSION.iter().find(|(t, _)| *t == data_type)?;
+    let requested = input.app.manifest.permission_names().any(|p| {
+        let short = p.strip_prefix("android.permission.").unwrap_or(p);
+        perms.contains(&short)
+    });
+    (!requested).then_some(*perms)
 }
 
 /// Runs the data rules; `rows_of_sdk` gives, per SDK, the policy rows that disclose it.
@@ -85,7 +124,28 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
         if policy.data_types.iter().any(|d| d.data_type == *data_type) {
             continue;
         }
-        let evidence = calls.iter().take(10).map(|c| call_evidence(c)).collect();
+        let mut evidence: Vec<Evidence> = calls.iter().take(10).map(|c| call_evidence(c)).collect();
+        // Without the permission the API returns nothing: the code is there, the data is not.
+        if let Some(perms) = missing_permission(data_type, input) {
+            evidence.push(Evidence::ManifestLacks {
+                permissions: perms
+                    .iter()
+                    .map(|p| format!("android.permission.{p}"))
+                    .collect(),
+            });
+            findings.push(
+                Finding::new(
+                    RuleId::UndisclosedDataAccess,
+                    data_type,
+                    SubjectKind::DataType,
+                    "no-permission",
+                    vec![("data", data_type_arg(data_type, catalog))],
+                    evidence,
+                )
+                .at(crate::model::Severity::Info),
+            );
+            continue;
+        }
         findings.push(Finding::new(
             RuleId::UndisclosedDataAccess,
             data_type,
@@ -101,11 +161,10 @@ pub fn check(input: &AuditInput<'_>, rows_of_sdk: &[Vec<usize>]) -> Vec<Finding>
             continue;
         }
         let mut missing: BTreeMap<&str, Vec<&crate::audit::AttributedCall>> = BTreeMap::new();
-        for c in input
-            .calls
-            .iter()
-            .filter(|c| c.sdk.as_deref() == Some(&sdk.id))
-        {
+        // A call whose data needs a permission the app does not request collects nothing.
+        for c in input.calls.iter().filter(|c| {
+            c.sdk.as_deref() == Some(&sdk.id) && missing_permission(&c.data_type, input).is_none()
+        }) {
             let listed = rows.iter().filter_map(|&i| policy.sdks.get(i)).any(|row| {
                 let text = format!(
                     "{} {}",

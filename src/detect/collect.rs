@@ -1,10 +1,11 @@
 //! The single pass over an app's evidence: every signature hit, grouped per SDK.
 
+use super::evidence::{component_kind_of, is_code_file, suffix_matches, switches_off};
 use super::{file_name, path_in_split, EvidenceSource};
 use crate::apk::manifest::ComponentKind;
 use crate::apk::App;
 use crate::rules::sdks::{ManifestKind, SdkCatalog, SdkRule, SigConfidence, SigMeta, SigRef};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Which signature list of an entry a hit refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +28,23 @@ pub(super) enum Role {
     Shared,
     /// A copy shipped inside this host SDK.
     Bundled(String),
+    /// Classes that ship inside this platform library (`play-services-base`).
+    Shipped(String),
+    /// Another SDK's adapter for this one (the aggregator's id): a channel, not this SDK.
+    Via(String),
+    /// A `<meta-data>` switch set to a value that turns the SDK off (`key=false`).
+    Disabled,
+}
+
+/// Whether a hit is evidence of code or only of configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Classes in the DEX, a native library, a JNI export, a component whose class is in the
+    /// DEX under the SDK's own package.
+    Code,
+    /// Meta-data keys, app keys, permissions, resource names, strings (URLs), asset paths,
+    /// components whose classes are absent from the DEX or belong to the app.
+    Config,
 }
 
 /// One signature hit (aggregated over the items it matched).
@@ -38,6 +56,9 @@ pub(super) struct Hit {
     pub secondary: bool,
     pub confidence: SigConfidence,
     pub role: Role,
+    pub kind: Kind,
+    /// Why the hit does not count, or counts only as configuration (for the evidence).
+    pub note: Option<String>,
 }
 
 /// Every hit per SDK (catalog index), plus the Maven artifacts the archive names.
@@ -56,6 +77,18 @@ struct Key {
     secondary: bool,
     /// Distinct items kept apart (components, keys); `None` aggregates (classes, libraries).
     item: Option<String>,
+    /// The class a manifest component (or the application) names.
+    component: Option<String>,
+    /// A meta-data switch set to turn the SDK off.
+    off: bool,
+}
+
+/// What is known of the classes that manifest components name.
+pub(super) struct Components<'a> {
+    /// Component (and application) classes that the DEX defines.
+    pub defined: HashSet<&'a str>,
+    /// The app's own packages (manifest package).
+    pub app_package: &'a str,
 }
 
 struct Acc<'a> {
@@ -85,6 +118,22 @@ impl Acc<'_> {
         secondary: bool,
         n: usize,
     ) {
+        self.add_item(owners, source, list, value, item, None, false, secondary, n);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_item(
+        &mut self,
+        owners: &[SigRef],
+        source: EvidenceSource,
+        list: SigList,
+        value: &str,
+        item: Option<&str>,
+        component: Option<&str>,
+        off: bool,
+        secondary: bool,
+        n: usize,
+    ) {
         for r in owners {
             let key = Key {
                 sdk: r.sdk,
@@ -93,6 +142,8 @@ impl Acc<'_> {
                 sig: r.sig,
                 secondary,
                 item: item.map(str::to_string),
+                component: component.map(str::to_string),
+                off,
             };
             let e = self
                 .hits
@@ -102,7 +153,11 @@ impl Acc<'_> {
         }
     }
 
-    fn finish(self, owners_of: &HashMap<(SigList, String), BTreeSet<usize>>) -> Collected {
+    fn finish(
+        self,
+        owners_of: &HashMap<(SigList, String), BTreeSet<usize>>,
+        comps: &Components<'_>,
+    ) -> Collected {
         let mut per_sdk: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
         for (k, (value, count)) in self.hits {
             let Some(rule) = self.cat.at(k.sdk) else {
@@ -122,15 +177,61 @@ impl Acc<'_> {
                             })
                     })
                 });
-            let role = if let Some(h) = &meta.bundled_in {
+            let mut note = None;
+            let mut role = if let Some(h) = &meta.bundled_in {
+                note = Some(format!("a copy shipped inside {h}"));
                 Role::Bundled(h.clone())
+            } else if let Some(p) = &meta.shipped_with {
+                note = Some(format!("ships inside {p}: not the SDK on its own"));
+                Role::Shipped(p.clone())
+            } else if let Some(v) = &meta.via {
+                note = Some(format!("{v}'s adapter for this SDK: a channel via {v}"));
+                Role::Via(v.clone())
+            } else if k.off {
+                note = Some("a switch that turns the SDK off: not presence".to_string());
+                Role::Disabled
             } else if meta.base {
+                note = Some("a vendor base package or key: corroborates only".to_string());
                 Role::Base
             } else if shared {
+                note = Some("shared with another entry on purpose: corroborates only".to_string());
                 Role::Shared
             } else {
                 Role::Counts
             };
+            let kind = match (k.source, &k.component) {
+                (
+                    EvidenceSource::DexClass | EvidenceSource::NativeLib | EvidenceSource::JniClass,
+                    _,
+                ) => Kind::Code,
+                (_, Some(class)) => {
+                    let (kind, owner, why) = component_kind_of(self.cat, k.sdk, class, comps);
+                    if let (Role::Counts, Some(o)) = (&role, owner) {
+                        role = Role::Via(o);
+                    }
+                    note = match (note, why) {
+                        (Some(a), Some(b)) => Some(format!("{b}; {a}")),
+                        (a, b) => a.or(b),
+                    };
+                    kind
+                }
+                // A packer's payload files are its code; any SDK's code shipped as a file
+                // (a DEX, jar, library or APK under assets/) is code too.
+                (EvidenceSource::Asset, _)
+                    if rule.is_packer() || is_code_file(path_in_split(&value)) =>
+                {
+                    Kind::Code
+                }
+                (EvidenceSource::DexString, _)
+                    if rule.dex_strings.get(k.sig).is_some_and(|d| d.own_code) =>
+                {
+                    Kind::Code
+                }
+                _ => Kind::Config,
+            };
+            if kind == Kind::Config && note.is_none() && role == Role::Counts {
+                note = Some("configuration only: not evidence of the SDK's code".to_string());
+            }
             per_sdk.entry(k.sdk).or_default().push(Hit {
                 source: k.source,
                 value,
@@ -138,6 +239,8 @@ impl Acc<'_> {
                 secondary: k.secondary,
                 confidence: meta.confidence,
                 role,
+                kind,
+                note,
             });
         }
         for hits in per_sdk.values_mut() {
@@ -351,13 +454,24 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
     let m = &app.manifest;
     let meta_data = |md: &[crate::apk::manifest::MetaData], acc: &mut Acc<'_>| {
         for d in md {
-            if let Some(owners) = idx.meta_data.get(&d.name) {
-                acc.add(
-                    owners,
+            let Some(owners) = idx.meta_data.get(&d.name) else {
+                continue;
+            };
+            for r in owners {
+                let sig = cat.at(r.sdk).and_then(|rule| rule.manifest.get(r.sig));
+                let off = sig.is_some_and(|s| switches_off(s, &d.name, d.value.as_deref()));
+                let value = match (&d.value, off) {
+                    (Some(v), true) => format!("{}={v}", d.name),
+                    _ => d.name.clone(),
+                };
+                acc.add_item(
+                    std::slice::from_ref(r),
                     EvidenceSource::ManifestMetaData,
                     SigList::Manifest,
-                    &d.name,
-                    Some(&d.name),
+                    &value,
+                    Some(&value),
+                    None,
+                    off,
                     false,
                     1,
                 );
@@ -369,12 +483,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         let (exact, regex_kind) = component_kind(c.kind);
         let item = Some(c.name.as_str());
         if let Some(owners) = idx.components.get(&(exact, c.name.clone())) {
-            acc.add(
+            acc.add_item(
                 owners,
                 EvidenceSource::ManifestComponent,
                 SigList::Manifest,
                 &c.name,
                 item,
+                Some(&c.name),
+                false,
                 false,
                 1,
             );
@@ -382,12 +498,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         for (kind, set) in &idx.component_regex {
             if *kind == regex_kind {
                 for r in set.matches(&c.name) {
-                    acc.add(
+                    acc.add_item(
                         &[r],
                         EvidenceSource::ManifestComponent,
                         SigList::Manifest,
                         &c.name,
                         item,
+                        Some(&c.name),
+                        false,
                         false,
                         1,
                     );
@@ -396,16 +514,15 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         }
         if exact == ManifestKind::Activity {
             for (suffix, r) in &idx.activity_suffixes {
-                let boundary = suffix.starts_with('.')
-                    || c.name.len() == suffix.len()
-                    || c.name[..c.name.len().saturating_sub(suffix.len())].ends_with('.');
-                if c.name.ends_with(suffix.as_str()) && boundary {
-                    acc.add(
+                if suffix_matches(&c.name, suffix) {
+                    acc.add_item(
                         &[*r],
                         EvidenceSource::ManifestComponent,
                         SigList::Manifest,
                         &c.name,
                         item,
+                        Some(&c.name),
+                        false,
                         false,
                         1,
                     );
@@ -417,12 +534,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
                 for a in &f.actions {
                     if let Some(owners) = idx.service_actions.get(a) {
                         let v = format!("{} (action {a})", c.name);
-                        acc.add(
+                        acc.add_item(
                             owners,
                             EvidenceSource::ManifestComponent,
                             SigList::Manifest,
                             &v,
                             Some(&v),
+                            Some(&c.name),
+                            false,
                             false,
                             1,
                         );
@@ -433,12 +552,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
                 for s in &f.schemes {
                     for r in idx.data_schemes.matches(s) {
                         let v = format!("{} (scheme {s})", c.name);
-                        acc.add(
+                        acc.add_item(
                             &[r],
                             EvidenceSource::ManifestComponent,
                             SigList::Manifest,
                             &v,
                             Some(&v),
+                            Some(&c.name),
+                            false,
                             false,
                             1,
                         );
@@ -450,12 +571,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
     }
     if let Some(name) = &m.application.name {
         if let Some(owners) = idx.application_names.get(name) {
-            acc.add(
+            acc.add_item(
                 owners,
                 EvidenceSource::ApplicationClass,
                 SigList::Manifest,
                 name,
                 Some(name),
+                Some(name),
+                false,
                 false,
                 1,
             );
@@ -463,12 +586,14 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         if let Some(owners) = idx.classes.longest(name) {
             for r in owners {
                 let v = prefix_value(cat, *r);
-                acc.add(
+                acc.add_item(
                     std::slice::from_ref(r),
                     EvidenceSource::ApplicationClass,
                     SigList::Class,
                     &v,
                     Some(name),
+                    Some(name),
+                    false,
                     false,
                     1,
                 );
@@ -494,8 +619,25 @@ pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
         }
     }
 
+    // Which component classes the DEX defines (one pass, over a small set of names).
+    let mut wanted: HashSet<&str> = m.components.iter().map(|c| c.name.as_str()).collect();
+    if let Some(name) = &m.application.name {
+        wanted.insert(name.as_str());
+    }
+    let mut defined = HashSet::new();
+    if !wanted.is_empty() {
+        for class in app.dex.iter().flat_map(|d| d.classes.iter()) {
+            if let Some(&w) = wanted.get(class.as_str()) {
+                defined.insert(w);
+            }
+        }
+    }
+    let comps = Components {
+        defined,
+        app_package: &m.package,
+    };
     let owners_of = owners_by_value(cat);
-    let mut out = acc.finish(&owners_of);
+    let mut out = acc.finish(&owners_of, &comps);
     artifacts.sort();
     artifacts.dedup();
     out.artifacts = artifacts;

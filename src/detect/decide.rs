@@ -1,25 +1,26 @@
 //! From signature hits to detections: confidence, corroborating-only evidence, bundled copies,
 //! the WeChat variants, the packer, the versions the app reveals ([`version`]).
 
-use super::collect::{Collected, Hit, Role};
-use super::{version, wechat, Confidence, Detection, Detections, Evidence};
+use super::collect::{Collected, Hit, Kind, Role};
+use super::{version, wechat, Confidence, Detection, Detections, Evidence, EvidenceKind};
 use crate::apk::App;
 use crate::rules::sdks::{SdkCatalog, SdkRule, SigConfidence};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The confidence earned by the hits that count (one high, or two medium of different kinds).
+/// The confidence earned by the hits that count. Only code of the SDK's own reports it: one
+/// high code signature gives `high`; a medium code signature with a second counting signature of
+/// another kind (code or configuration) gives `medium`. Configuration alone (keys, app keys,
+/// URLs, components whose classes are absent) stays a hint, however sure each key is.
 pub(super) fn confidence_of(hits: &[Hit]) -> Confidence {
-    let counting = hits.iter().filter(|h| h.role == Role::Counts);
-    let mut medium_kinds = BTreeSet::new();
-    for h in counting {
-        match h.confidence {
-            SigConfidence::High => return Confidence::High,
-            SigConfidence::Medium => {
-                medium_kinds.insert(h.source);
-            }
-        }
+    let counting = || hits.iter().filter(|h| h.role == Role::Counts);
+    if counting().any(|h| h.kind == Kind::Code && h.confidence == SigConfidence::High) {
+        return Confidence::High;
     }
-    if medium_kinds.len() >= 2 {
+    if !counting().any(|h| h.kind == Kind::Code) {
+        return Confidence::Weak;
+    }
+    let kinds: BTreeSet<_> = counting().map(|h| h.source).collect();
+    if kinds.len() >= 2 {
         Confidence::Medium
     } else {
         Confidence::Weak
@@ -38,8 +39,28 @@ fn evidence_of(hits: &[Hit]) -> Vec<Evidence> {
                 _ => Confidence::Weak,
             },
             secondary: h.secondary,
+            kind: match h.kind {
+                Kind::Code => EvidenceKind::Code,
+                Kind::Config => EvidenceKind::Config,
+            },
+            note: h.note.clone(),
         })
         .collect()
+}
+
+/// The aggregator whose adapter for this SDK was found (a `via` hit), if that one is reported.
+fn via_host(hits: &[Hit], reported: &BTreeMap<String, Detection>) -> Option<String> {
+    hits.iter().find_map(|h| match &h.role {
+        Role::Via(host) if reported.contains_key(host) => Some(host.clone()),
+        _ => None,
+    })
+}
+
+/// The meta-data switch that turns the SDK off (`key=false`), if the app sets one.
+fn disabled_by(hits: &[Hit]) -> Option<String> {
+    hits.iter()
+        .find(|h| h.role == Role::Disabled)
+        .map(|h| h.value.clone())
 }
 
 /// The host of a detection made only of bundled copies.
@@ -70,6 +91,9 @@ pub(super) fn new_detection(rule: &SdkRule, confidence: Confidence, hits: &[Hit]
         version_source: None,
         artifacts: Vec::new(),
         bundled_in: None,
+        via: None,
+        channels: Vec::new(),
+        disabled: disabled_by(hits),
         features: Vec::new(),
     }
 }
@@ -138,6 +162,24 @@ pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detec
                 det.bundled_in = Some(host.clone());
                 hints.insert(id.clone(), det);
             }
+        }
+    }
+
+    // Another SDK's adapter for this one, with none of this SDK's own code: a channel of the
+    // aggregator, said on the hint (`via`), not a detection of the vendor's SDK.
+    for (sdk, hits) in &collected.per_sdk {
+        let Some(rule) = cat.at(*sdk) else {
+            continue;
+        };
+        if let Some(det) = hints.get_mut(&rule.id) {
+            if det.bundled_in.is_none() {
+                det.via = via_host(hits, &reported);
+            }
+        }
+    }
+    for hint in hints.values() {
+        if let Some(host) = hint.via.as_ref().and_then(|h| reported.get_mut(h)) {
+            host.channels.push(hint.id.clone());
         }
     }
 

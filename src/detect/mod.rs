@@ -1,18 +1,24 @@
 //! SDK detection: the knowledge base's signatures matched against all evidence of an app, in one
 //! pass, into detections that record why they matched; and attribution of API calls to SDKs.
 //!
-//! A detection is reported on one high-confidence signature, or on two medium ones of different
-//! evidence kinds. Everything else stays a weak hint. Vendor base packages (`base`), prefixes
-//! shared on purpose (`shared_with`) and bundled copies (`bundled_in`, `bundled_by`) only
-//! corroborate: they never report an SDK alone (sdk-kb-notes.md, "Shared prefixes and bundling").
+//! A detection is reported only on code of the SDK's own: `high` on one high-confidence code
+//! signature (classes of its package, its native library, a component whose class the DEX
+//! defines under its package), `medium` on a medium code signature plus a second one of another
+//! kind. Configuration alone (meta-data keys, app keys, URLs, permissions, components whose
+//! classes are absent) stays a hint, and a meta-data switch that turns the SDK off is reported
+//! as `disabled`, not as presence. Vendor base packages (`base`), prefixes shared on purpose
+//! (`shared_with`), bundled copies (`bundled_in`, `bundled_by`), classes shipped with a platform
+//! library (`shipped_with`) and aggregators' adapters (`via`) never report an SDK alone
+//! (sdk-kb-notes.md, "Shared prefixes and bundling"; rules/README.md).
 
 mod attribute;
 mod collect;
 mod decide;
+mod evidence;
 mod version;
 mod wechat;
 
-pub use attribute::{attribute, Attribution};
+pub use attribute::{attribute, library_of, Attribution};
 
 use crate::apk::App;
 use crate::rules::sdks::SdkCatalog;
@@ -83,6 +89,17 @@ impl EvidenceSource {
     }
 }
 
+/// Whether a piece of evidence shows the SDK's code or only its configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// Classes in the DEX, a native library, a component whose class the DEX defines.
+    Code,
+    /// A meta-data key, an app key, a permission, a string, an asset path, a component whose
+    /// class is absent: at most a hint on its own.
+    Config,
+}
+
 /// One reason a detection matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
@@ -96,6 +113,11 @@ pub struct Evidence {
     pub confidence: Confidence,
     /// Found only in secondary code (nested or dynamically loaded DEX).
     pub secondary: bool,
+    /// Code or configuration.
+    pub kind: EvidenceKind,
+    /// Why the evidence does not count, or counts only as configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An SDK found in the app.
@@ -124,6 +146,16 @@ pub struct Detection {
     pub artifacts: Vec<String>,
     /// Set when this is a copy shipped inside another SDK (the host's id), not an integration.
     pub bundled_in: Option<String>,
+    /// Set on a hint made of an aggregator's adapter for this SDK (the aggregator's id, e.g.
+    /// `sharesdk`): the app reaches the vendor through that aggregator's channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// On an aggregator: the SDKs whose adapters it ships here (hints with `via` = this id).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
+    /// The `<meta-data>` switch (`key=value`) that turns the SDK off, when the app sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<String>,
     /// Variants of a multi-purpose SDK that the app uses (WeChat OpenSDK: `pay`, `share`, `login`,
     /// `share-or-login` when they cannot be told apart).
     #[serde(skip_serializing_if = "Vec::is_empty")]

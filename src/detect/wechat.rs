@@ -5,7 +5,7 @@
 //! removes the unused ones): then `modelpay.PayReq`, `modelmsg.SendMessageToWX` and
 //! `modelmsg.SendAuth` that survive show what is used.
 
-use super::collect::Hit;
+use super::collect::{Hit, Kind, Role};
 use super::decide::new_detection;
 use super::{Confidence, Detection, EvidenceSource};
 use crate::apk::App;
@@ -59,15 +59,20 @@ pub(super) fn resolve(
     if hits.is_empty() {
         return Vec::new();
     }
+    // The OpenSDK's own classes; without them the callback activities are configuration (or
+    // an aggregator's WeChat adapter) and every variant stays a hint.
+    // The three entries share the OpenSDK's packages on purpose (`shared_with`).
     let code = hits.values().flatten().any(|h| {
-        matches!(
-            h.source,
-            EvidenceSource::DexClass | EvidenceSource::JniClass
-        )
+        matches!(h.role, Role::Counts | Role::Shared)
+            && h.kind == Kind::Code
+            && matches!(
+                h.source,
+                EvidenceSource::DexClass | EvidenceSource::JniClass
+            )
     });
-    let pay_act = activity(hits, PAY, ".WXPayEntryActivity");
-    let entry_act =
-        activity(hits, SHARE, ".WXEntryActivity") || activity(hits, LOGIN, ".WXEntryActivity");
+    let pay_act = code && activity(hits, PAY, ".WXPayEntryActivity");
+    let entry_act = code
+        && (activity(hits, SHARE, ".WXEntryActivity") || activity(hits, LOGIN, ".WXEntryActivity"));
     let (has_pay, has_msg, has_auth) = if code {
         (
             any_class(app, PAY_REQ),

@@ -197,6 +197,10 @@ pub enum Evidence {
         data_type: String,
         /// SDK the caller belongs to, `None` for the app's own code.
         sdk: Option<String>,
+        /// The platform library the caller belongs to when no SDK does (`android-support`,
+        /// `androidx`, `play-services`...): the call is the library's, not the app's.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        library: Option<String>,
         /// The DEX file holding the caller.
         dex: String,
     },

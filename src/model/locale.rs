@@ -161,7 +161,11 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
             vec![("source", source.clone()), ("value", value.clone())],
         ),
         Evidence::Call {
-            caller, api, sdk, ..
+            caller,
+            api,
+            sdk,
+            library,
+            ..
         } => (
             "call",
             vec![
@@ -170,6 +174,11 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
                 (
                     "owner",
                     sdk.clone()
+                        .or_else(|| {
+                            library
+                                .as_ref()
+                                .map(|l| format!("{l} {}", cat.text("evidence", "call-library")))
+                        })
                         .unwrap_or_else(|| cat.text("evidence", "call-app")),
                 ),
             ],

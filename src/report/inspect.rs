@@ -352,7 +352,10 @@ impl InspectReport {
                     format!(
                         "{}\n{}",
                         c.data_type,
-                        c.sdk.as_deref().unwrap_or("app / other")
+                        c.sdk
+                            .as_deref()
+                            .or_else(|| crate::detect::library_of(&c.caller))
+                            .unwrap_or("app / other")
                     ),
                     c.api.rsplit('/').next().unwrap_or(&c.api).to_string(),
                     c.caller.clone(),

@@ -14,6 +14,8 @@ pub const CASES: &[&str] = &[
     "packer",
     "wallet2",
     "versions",
+    "traps-config",
+    "traps-share",
 ];
 
 /// The crate root.

@@ -107,6 +107,10 @@ struct RawClassPrefix {
     #[serde(default)]
     bundled_in: Option<Spanned<String>>,
     #[serde(default)]
+    shipped_with: Option<Spanned<String>>,
+    #[serde(default)]
+    via: Option<Spanned<String>>,
+    #[serde(default)]
     source: String,
 }
 
@@ -119,6 +123,10 @@ struct RawRegexSig {
     base: bool,
     #[serde(default)]
     bundled_in: Option<Spanned<String>>,
+    #[serde(default)]
+    shipped_with: Option<Spanned<String>>,
+    #[serde(default)]
+    via: Option<Spanned<String>>,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -134,7 +142,23 @@ struct RawManifestSig {
     #[serde(default)]
     base: bool,
     #[serde(default)]
+    bundled_in: Option<Spanned<String>>,
+    #[serde(default)]
+    shipped_with: Option<Spanned<String>>,
+    #[serde(default)]
+    via: Option<Spanned<String>>,
+    #[serde(default)]
+    disabled_when: Vec<Spanned<String>>,
+    #[serde(default)]
     source: String,
+}
+
+/// The keys that say a signature does not count on its own, as the loader reads them.
+struct Flags<'a> {
+    base: bool,
+    bundled_in: &'a Option<Spanned<String>>,
+    shipped_with: &'a Option<Spanned<String>>,
+    via: &'a Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +166,8 @@ struct RawManifestSig {
 struct RawStringSig {
     value: Spanned<String>,
     confidence: Spanned<String>,
+    #[serde(default)]
+    own_code: bool,
     #[serde(default)]
     source: String,
 }
@@ -254,18 +280,54 @@ impl FileCtx<'_> {
         }
     }
 
+    /// The signature's metadata; `bundled_in` and `via` name other entries (checked across
+    /// files through `refs`), `shipped_with` names a platform library; at most one of the
+    /// three, since each says who the code really belongs to.
     fn meta(
         &mut self,
         confidence: &Spanned<String>,
-        base: bool,
-        bundled_in: &Option<Spanned<String>>,
+        flags: Flags<'_>,
         source: &str,
         line: usize,
+        refs: &mut Vec<(String, usize, &'static str)>,
     ) -> SigMeta {
+        let owners = [
+            flags.bundled_in.is_some(),
+            flags.shipped_with.is_some(),
+            flags.via.is_some(),
+        ];
+        if owners.iter().filter(|&&o| o).count() > 1 {
+            self.err(
+                line,
+                "bundled_in, shipped_with and via exclude each other: give the one owner of the code"
+                    .to_string(),
+            );
+        }
+        for (key, v) in [("bundled_in", flags.bundled_in), ("via", flags.via)] {
+            if let Some(b) = v {
+                refs.push((b.get_ref().clone(), self.line(b), key));
+            }
+        }
+        if let Some(w) = flags.shipped_with {
+            let v = w.get_ref();
+            if v.is_empty()
+                || !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+            {
+                let l = self.line(w);
+                self.err(
+                    l,
+                    format!("shipped_with {v:?} must name a library (play-services-base, androidx.appcompat)"),
+                );
+            }
+        }
         SigMeta {
             confidence: self.confidence(confidence),
-            base,
-            bundled_in: bundled_in.as_ref().map(|b| b.get_ref().clone()),
+            base: flags.base,
+            bundled_in: flags.bundled_in.as_ref().map(|b| b.get_ref().clone()),
+            shipped_with: flags.shipped_with.as_ref().map(|b| b.get_ref().clone()),
+            via: flags.via.as_ref().map(|b| b.get_ref().clone()),
             source: source.to_string(),
             line,
         }
@@ -368,10 +430,13 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
                 format!("class prefix {v:?} must be a dotted Java name (com.example.sdk)"),
             );
         }
-        if let Some(b) = &c.bundled_in {
-            refs.push((b.get_ref().clone(), ctx.line(b), "bundled_in"));
-        }
-        let meta = ctx.meta(&c.confidence, c.base, &c.bundled_in, &c.source, line);
+        let flags = Flags {
+            base: c.base,
+            bundled_in: &c.bundled_in,
+            shipped_with: &c.shipped_with,
+            via: &c.via,
+        };
+        let meta = ctx.meta(&c.confidence, flags, &c.source, line, &mut refs);
         class_prefixes.push(ClassPrefix {
             value: v.clone(),
             contains,
@@ -384,10 +449,13 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
             for r in list {
                 let line = ctx.line(&r.regex);
                 ctx.regex(&r.regex, what);
-                if let Some(b) = &r.bundled_in {
-                    refs.push((b.get_ref().clone(), ctx.line(b), "bundled_in"));
-                }
-                let meta = ctx.meta(&r.confidence, r.base, &r.bundled_in, &r.source, line);
+                let flags = Flags {
+                    base: r.base,
+                    bundled_in: &r.bundled_in,
+                    shipped_with: &r.shipped_with,
+                    via: &r.via,
+                };
+                let meta = ctx.meta(&r.confidence, flags, &r.source, line, refs);
                 out.push(RegexSig {
                     regex: r.regex.get_ref().clone(),
                     note: r.note.clone(),
@@ -410,13 +478,49 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
         if kind.is_regex() {
             ctx.regex(&m.name, kind.as_str());
         }
-        if m.name.get_ref().is_empty() {
+        let name = m.name.get_ref();
+        if name.is_empty() {
             ctx.err(line, "empty manifest name".to_string());
         }
-        let meta = ctx.meta(&m.confidence, m.base, &None, &m.source, line);
+        if kind == ManifestKind::ActivitySuffix && !name.is_empty() {
+            // Matched against the end of a class name on a package boundary: `.wxapi.X`.
+            if !name.starts_with('.') || name.len() < 2 || name.ends_with('.') {
+                ctx.err(
+                    line,
+                    format!("activity-suffix {name:?} must start with '.' and name a class (\".wxapi.WXEntryActivity\")"),
+                );
+            } else if name.chars().any(|c| c.is_whitespace() || c == '/') {
+                ctx.err(
+                    line,
+                    format!("activity-suffix {name:?} must be a dotted Java name"),
+                );
+            }
+        }
+        if !m.disabled_when.is_empty() && kind != ManifestKind::MetaData {
+            let l = m.disabled_when.first().map_or(line, |d| ctx.line(d));
+            ctx.err(
+                l,
+                format!(
+                    "disabled_when applies to kind \"meta-data\" only, not {:?}",
+                    kind.as_str()
+                ),
+            );
+        }
+        let flags = Flags {
+            base: m.base,
+            bundled_in: &m.bundled_in,
+            shipped_with: &m.shipped_with,
+            via: &m.via,
+        };
+        let meta = ctx.meta(&m.confidence, flags, &m.source, line, &mut refs);
         manifest.push(ManifestSig {
             kind,
-            name: m.name.get_ref().clone(),
+            name: name.clone(),
+            disabled_when: m
+                .disabled_when
+                .iter()
+                .map(|d| d.get_ref().clone())
+                .collect(),
             meta,
         });
     }
@@ -426,9 +530,16 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
         if s.value.get_ref().is_empty() {
             ctx.err(line, "empty dex string".to_string());
         }
-        let meta = ctx.meta(&s.confidence, false, &None, &s.source, line);
+        let flags = Flags {
+            base: false,
+            bundled_in: &None,
+            shipped_with: &None,
+            via: &None,
+        };
+        let meta = ctx.meta(&s.confidence, flags, &s.source, line, &mut refs);
         dex_strings.push(DexStringSig {
             value: s.value.get_ref().clone(),
+            own_code: s.own_code,
             meta,
         });
     }
@@ -622,11 +733,13 @@ pub(super) fn parse_all(files: &[(String, String)]) -> Result<Vec<SdkRule>, Vec<
         }
     }
     // Conflicting class prefixes: one prefix claimed by two SDKs that do not declare each other
-    // in shared_with (a signature marked bundled_in explains the overlap itself).
+    // in shared_with (a signature marked bundled_in, via or shipped_with explains the overlap
+    // itself: the code is another's).
     let mut owners: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, (r, _)) in parsed.iter().enumerate() {
         for (j, c) in r.class_prefixes.iter().enumerate() {
-            if c.meta.bundled_in.is_none() {
+            if c.meta.bundled_in.is_none() && c.meta.via.is_none() && c.meta.shipped_with.is_none()
+            {
                 owners.entry(c.value.as_str()).or_default().push((i, j));
             }
         }

@@ -52,11 +52,25 @@ pub struct SigMeta {
     pub base: bool,
     /// The signature only ever comes from a copy shipped inside this other SDK.
     pub bundled_in: Option<String>,
+    /// The signature's classes ship inside a platform or infrastructure library that is not an
+    /// SDK of the knowledge base (`play-services-base`): they never count, on their own or not.
+    pub shipped_with: Option<String>,
+    /// The signature is another SDK's adapter for this one (ShareSDK's WeChat/QQ/Weibo
+    /// platforms): evidence of a channel through that aggregator (its id), not of this SDK.
+    pub via: Option<String>,
     /// Where the signature comes from.
     pub source: String,
     /// Line in the rules file (for diagnostics).
     #[serde(skip)]
     pub line: usize,
+}
+
+impl SigMeta {
+    /// Whether the signature can count toward reporting its SDK: not a vendor base, not a copy
+    /// bundled in another SDK or shipped with a platform library, not an aggregator's adapter.
+    pub fn counts_alone(&self) -> bool {
+        !self.base && self.bundled_in.is_none() && self.shipped_with.is_none() && self.via.is_none()
+    }
 }
 
 /// A Java package (or class) prefix, matched on package boundaries.
@@ -75,7 +89,7 @@ impl ClassPrefix {
     /// Whether the prefix is the SDK's own package: a prefix (not a substring), neither a
     /// vendor base package nor a copy bundled inside another SDK.
     pub fn is_own(&self) -> bool {
-        !self.contains && !self.meta.base && self.meta.bundled_in.is_none()
+        !self.contains && self.meta.counts_alone()
     }
 }
 
@@ -180,6 +194,9 @@ pub struct ManifestSig {
     pub kind: ManifestKind,
     /// The name (exact, regex, suffix or pattern, by kind).
     pub name: String,
+    /// `meta-data` only: the values that switch the SDK off (`firebase_analytics_collection_enabled`
+    /// = `false`); such a key is reported as a disabled SDK, never as presence.
+    pub disabled_when: Vec<String>,
     /// Confidence, flags, source.
     #[serde(flatten)]
     pub meta: SigMeta,
@@ -190,6 +207,10 @@ pub struct ManifestSig {
 pub struct DexStringSig {
     /// The needle.
     pub value: String,
+    /// `own_code = true`: a constant of the SDK's own code (the collector host its obfuscated
+    /// classes hold), so a match is code evidence; otherwise a string is configuration (a URL
+    /// the app may hold itself).
+    pub own_code: bool,
     /// Confidence, flags, source.
     #[serde(flatten)]
     pub meta: SigMeta,
