@@ -127,6 +127,58 @@ fn the_audit_table_at_120_columns() {
     check_table(120);
 }
 
+/// `--lang zh` words the whole table in Chinese: the verdict, the column titles, the severities,
+/// the disclosure cells and the evidence lines; only identifiers and names stay as they are.
+#[test]
+fn the_audit_table_in_chinese_has_no_english_words() {
+    let args = [
+        "audit",
+        "fixtures/wallet.apk",
+        "--policy",
+        "fixtures/wallet/policy.txt",
+        "--lang",
+        "zh",
+    ];
+    let out = run(&args, Some("120"));
+    assert_eq!(out.status.code(), Some(1));
+    let got = text(&out);
+    for want in [
+        "结论：不通过",
+        "隐私政策披露",
+        "规则 / 对象",
+        "高 (8)",
+        "未披露",
+        "第 82 行",
+    ] {
+        assert!(got.contains(want), "{want:?} missing in\n{got}");
+    }
+    for english in [
+        "verdict",
+        "policy:",
+        "app:",
+        "| version ",
+        "| vendor ",
+        "| disclosed ",
+        "rule / subject",
+        "finding",
+        "HIGH",
+        "MEDIUM",
+        " more)",
+        " calls ",
+        "(app)",
+        "line ",
+        "Explain",
+    ] {
+        assert!(
+            !got.contains(english),
+            "{english:?} in the Chinese table\n{got}"
+        );
+    }
+    // The default stays English, as the JSON messages.
+    let en = text(&run(&args[..4], Some("120")));
+    assert!(en.contains("verdict: FAIL") && en.contains("rule / subject"));
+}
+
 #[test]
 fn to_a_pipe_without_columns_nothing_wraps() {
     let got = text(&run(AUDIT, None));

@@ -3,18 +3,39 @@
 //! Reads the report only through the accessors at the top, so a change of the report's types
 //! touches them and nothing else.
 
-use crate::model::{Finding, How, Severity};
+use crate::model::locale::{self, fill};
+use crate::model::{Finding, How, Lang, Severity};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::table::{self, Priority};
 
 // ---- accessors: the only places that know the report's field types ----
 
+/// The terminal's language: `--lang`, else English (as the JSON messages).
+fn lang(r: &AuditReport) -> Lang {
+    r.view.lang.unwrap_or(Lang::En)
+}
+
+/// A `[terminal]` word or template of the catalogue, filled with `args`.
+fn term(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    fill(&locale::word(lang, "terminal", key), &|name| {
+        args.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
+}
+
 fn app_line(r: &AuditReport) -> String {
-    table::printable(&format!(
-        "app:    {} {} ({})",
-        r.app.package,
-        r.app.version_name.as_deref().unwrap_or("-"),
-        r.app.path
+    table::printable(&term(
+        lang(r),
+        "app_line",
+        &[
+            ("package", r.app.package.clone()),
+            (
+                "version",
+                r.app.version_name.clone().unwrap_or_else(|| "-".into()),
+            ),
+            ("path", r.app.path.clone()),
+        ],
     ))
 }
 
@@ -26,11 +47,13 @@ fn sdks(r: &AuditReport) -> &[SdkEntry] {
     &r.sdks
 }
 
-fn sdk_cells(s: &SdkEntry) -> [String; 4] {
+fn sdk_cells(lang: Lang, s: &SdkEntry) -> [String; 4] {
     let disclosed = match &s.disclosed_as {
-        Some(d) if d.how == How::Prose => format!("prose only, line {}", d.line),
-        Some(d) => format!("line {}", d.line),
-        None => "NO".to_string(),
+        Some(d) if d.how == How::Prose => {
+            term(lang, "prose_at_line", &[("line", d.line.to_string())])
+        }
+        Some(d) => term(lang, "at_line", &[("line", d.line.to_string())]),
+        None => term(lang, "not_disclosed", &[]),
     };
     [
         format!("{} ({})", s.name, s.id),
@@ -60,8 +83,15 @@ fn message(f: &Finding) -> String {
     f.message.clone()
 }
 
-fn evidence(f: &Finding) -> Vec<String> {
-    f.evidence.clone()
+/// The evidence lines in the table's language (the typed items when the finding has them).
+fn evidence(lang: Lang, f: &Finding) -> Vec<String> {
+    if f.evidence_items.is_empty() {
+        return f.evidence.clone();
+    }
+    f.evidence_items
+        .iter()
+        .map(|e| locale::evidence(lang, e))
+        .collect()
 }
 
 // ---- the view ----
@@ -69,45 +99,64 @@ fn evidence(f: &Finding) -> Vec<String> {
 /// `verdict: FAIL (--fail-on high): 8 high, 4 medium, 10 low, 1 info`: the line also printed on
 /// standard error when the report goes to a file.
 pub fn verdict_line(r: &AuditReport) -> String {
-    let s = &r.summary;
-    format!(
-        "verdict: {} (--fail-on {}): {} high, {} medium, {} low, {} info{}",
-        s.verdict.as_str().to_uppercase(),
-        s.fail_on,
-        s.high,
-        s.medium,
-        s.low,
-        s.info,
-        if s.suppressed > 0 {
-            format!(", {} suppressed by the baseline", s.suppressed)
-        } else {
-            String::new()
-        }
+    let (s, lang) = (&r.summary, lang(r));
+    let suppressed = if s.suppressed > 0 {
+        term(
+            lang,
+            "suppressed_tail",
+            &[("count", s.suppressed.to_string())],
+        )
+    } else {
+        String::new()
+    };
+    term(
+        lang,
+        "verdict_line",
+        &[
+            ("verdict", locale::word(lang, "labels", s.verdict.as_str())),
+            ("fail_on", s.fail_on.to_string()),
+            ("high", s.high.to_string()),
+            ("medium", s.medium.to_string()),
+            ("low", s.low.to_string()),
+            ("info", s.info.to_string()),
+            ("suppressed", suppressed),
+        ],
     )
 }
 
 /// The first piece of evidence and how many more there are (nothing said when there are none).
-pub fn evidence_summary(items: &[String]) -> Option<String> {
+pub fn evidence_summary(lang: Lang, items: &[String]) -> Option<String> {
     let first = items.first()?;
     Some(match items.len() - 1 {
         0 => first.clone(),
-        n => format!("{first} (+{n} more)"),
+        n => term(
+            lang,
+            "more",
+            &[("first", first.clone()), ("count", n.to_string())],
+        ),
     })
 }
 
 /// The terminal view: a verdict line, the SDK table, then findings grouped by severity.
 pub fn render(r: &AuditReport) -> String {
+    let lang = lang(r);
     let mut out = format!(
-        "{}\npolicy: {}\n{}\n\n",
+        "{}\n{}\n{}\n\n",
         app_line(r),
-        policy_path(r),
+        table::printable(&term(
+            lang,
+            "policy_line",
+            &[("path", policy_path(r).into())]
+        )),
         verdict_line(r)
     );
     if !sdks(r).is_empty() {
-        let mut t = table::new(&["SDK", "version", "vendor", "disclosed"]);
+        let heads =
+            ["col_sdk", "col_version", "col_vendor", "col_disclosed"].map(|k| term(lang, k, &[]));
+        let mut t = table::new(&heads.each_ref().map(String::as_str));
         t.priority(0, Priority::High).priority(3, Priority::High);
         for s in sdks(r) {
-            t.add_row(sdk_cells(s).to_vec());
+            t.add_row(sdk_cells(lang, s).to_vec());
         }
         out.push_str(&t.to_string());
         out.push_str("\n\n");
@@ -122,17 +171,18 @@ pub fn render(r: &AuditReport) -> String {
         }
         out.push_str(&format!(
             "{} ({})\n",
-            sev.as_str().to_uppercase(),
+            locale::word(lang, "severity", sev.as_str()).to_uppercase(),
             group.len()
         ));
         // Rule and subject stacked in one column: both are identifiers that must stay whole,
         // and side by side they would leave the message a sliver of an 80-column terminal.
         // Both give way in proportion: neither the identifiers nor the message take it all.
-        let mut t = table::new(&["rule / subject", "finding"]);
+        let heads = ["col_rule_subject", "col_finding"].map(|k| term(lang, k, &[]));
+        let mut t = table::new(&heads.each_ref().map(String::as_str));
         t.priority(0, Priority::High).priority(1, Priority::High);
         for f in group {
             let mut text = message(f);
-            if let Some(ev) = evidence_summary(&evidence(f)) {
+            if let Some(ev) = evidence_summary(lang, &evidence(lang, f)) {
                 text.push_str("\n- ");
                 text.push_str(&ev);
             }
@@ -160,7 +210,8 @@ pub fn render(r: &AuditReport) -> String {
         }
         out.push('\n');
     }
-    out.push_str("Explain a rule: appaudit rules explain RULE\n");
+    out.push_str(&term(lang, "explain", &[]));
+    out.push('\n');
     out
 }
 
@@ -170,10 +221,13 @@ mod tests {
 
     #[test]
     fn evidence_never_says_plus_zero_more() {
-        assert_eq!(evidence_summary(&[]), None);
-        assert_eq!(evidence_summary(&["a".into()]).as_deref(), Some("a"));
+        assert_eq!(evidence_summary(Lang::En, &[]), None);
         assert_eq!(
-            evidence_summary(&["a".into(), "b".into(), "c".into()]).as_deref(),
+            evidence_summary(Lang::En, &["a".into()]).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            evidence_summary(Lang::En, &["a".into(), "b".into(), "c".into()]).as_deref(),
             Some("a (+2 more)")
         );
     }
