@@ -15,12 +15,10 @@
 
 use crate::apk::aapt2;
 use crate::apk::archive::{Archive, Entry};
-use crate::apk::dex::DexOptions;
 use crate::apk::manifest::Manifest;
-use crate::apk::reader::{self, CodeKind, Options, Unit};
+use crate::apk::reader::{self, CodeKind, Options};
 use crate::apk::{Anomaly, App};
 use crate::error::{Error, ParseError, Result};
-use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -284,30 +282,8 @@ pub fn analyze_app_bundle(
         }
     }
 
-    let dex_opts = DexOptions {
-        string_needles: &opts.string_needles,
-        ..DexOptions::default()
-    };
-    let results: Vec<Unit> = code
-        .par_iter()
-        .map(|(_, kind, entry)| {
-            reader::read_unit(
-                archive,
-                *kind,
-                entry,
-                &dex_opts,
-                opts.native_strings.as_ref(),
-                0,
-            )
-        })
-        .collect();
-    let mut dex = Vec::new();
-    let mut native_libs = Vec::new();
-    for unit in results {
-        dex.extend(unit.dex);
-        native_libs.extend(unit.native);
-        anomalies.extend(unit.anomalies);
-    }
+    let units: Vec<(CodeKind, &Entry)> = code.iter().map(|(_, k, e)| (*k, e)).collect();
+    let (dex, native_libs) = reader::read_code(archive, &units, opts, &mut anomalies);
     Ok(App {
         path: path.display().to_string(),
         sha256: reader::hex(&<sha2::Sha256 as sha2::Digest>::digest(data)),

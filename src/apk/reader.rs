@@ -149,31 +149,7 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
         }
     }
 
-    let dex_opts = DexOptions {
-        string_needles: &opts.string_needles,
-        ..DexOptions::default()
-    };
-    let results: Vec<Unit> = code
-        .par_iter()
-        .map(|(kind, entry)| {
-            read_unit(
-                &archive,
-                *kind,
-                entry,
-                &dex_opts,
-                opts.native_strings.as_ref(),
-                0,
-            )
-        })
-        .collect();
-
-    let mut dex = Vec::new();
-    let mut native_libs = Vec::new();
-    for unit in results {
-        dex.extend(unit.dex);
-        native_libs.extend(unit.native);
-        anomalies.extend(unit.anomalies);
-    }
+    let (dex, native_libs) = read_code(&archive, &code, opts, &mut anomalies);
     Ok(App {
         path: path.display().to_string(),
         sha256: hex(&Sha256::digest(data)),
@@ -327,6 +303,41 @@ pub(crate) struct Unit {
     pub dex: Vec<DexSummary>,
     pub native: Vec<NativeLib>,
     pub anomalies: Vec<Anomaly>,
+}
+
+/// Reads the code entries in parallel (rayon), in their order: the DEX summaries and native
+/// libraries, with every unit's anomalies appended to `anomalies`.
+pub(crate) fn read_code(
+    archive: &Archive<'_>,
+    code: &[(CodeKind, &Entry)],
+    opts: &Options,
+    anomalies: &mut Vec<Anomaly>,
+) -> (Vec<DexSummary>, Vec<NativeLib>) {
+    let dex_opts = DexOptions {
+        string_needles: &opts.string_needles,
+        ..DexOptions::default()
+    };
+    let results: Vec<Unit> = code
+        .par_iter()
+        .map(|(kind, entry)| {
+            read_unit(
+                archive,
+                *kind,
+                entry,
+                &dex_opts,
+                opts.native_strings.as_ref(),
+                0,
+            )
+        })
+        .collect();
+    let mut dex = Vec::new();
+    let mut native_libs = Vec::new();
+    for unit in results {
+        dex.extend(unit.dex);
+        native_libs.extend(unit.native);
+        anomalies.extend(unit.anomalies);
+    }
+    (dex, native_libs)
 }
 
 /// Reads one code entry; items and anomalies are named after `entry.name`.
