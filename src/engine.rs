@@ -134,7 +134,10 @@ fn sdk_view(d: &Detection, catalog: &SdkCatalog) -> SdkView {
     evidence.retain(|e| seen.insert((e.source, e.value.as_str())));
     SdkView {
         id: d.id.clone(),
-        name_en: rule.map_or_else(|| d.name.clone(), |r| r.name_en.clone()),
+        name_en: rule.map_or_else(
+            || d.name.clone(),
+            |r| crate::rules::vendor::english_display(&r.name_en),
+        ),
         vendor_en: rule
             .map(|r| r.vendor_en.clone())
             .filter(|v| !v.trim().is_empty())

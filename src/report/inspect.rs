@@ -181,9 +181,15 @@ impl InspectReport {
             .sdks
             .iter()
             .filter_map(|d| {
-                catalog
-                    .get(&d.id)
-                    .map(|r| (d.id.clone(), (r.name_en.clone(), r.vendor_en.clone())))
+                catalog.get(&d.id).map(|r| {
+                    (
+                        d.id.clone(),
+                        (
+                            crate::rules::vendor::english_display(&r.name_en),
+                            r.vendor_en.clone(),
+                        ),
+                    )
+                })
             })
             .collect();
         self

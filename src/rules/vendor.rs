@@ -26,3 +26,67 @@ pub fn vendor_display(text: &str) -> String {
             .to_string()
     })
 }
+
+/// An English name as displayed in an English report: parenthesised notes written in Chinese
+/// ("Agora RTC/RTM SDK (声网)", "Pangle / CSJ (穿山甲) Ads SDK") are dropped, English notes kept;
+/// a name that would be left empty stays as it is.
+pub fn english_display(name: &str) -> String {
+    let mut out = String::new();
+    let mut group = String::new();
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' | '（' => {
+                depth += 1;
+                group.push(c);
+            }
+            ')' | '）' if depth > 0 => {
+                depth -= 1;
+                group.push(c);
+                if depth == 0 {
+                    if !group.chars().any(is_han) {
+                        out.push_str(&group);
+                    }
+                    group.clear();
+                }
+            }
+            _ if depth > 0 => group.push(c),
+            _ => out.push(c),
+        }
+    }
+    // An unclosed group is kept as written.
+    out.push_str(&group);
+    let cleaned = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        name.to_string()
+    } else {
+        cleaned
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_names_lose_only_chinese_notes() {
+        assert_eq!(
+            english_display("Agora RTC/RTM SDK (声网)"),
+            "Agora RTC/RTM SDK"
+        );
+        assert_eq!(
+            english_display("Pangle / CSJ (穿山甲) Ads SDK"),
+            "Pangle / CSJ Ads SDK"
+        );
+        assert_eq!(
+            english_display("Umeng U-App Analytics (+ UMCommon base)"),
+            "Umeng U-App Analytics (+ UMCommon base)"
+        );
+        assert_eq!(english_display("（声网）"), "（声网）");
+        assert_eq!(english_display("Broken (声网"), "Broken (声网");
+    }
+}
