@@ -61,6 +61,27 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+impl Table {
+    /// A table rebuilt from one-cell-per-line text, first cell at line `first_line`, with the
+    /// line its text ends at, when it has at least `min_rows` rows.
+    pub(crate) fn flattened(
+        first_line: usize,
+        rows: Vec<Vec<Cell>>,
+        min_rows: usize,
+        end: usize,
+    ) -> Option<(Table, usize)> {
+        if rows.len() < min_rows {
+            return None;
+        }
+        let table = Table {
+            line: first_line,
+            shape: "flattened",
+            rows,
+        };
+        Some((table, end))
+    }
+}
+
 /// One table cell.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
@@ -668,17 +689,7 @@ fn flattened_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
             j = m;
         }
     }
-    if rows.len() < 2 {
-        return None;
-    }
-    Some((
-        Table {
-            line: i + 1,
-            shape: "flattened",
-            rows,
-        },
-        j,
-    ))
+    Table::flattened(i + 1, rows, 2, j)
 }
 
 /// A serial number starts a row when it is not itself a cell of the current one, i.e. the line

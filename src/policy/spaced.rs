@@ -88,17 +88,7 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
             break;
         }
     }
-    if rows.len() < 3 {
-        return None;
-    }
-    Some((
-        Table {
-            line: i + 1,
-            shape: "flattened",
-            rows,
-        },
-        end,
-    ))
+    Table::flattened(i + 1, rows, 3, end)
 }
 
 /// The lines of one row to its columns: the first line names it, links, packages and Android
@@ -227,17 +217,7 @@ pub(crate) fn grouped_table(lines: &[&str], i: usize) -> Option<(Table, usize)> 
         rows.push(group_row(cur, header.len()));
         end = last_line;
     }
-    if rows.len() < 3 {
-        return None;
-    }
-    Some((
-        Table {
-            line: i + 1,
-            shape: "flattened",
-            rows,
-        },
-        end,
-    ))
+    Table::flattened(i + 1, rows, 3, end)
 }
 
 fn group_row(groups: Vec<Vec<(String, usize)>>, ncols: usize) -> Vec<Cell> {

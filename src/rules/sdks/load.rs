@@ -161,6 +161,24 @@ struct Flags<'a> {
     via: &'a Option<Spanned<String>>,
 }
 
+/// `flags()` on the signature tables that carry the shared keys (`base`, `bundled_in`,
+/// `shipped_with`, `via`).
+macro_rules! signature_flags {
+    ($($raw:ty),*) => {$(
+        impl $raw {
+            fn flags(&self) -> Flags<'_> {
+                Flags {
+                    base: self.base,
+                    bundled_in: &self.bundled_in,
+                    shipped_with: &self.shipped_with,
+                    via: &self.via,
+                }
+            }
+        }
+    )*};
+}
+signature_flags!(RawClassPrefix, RawRegexSig, RawManifestSig);
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStringSig {
@@ -430,13 +448,7 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
                 format!("class prefix {v:?} must be a dotted Java name (com.example.sdk)"),
             );
         }
-        let flags = Flags {
-            base: c.base,
-            bundled_in: &c.bundled_in,
-            shipped_with: &c.shipped_with,
-            via: &c.via,
-        };
-        let meta = ctx.meta(&c.confidence, flags, &c.source, line, &mut refs);
+        let meta = ctx.meta(&c.confidence, c.flags(), &c.source, line, &mut refs);
         class_prefixes.push(ClassPrefix {
             value: v.clone(),
             contains,
@@ -449,13 +461,7 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
             for r in list {
                 let line = ctx.line(&r.regex);
                 ctx.regex(&r.regex, what);
-                let flags = Flags {
-                    base: r.base,
-                    bundled_in: &r.bundled_in,
-                    shipped_with: &r.shipped_with,
-                    via: &r.via,
-                };
-                let meta = ctx.meta(&r.confidence, flags, &r.source, line, refs);
+                let meta = ctx.meta(&r.confidence, r.flags(), &r.source, line, refs);
                 out.push(RegexSig {
                     regex: r.regex.get_ref().clone(),
                     note: r.note.clone(),
@@ -506,13 +512,7 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
                 ),
             );
         }
-        let flags = Flags {
-            base: m.base,
-            bundled_in: &m.bundled_in,
-            shipped_with: &m.shipped_with,
-            via: &m.via,
-        };
-        let meta = ctx.meta(&m.confidence, flags, &m.source, line, &mut refs);
+        let meta = ctx.meta(&m.confidence, m.flags(), &m.source, line, &mut refs);
         manifest.push(ManifestSig {
             kind,
             name: name.clone(),
