@@ -34,6 +34,7 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
     let mut header: Vec<(String, usize)> = Vec::new();
     let mut j = i;
     let mut gaps = 0;
+    let mut header_gaps: Vec<usize> = Vec::new();
     while let Some(k) = next_line(lines, j) {
         let t = lines[k].trim();
         // A second cell of a role the header has is the first row's (`阿里weexSDK` after `SDK名称`).
@@ -46,6 +47,9 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         if k > j {
             gaps += 1;
         }
+        if !header.is_empty() {
+            header_gaps.push(k - j);
+        }
         header.push((t.to_string(), k + 1));
         j = k + 1;
     }
@@ -53,6 +57,9 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         return None;
     }
     let roles: Vec<HeaderRole> = header.iter().map(|(t, _)| role_of_header(t)).collect();
+    if let Some(found) = tiered_table(lines, i, j, &header, &header_gaps, &roles) {
+        return Some(found);
+    }
     // The row boundary is the link cell: the table must end in one, and name its SDK.
     if roles.last() != Some(&HeaderRole::Link) || !roles.contains(&HeaderRole::Name) {
         return None;
@@ -89,6 +96,140 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         }
     }
     Table::flattened(i + 1, rows, 3, end)
+}
+
+/// A table whose blank lines come in tiers: the header's cells are `g` blank lines apart, rows
+/// are a wider gap `r` apart, and the lines of one cell (a list of permissions) fewer than `g`.
+/// A gap of `g + k(g + 1)` holds `k` empty cells; a gap above `r` that is not one ends the table,
+/// as do a heading and a gap above `MAX_GAP` with no empty cell in it. `j` is the line after
+/// the header.
+fn tiered_table(
+    lines: &[&str],
+    i: usize,
+    j: usize,
+    header: &[(String, usize)],
+    header_gaps: &[usize],
+    roles: &[HeaderRole],
+) -> Option<(Table, usize)> {
+    let g = *header_gaps.first()?;
+    if g < 2 || header_gaps.iter().any(|&x| x != g) {
+        return None;
+    }
+    let ncols = header.len();
+    // The gap before the first row is the row gap; it must be wider than the cell gap.
+    let first = (j..lines.len()).find(|&k| !blank(lines[k]))?;
+    let r = first - j;
+    if r <= g {
+        return None;
+    }
+    let empties = |gap: usize| -> Option<usize> {
+        (gap > g && (gap - g) % (g + 1) == 0).then(|| (gap - g) / (g + 1))
+    };
+    let mut rows = vec![header
+        .iter()
+        .map(|(t, l)| Cell::new(t.clone(), *l))
+        .collect::<Vec<_>>()];
+    // The cells of the row being read: lines of each.
+    let mut cur: Vec<Vec<(String, usize)>> = Vec::new();
+    let mut end = j;
+    let mut k = j;
+    let finish = |cur: &mut Vec<Vec<(String, usize)>>, rows: &mut Vec<Vec<Cell>>| {
+        let cells = std::mem::take(cur);
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        if filled * 2 < ncols {
+            // A row of one or two cells (a cell cut off from the row before it): its lines go to
+            // the previous row's column they fit, never a row of their own.
+            let has_prev = rows.len() > 1;
+            if let (Some(prev), Some(pc)) = (
+                rows.last_mut().filter(|_| has_prev),
+                roles.iter().position(|&x| x == HeaderRole::Permission),
+            ) {
+                for (t, _) in cells.iter().flatten() {
+                    if t.contains("permission.") && pc < prev.len() {
+                        prev[pc].text.push('\n');
+                        prev[pc].text.push_str(t);
+                    }
+                }
+            }
+            return;
+        }
+        rows.push(tier_row(cells, ncols, roles));
+    };
+    loop {
+        let start = k;
+        while k < lines.len() && blank(lines[k]) {
+            k += 1;
+        }
+        if k >= lines.len() {
+            break;
+        }
+        let gap = k - start;
+        let t = lines[k].trim();
+        if zh_heading_level(t).is_some() || t.starts_with('#') || t.chars().count() > 300 {
+            break;
+        }
+        if gap == r {
+            finish(&mut cur, &mut rows);
+            end = start;
+            cur.push(Vec::new());
+        } else if gap >= g && gap < r {
+            cur.push(Vec::new());
+        } else if gap < g && !cur.is_empty() {
+            // Another line of the same cell.
+        } else if let Some(n) = empties(gap).filter(|_| !cur.is_empty()) {
+            for _ in 0..=n {
+                cur.push(Vec::new());
+            }
+        } else {
+            break;
+        }
+        if cur.len() > ncols {
+            break;
+        }
+        if let Some(c) = cur.last_mut() {
+            c.push((squash_ws(t), k + 1));
+        }
+        k += 1;
+    }
+    if !cur.is_empty() && cur.len() <= ncols {
+        finish(&mut cur, &mut rows);
+        end = k;
+    }
+    Table::flattened(i + 1, rows, 3, end)
+}
+
+/// The cells of one row of a tiered table: in header order, the first being the name; the
+/// cells that do not fit their column by content (a link, Android permission names) are moved to
+/// the column they fit when that column is empty.
+fn tier_row(cells: Vec<Vec<(String, usize)>>, ncols: usize, roles: &[HeaderRole]) -> Vec<Cell> {
+    let mut out: Vec<Cell> = cells
+        .into_iter()
+        .map(|ls| {
+            let line = ls.first().map_or(0, |l| l.1);
+            let text = ls.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+            Cell::new(text, line)
+        })
+        .collect();
+    out.resize_with(ncols, || Cell::new("", 0));
+    let fits = |t: &str, role: HeaderRole| match role {
+        HeaderRole::Permission => t.contains("permission."),
+        HeaderRole::Link => !urls(t).is_empty(),
+        _ => false,
+    };
+    for role in [HeaderRole::Permission, HeaderRole::Link] {
+        let Some(want) = roles.iter().position(|&x| x == role) else {
+            continue;
+        };
+        if want >= out.len() || fits(&out[want].text, role) {
+            continue;
+        }
+        if let Some(from) =
+            (0..out.len()).find(|&c| c != want && c != 0 && fits(&out[c].text, role))
+        {
+            out.swap(from, want);
+        }
+    }
+    out
 }
 
 /// The lines of one row to its columns: the first line names it, links, packages and Android
