@@ -343,33 +343,141 @@ pub(crate) fn grouped_table(lines: &[&str], i: usize) -> Option<(Table, usize)> 
     let mut cur: Vec<Vec<(String, usize)>> = Vec::new();
     let mut end = j;
     let mut last_line = j;
+    // The lines the last column has held (`Android` / `iOS`): a group made only of them is a
+    // row's last cell, whatever the gap after it.
+    let mut last_values: Vec<String> = Vec::new();
+    let is_last = |g: &[(String, usize)], seen: &[String]| {
+        !g.is_empty() && g.iter().all(|(t, _)| seen.contains(t))
+    };
+    let mut ended = false;
     for (n, (gap, g)) in groups.into_iter().enumerate() {
-        if n > 0 && gap >= widest && !cur.is_empty() {
+        if n > 0 && (gap >= widest || ended) && !cur.is_empty() {
             if cur.len() > header.len() {
                 break;
             }
-            rows.push(group_row(std::mem::take(&mut cur), header.len()));
+            if cur.len() == header.len() {
+                if let Some(l) = cur.last() {
+                    last_values.extend(l.iter().map(|(t, _)| t.clone()));
+                }
+            }
+            rows.push(group_row(std::mem::take(&mut cur), &roles, &last_values));
             end = last_line;
         }
+        ended = !cur.is_empty() && is_last(&g, &last_values);
         last_line = g.last().map_or(last_line, |l| l.1);
         cur.push(g);
     }
     if !cur.is_empty() && cur.len() <= header.len() && cur.len() + 1 >= header.len() {
-        rows.push(group_row(cur, header.len()));
+        rows.push(group_row(cur, &roles, &last_values));
         end = last_line;
     }
     Table::flattened(i + 1, rows, 3, end)
 }
 
-fn group_row(groups: Vec<Vec<(String, usize)>>, ncols: usize) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = groups
-        .into_iter()
-        .map(|g| {
-            let line = g.first().map_or(0, |l| l.1);
-            let text = g.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
-            Cell::new(text, line)
-        })
-        .collect();
+/// The cells of one row of a grouped table. A row with fewer groups than columns has cells run
+/// together (`type` / `company` / `permissions…` on consecutive lines): such a group is cut at its
+/// anchors, the company's name (a legal-name ending, or the line just before the permissions
+/// when the vendor column precedes the permission column) and the run of permission lines, so
+/// each part lands in its column; a last group of the last column's values goes to the last column.
+/// A line that reads as an Android permission (`连接网络权限`, `获取网络状态`, `读取日志权限`).
+fn permission_line(t: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "获取", "读取", "写入", "访问", "修改", "连接", "使用", "允许", "开启", "调用", "拨打",
+    ];
+    t.chars().count() <= 40
+        && (t.ends_with("权限")
+            || t.contains("permission")
+            || VERBS.iter().any(|v| t.starts_with(v)))
+}
+
+/// Groups of a short row, cut at their anchors (see `group_row`); one group per column at most
+/// before the last.
+fn split_run_together(
+    groups: Vec<Vec<(String, usize)>>,
+    roles: &[HeaderRole],
+) -> Vec<Vec<(String, usize)>> {
+    let vendor = roles.iter().position(|&r| r == HeaderRole::Vendor);
+    let perm = roles.iter().position(|&r| r == HeaderRole::Permission);
+    let is_org = |t: &str| {
+        crate::policy::text::org_name(t).is_some_and(|o| o.chars().count() + 2 >= t.chars().count())
+    };
+    let mut out: Vec<Vec<(String, usize)>> = Vec::new();
+    for g in groups {
+        let c = out.len();
+        let p = perm
+            .filter(|&pc| pc > c)
+            .and_then(|_| g.iter().position(|(t, _)| permission_line(t)));
+        let o = vendor.filter(|&v| v >= c).and_then(|v| {
+            g.iter()
+                .position(|(t, _)| is_org(t))
+                .or_else(|| p.filter(|&p| p > 0 && perm == Some(v + 1)).map(|p| p - 1))
+        });
+        let (Some(v), Some(o)) = (vendor.filter(|&v| v >= c), o) else {
+            out.push(g);
+            continue;
+        };
+        if g.len() < 2 || (o == 0 && v == c && p.is_none()) {
+            out.push(g);
+            continue;
+        }
+        // Lines before the company: one cell per column up to the vendor's, the last of them
+        // taking any extra lines.
+        for (n, l) in g[..o].iter().enumerate() {
+            if c + n < v {
+                out.push(vec![l.clone()]);
+            } else if let Some(last) = out.last_mut() {
+                last.push(l.clone());
+            }
+        }
+        out.resize_with(v, Vec::new);
+        out.push(vec![g[o].clone()]);
+        let rest = &g[o + 1..];
+        if rest.is_empty() {
+            continue;
+        }
+        // The permission lines, then what follows them (data), each a cell.
+        let k = rest
+            .iter()
+            .position(|(t, _)| !permission_line(t))
+            .unwrap_or(rest.len());
+        match perm {
+            Some(pc) if pc == out.len() && k > 0 => {
+                out.push(rest[..k].to_vec());
+                if k < rest.len() {
+                    out.push(rest[k..].to_vec());
+                }
+            }
+            _ => out.push(rest.to_vec()),
+        }
+    }
+    out
+}
+
+fn group_row(
+    groups: Vec<Vec<(String, usize)>>,
+    roles: &[HeaderRole],
+    last_values: &[String],
+) -> Vec<Cell> {
+    let ncols = roles.len();
+    let mut groups = if groups.len() < ncols {
+        split_run_together(groups, roles)
+    } else {
+        groups
+    };
+    let last_is_last = groups.len() < ncols
+        && groups
+            .last()
+            .is_some_and(|g| !g.is_empty() && g.iter().all(|(t, _)| last_values.contains(t)));
+    let tail = if last_is_last { groups.pop() } else { None };
+    let to_cell = |g: Vec<(String, usize)>| {
+        let line = g.first().map_or(0, |l| l.1);
+        let text = g.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+        Cell::new(text, line)
+    };
+    let mut cells: Vec<Cell> = groups.into_iter().map(to_cell).collect();
     cells.resize_with(ncols, || Cell::new("", 0));
+    if let (Some(t), Some(last)) = (tail, cells.last_mut()) {
+        *last = to_cell(t);
+    }
     cells
 }
