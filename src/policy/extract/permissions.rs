@@ -142,6 +142,52 @@ const PERMISSION_CONTEXT: &[&str] = &[
     "access to",
 ];
 
+/// Words before a Chinese term that make it a permission asked for (`开启相机`, `申请通讯录`).
+const ASK_VERBS: &[&str] = &[
+    "开启", "申请", "打开", "授权", "授予", "允许", "请求", "访问", "调用",
+];
+
+/// Characters that join the items of one enumeration (`相机、麦克风及通讯录权限`).
+fn enumeration_gap(s: &str) -> bool {
+    s.chars().count() <= 30 && !s.contains(['，', ',', '。', '；', ';', '：', ':', '!', '！'])
+}
+
+/// Whether a Chinese term (at byte range `start..end` of its clause) is stated as a permission:
+/// its enumeration ends in 权限 (`相机、麦克风权限`), follows `权限：`, or an asking verb comes just
+/// before it (`开启定位`, `申请访问您的通讯录`). A data word in a sentence that mentions
+/// permissions elsewhere (`根据您授予的权限，记录IMEI、MAC地址`) is data.
+fn stated_as_permission(clause: &str, start: usize, end: usize) -> bool {
+    if clause[start..end].contains("权限") {
+        return true;
+    }
+    let after = &clause[end..];
+    for w in ["权限", "授权"] {
+        if after.find(w).is_some_and(|k| enumeration_gap(&after[..k])) {
+            return true;
+        }
+    }
+    let before = &clause[..start];
+    if let Some(k) = before.rfind("权限") {
+        let rest = &before[k + "权限".len()..];
+        if let Some(items) = rest.strip_prefix(['：', ':', '（', '(']) {
+            if enumeration_gap(items) {
+                return true;
+            }
+        }
+    }
+    let near: String = before
+        .chars()
+        .rev()
+        .take(10)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    ASK_VERBS
+        .iter()
+        .any(|v| near.rfind(v).is_some_and(|k| enumeration_gap(&near[k..])))
+}
+
 /// The clause around byte range `at` of `text`: from the previous to the next sentence end.
 fn clause(text: &str, start: usize, end: usize) -> &str {
     let stops = ['。', '；', ';', '！', '？', '!', '?', '\n'];
@@ -540,7 +586,13 @@ fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &m
                 continue;
             }
             let lc = c.to_lowercase();
-            let context = named || PERMISSION_CONTEXT.iter().any(|w| lc.contains(w));
+            let context = named
+                || if matches!(vocab, Vocab::En) {
+                    PERMISSION_CONTEXT.iter().any(|w| lc.contains(w))
+                } else {
+                    let at = c.find(h.words.as_str()).unwrap_or(0);
+                    stated_as_permission(c, at, at + h.words.len())
+                };
             let via = if context && !in_sdk {
                 "permission"
             } else {
