@@ -79,18 +79,44 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
 /// Lines longer than this are whole documents or sections saved without line breaks.
 const LONG_LINE: usize = 600;
 
-/// A very long line cut where a sentence or a run of spaces is followed by an item or section
-/// number (`。4.1.2 相机`, `；（3）…`, `。二、…`), so that its items become blocks of their own.
+/// A very long line cut where a sentence, a colon or a run of spaces is followed by an item or
+/// section number (`。4.1.2 相机`, `；（3）…`, `。二、…`, `包括：1.…`), or where a multi-level
+/// outline number continues the one before it even with no boundary (`…日志4.1.3 网络权限`), so
+/// that its items become blocks of their own.
 fn split_long_line(t: &str) -> Vec<&str> {
     if t.len() < LONG_LINE {
         return vec![t];
     }
     let mut cuts = vec![0];
     let mut prev_end_sentence = false;
+    let mut prev_colon = false;
+    let mut prev_char: Option<char> = None;
     let mut spaces = 0;
+    let mut last_outline: Option<Vec<u32>> = None;
     for (i, c) in t.char_indices() {
         let boundary = prev_end_sentence || spaces >= 2;
-        if boundary && !c.is_whitespace() && i > 0 && starts_item(&t[i..]) {
+        if i > 0 && !c.is_whitespace() && c.is_ascii_digit() {
+            let glued_ok = prev_char.is_some_and(|p| {
+                !(p.is_ascii_alphanumeric() || matches!(p, '.' | '（' | '(' | '['))
+            });
+            let num = outline_number(&t[i..]);
+            // After a colon only a list's first item starts a block (`包括：1.…`).
+            let boundary = boundary || (prev_colon && num.as_deref() == Some(&[1]));
+            let continues = glued_ok
+                && num.as_ref().is_some_and(|n| {
+                    // Multi-level numbers only (`4.1.3`): a glued `12、` may be a count.
+                    n.len() >= 2
+                        && last_outline
+                            .as_ref()
+                            .is_some_and(|p| continues_outline(p, n))
+                });
+            if (boundary || continues) && starts_item(&t[i..]) {
+                cuts.push(i);
+                if num.is_some() {
+                    last_outline = num;
+                }
+            }
+        } else if boundary && !c.is_whitespace() && i > 0 && starts_item(&t[i..]) {
             cuts.push(i);
         }
         if c.is_whitespace() || c == '\u{3000}' {
@@ -98,13 +124,43 @@ fn split_long_line(t: &str) -> Vec<&str> {
         } else {
             spaces = 0;
             prev_end_sentence = matches!(c, '。' | '；' | ';' | '！' | '？');
+            prev_colon = c == '：';
         }
+        prev_char = Some(c);
     }
     cuts.push(t.len());
     cuts.windows(2)
         .map(|w| t[w[0]..w[1]].trim())
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// The outline number a text starts with (`4.1.2` → [4, 1, 2]; `4.` → [4]).
+fn outline_number(s: &str) -> Option<Vec<u32>> {
+    let num: String = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .take(16)
+        .collect();
+    let parts: Vec<u32> = num
+        .trim_end_matches('.')
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<Vec<u32>>>()?;
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Whether outline number `cur` follows `prev`: the next sibling (4.1.2 → 4.1.3), the first child
+/// (4 → 4.1, 4.1 → 4.1.1), or the next sibling of an ancestor (4.1.9 → 4.2).
+fn continues_outline(prev: &[u32], cur: &[u32]) -> bool {
+    let n = cur.len();
+    if n == 0 || n > prev.len() + 1 {
+        return false;
+    }
+    if n == prev.len() + 1 {
+        return cur[..prev.len()] == *prev && cur[n - 1] == 1 && (n > 1 || prev.is_empty());
+    }
+    cur[..n - 1] == prev[..n - 1] && cur[n - 1] == prev[n - 1] + 1
 }
 
 /// Whether a text starts with an item or section number.

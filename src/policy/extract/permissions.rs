@@ -306,6 +306,53 @@ pub(super) fn permission_lists(blocks: &[Block], zh: bool, in_sdk: &[bool], doc:
             None => i += 1,
         }
     }
+    titled_lists(blocks, zh, in_sdk, doc);
+}
+
+/// Items in a run of list items that must name permissions for the run to be a permission list.
+const MIN_TITLED_ITEMS: usize = 3;
+
+/// A list none of whose introductions says 权限 is still a permission list when most of its items'
+/// titles name a permission with the specific words (`1.基于相机的附加服务：…`, `2.基于读取手机状态
+/// 和身份信息的…`): a run of list items of one marker style, at least three of them, three in five
+/// naming one. Each item is then read as a permission-list item.
+fn titled_lists(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: &mut PolicyDoc) {
+    let specific = if zh { Vocab::ZhSpecific } else { Vocab::En };
+    let mut i = 0;
+    while i < blocks.len() {
+        let Block::ListItem { marker, .. } = &blocks[i] else {
+            i += 1;
+            continue;
+        };
+        let style = marker_style(marker);
+        let mut j = i;
+        let mut items: Vec<(String, String, usize)> = Vec::new();
+        while j < blocks.len() {
+            match &blocks[j] {
+                Block::ListItem { marker, text, line }
+                    if marker_style(marker) == style
+                        && !in_sdk.get(j).copied().unwrap_or(false) =>
+                {
+                    items.push((item_title(text), text.clone(), *line));
+                }
+                _ => break,
+            }
+            j += 1;
+        }
+        let naming = items
+            .iter()
+            .filter(|(t, _, _)| !terms::permissions(specific).find(t).is_empty())
+            .count();
+        if items.len() >= MIN_TITLED_ITEMS
+            && naming >= MIN_TITLED_ITEMS
+            && naming * 5 >= items.len() * 3
+        {
+            for it in &items {
+                perm_item(it, zh, doc);
+            }
+        }
+        i = j.max(i + 1);
+    }
 }
 
 /// Paragraphs read before the first item of a list (an intro sentence or two).
