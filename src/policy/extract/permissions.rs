@@ -114,6 +114,14 @@ const NEGATIONS: &[&str] = &[
     "并不",
     "不访问",
     "不开启",
+    "没有使用",
+    "没有申请",
+    "没有获取",
+    "未获取",
+    "已去除",
+    "已移除",
+    "已删除",
+    "已下线",
     "never ",
     "do not ",
     "does not ",
@@ -123,6 +131,7 @@ const NEGATIONS: &[&str] = &[
     "not use",
     "not access",
     "no longer",
+    "removed",
     "without ",
 ];
 
@@ -471,9 +480,21 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
         // In an English list the title is the capability: "Camera", "Contacts", "Storage".
         found.extend(primary(&english_list_terms(title), title));
     }
+    // An item for iOS alone (`蓝牙：iOS系统默认…`) says nothing about the Android app.
+    if ios_only(&format!("{title} {body}")) {
+        return;
+    }
     // The body explains the purpose and often names other things (照片, 网络类型): read it only
-    // when the title names no permission.
-    if found.is_empty() {
+    // when the title names no permission, and the title is not a short label of its own that
+    // names something else (`剪切板读取：…`).
+    let label = {
+        let n = title.chars().count();
+        (1..=MAX_LABEL_CHARS).contains(&n)
+            && body
+                .strip_prefix(title.as_str())
+                .is_some_and(|r| r.trim_start().starts_with(['：', ':']))
+    };
+    if found.is_empty() && !label {
         for h in terms::permissions(body_vocab).find(body) {
             // A negated clause of the body (`我们不会读取您的通讯录`) discloses nothing.
             let at = body.find(h.words.as_str()).unwrap_or(0);
@@ -490,6 +511,21 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
     for (p, via) in found {
         push_perm(doc, &p, title, *line, "permission-list", via);
     }
+}
+
+/// A title this short before a colon is a label (`剪切板读取：`).
+const MAX_LABEL_CHARS: usize = 8;
+
+/// Whether a text speaks of iOS and not of Android.
+fn ios_only(text: &str) -> bool {
+    let l = text.to_lowercase();
+    let word = l.match_indices("ios").any(|(i, _)| {
+        let before = l[..i].chars().next_back();
+        let after = l[i + 3..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    });
+    word && !l.contains("android") && !l.contains("安卓")
 }
 
 /// Item titles longer than this are sentences.
