@@ -290,6 +290,22 @@ fn paragraph_item(text: &str, zh: bool) -> Option<String> {
     names_permission(title, zh).then(|| title.to_string())
 }
 
+/// `3.2.1 为了…，我们需要…的权限;` as a paragraph of its own: an item numbered with a multi-level
+/// outline number; its title is its first clause.
+fn outline_item(text: &str) -> Option<String> {
+    let num: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let parts = num.trim_end_matches('.').split('.').count();
+    if parts < 2 || num.split('.').any(|p| p.is_empty() && !num.ends_with('.')) {
+        return None;
+    }
+    let rest = text[num.len()..].trim_start();
+    let title = item_title(rest);
+    (!title.is_empty()).then_some(title)
+}
+
 /// Whether a title (an item's first words) names a permission, with the list vocabulary.
 fn names_permission(title: &str, zh: bool) -> bool {
     if zh {
@@ -428,7 +444,7 @@ fn permission_section(
                 if is_section_line(text, intro == Intro::Section(7)) {
                     break;
                 }
-                if let Some(title) = paragraph_item(text, zh) {
+                if let Some(title) = paragraph_item(text, zh).or_else(|| outline_item(text)) {
                     flush(&mut item, doc);
                     item = Some((title, text.clone(), *line));
                 } else if let Some(it) = item.as_mut() {
@@ -467,8 +483,8 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
         (Vocab::En, Vocab::En)
     };
     let mut found: Vec<(String, &'static str)> = Vec::new();
-    // A long "title" is a sentence: read it as the body is read.
-    let title_vocab = if title.chars().count() > MAX_TITLE_CHARS {
+    // A long "title", or one with a comma, is a sentence: read it as the body is read.
+    let title_vocab = if title.chars().count() > MAX_TITLE_CHARS || title.contains(['，', ',']) {
         body_vocab
     } else {
         title_vocab
