@@ -96,9 +96,8 @@ fn split_long_line(t: &str) -> Vec<&str> {
     for (i, c) in t.char_indices() {
         let boundary = prev_end_sentence || spaces >= 2;
         if i > 0 && !c.is_whitespace() && c.is_ascii_digit() {
-            let glued_ok = prev_char.is_some_and(|p| {
-                !(p.is_ascii_alphanumeric() || matches!(p, '.' | '（' | '(' | '['))
-            });
+            let glued_ok = prev_char
+                .is_some_and(|p| !(p.is_ascii_digit() || matches!(p, '.' | '（' | '(' | '[')));
             let num = outline_number(&t[i..]);
             // After a colon only a list's first item starts a block (`包括：1.…`).
             let boundary = boundary || (prev_colon && num.as_deref() == Some(&[1]));
@@ -151,16 +150,27 @@ fn outline_number(s: &str) -> Option<Vec<u32>> {
 }
 
 /// Whether outline number `cur` follows `prev`: the next sibling (4.1.2 → 4.1.3), the first child
-/// (4 → 4.1, 4.1 → 4.1.1), or the next sibling of an ancestor (4.1.9 → 4.2).
+/// (4 → 4.1, 4 → 4.1.1), the next sibling of an ancestor (4.1.9 → 4.2), or a count kept across
+/// sections (4.1.19 → 4.2.20).
 fn continues_outline(prev: &[u32], cur: &[u32]) -> bool {
     let n = cur.len();
-    if n == 0 || n > prev.len() + 1 {
+    if n == 0 || prev.is_empty() {
         return false;
     }
-    if n == prev.len() + 1 {
-        return cur[..prev.len()] == *prev && cur[n - 1] == 1 && (n > 1 || prev.is_empty());
+    if n > prev.len() {
+        // A first child, one level down or more (4 → 4.1, 4 → 4.1.1).
+        return cur[..prev.len()] == *prev && cur[prev.len()..].iter().all(|&k| k == 1);
     }
-    cur[..n - 1] == prev[..n - 1] && cur[n - 1] == prev[n - 1] + 1
+    if cur[..n - 1] == prev[..n - 1] && cur[n - 1] == prev[n - 1] + 1 {
+        return true;
+    }
+    // A count kept across sections (4.1.19 → 4.2.20): same depth, the last number goes on and a
+    // middle one steps by one.
+    n >= 3
+        && n == prev.len()
+        && cur[0] == prev[0]
+        && cur[n - 1] == prev[n - 1] + 1
+        && (1..n - 1).all(|k| cur[k] == prev[k] || cur[k] == prev[k] + 1)
 }
 
 /// Whether a text starts with an item or section number.

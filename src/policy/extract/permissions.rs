@@ -156,6 +156,9 @@ const ASK_VERBS: &[&str] = &[
     "开启", "申请", "打开", "授权", "授予", "允许", "请求", "访问", "调用",
 ];
 
+/// Words of a clause on turning permissions off or withdrawing them.
+const USER_CONTROL: &[&str] = &["关闭", "撤回", "撤销", "取消授权"];
+
 /// Characters that join the items of one enumeration (`相机、麦克风及通讯录权限`).
 fn enumeration_gap(s: &str) -> bool {
     s.chars().count() <= 30 && !s.contains(['，', ',', '。', '；', ';', '：', ':', '!', '！'])
@@ -166,6 +169,11 @@ fn enumeration_gap(s: &str) -> bool {
 /// before it (`开启定位`, `申请访问您的通讯录`). A data word in a sentence that mentions
 /// permissions elsewhere (`根据您授予的权限，记录IMEI、MAC地址`) is data.
 fn stated_as_permission(clause: &str, start: usize, end: usize) -> bool {
+    // How to turn permissions off (`您可以在系统设置中关闭位置、通讯录等权限`) is about the user's
+    // control, not what the app asks for.
+    if USER_CONTROL.iter().any(|w| clause[..start].contains(w)) {
+        return false;
+    }
     if clause[start..end].contains("权限") {
         return true;
     }
@@ -205,6 +213,22 @@ fn clause(text: &str, start: usize, end: usize) -> &str {
     });
     let to = text[end..].find(stops).map_or(text.len(), |i| end + i);
     &text[from..to]
+}
+
+/// Words that say a permission was taken out (`…权限在最新版本中已去除`), wherever they stand in
+/// the clause.
+const REMOVALS: &[&str] = &[
+    "已去除",
+    "已移除",
+    "已删除",
+    "已下线",
+    "不再使用",
+    "removed",
+];
+
+fn removed(clause: &str) -> bool {
+    let l = clause.to_lowercase();
+    REMOVALS.iter().any(|w| l.contains(w))
 }
 
 /// Whether the words before a term in its clause negate it.
@@ -492,7 +516,7 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
     for h in terms::permissions(title_vocab).find(title) {
         found.extend(primary(&h.ids, &h.words));
     }
-    if !zh {
+    if !zh && capability_title(title) {
         // In an English list the title is the capability: "Camera", "Contacts", "Storage".
         found.extend(primary(&english_list_terms(title), title));
     }
@@ -546,6 +570,14 @@ fn ios_only(text: &str) -> bool {
 
 /// Item titles longer than this are sentences.
 const MAX_TITLE_CHARS: usize = 24;
+
+/// Words in an English item title that is a capability (`Camera`, `Location access`), not a
+/// sentence about something else, nor a permission's own name (`READ_EXTERNAL_STORAGE`).
+const MAX_CAPABILITY_WORDS: usize = 4;
+
+fn capability_title(title: &str) -> bool {
+    !title.contains('_') && title.split_whitespace().count() <= MAX_CAPABILITY_WORDS
+}
 
 /// English capability words valid inside a permission list only.
 pub(super) fn english_list_terms(title: &str) -> Vec<String> {
@@ -631,7 +663,7 @@ pub(super) fn permission_table(t: &Table, zh: bool, in_section: bool, doc: &mut 
                 .collect()
         };
         let mut found = by_hit(vocab, &cell.text);
-        if !zh {
+        if !zh && capability_title(&cell.text) {
             found.extend(primary(&english_list_terms(&cell.text), &cell.text));
         }
         if found.is_empty() {
@@ -681,7 +713,7 @@ fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &m
                 .map_or((0, 0), |s| (s, s + h.words.len()));
             let c = clause(text, start, end);
             let before = &c[..c.find(h.words.as_str()).unwrap_or(0)];
-            if negated(before) {
+            if negated(before) || removed(c) {
                 continue;
             }
             let lc = c.to_lowercase();

@@ -8,7 +8,7 @@ mod keys;
 pub(super) use keys::{kv_key, kv_pairs, strip_item_marker};
 use keys::{line_pairs, segments};
 
-use super::{data_fields, name_and_packages, nonempty, Col};
+use super::{data_fields, generic_name, name_and_packages, nonempty, Col};
 use crate::policy::blocks::Block;
 use crate::policy::gazetteer;
 use crate::policy::text::{packages, urls};
@@ -116,7 +116,9 @@ pub(super) fn kv_records(
     let mut cur: Option<Record> = None;
     let finish = |cur: &mut Option<Record>, used: &mut Vec<bool>, doc: &mut PolicyDoc| {
         if let Some(r) = cur.take() {
-            if r.complete() {
+            // A record named by a generic title (`我们获取了哪些权限` over `定位权限：…` lines) is
+            // no SDK: its lines stay free for the other readers.
+            if r.complete() && !generic_name(&r.sdk.name) {
                 for &i in &r.lines {
                     used[i] = true;
                 }
