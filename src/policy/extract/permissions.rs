@@ -539,7 +539,18 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
             // A negated clause of the body (`我们不会读取您的通讯录`) discloses nothing.
             let at = body.find(h.words.as_str()).unwrap_or(0);
             let c = clause(body, at, at + h.words.len());
-            if negated(&c[..c.find(h.words.as_str()).unwrap_or(0)]) {
+            let k = c.find(h.words.as_str()).unwrap_or(0);
+            if negated(&c[..k]) || removed(c) {
+                continue;
+            }
+            // When the title does not say 权限, a data word of the body (`MAC地址`, `IMEI`) counts
+            // only when the body states it as a permission.
+            let named = h.words.contains('_') || h.words.contains("permission.");
+            if zh
+                && !named
+                && !title.contains("权限")
+                && !stated_as_permission(c, k, k + h.words.len())
+            {
                 continue;
             }
             found.extend(primary(&h.ids, &h.words));
@@ -687,6 +698,15 @@ pub(super) fn permission_text(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: 
     let vocab = if zh { Vocab::ZhSpecific } else { Vocab::En };
     for (bi, b) in blocks.iter().enumerate() {
         let sdk = in_sdk.get(bi).copied().unwrap_or(false);
+        // An item whose title disclaims its permission (`通知权限(当前版本没有使用该权限)：…`)
+        // discloses it nowhere in its text.
+        let title = item_title(b.text());
+        if title.chars().count() <= MAX_TITLE_CHARS * 2
+            && (negated(&title) || removed(&title))
+            && names_permission(&title, zh)
+        {
+            continue;
+        }
         for_each_text(std::slice::from_ref(b), |text, line| {
             text_permissions(text, line, sdk, vocab, doc)
         });
