@@ -714,6 +714,31 @@ pub(super) fn permission_text(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: 
 }
 
 fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &mut PolicyDoc) {
+    if matches!(vocab, Vocab::ZhSpecific) && !in_sdk {
+        // An umbrella word right before 权限 names the permission (`位置信息权限`, `日历权限`).
+        for h in terms::permissions(Vocab::ZhAll).find(text) {
+            let Some(start) = text
+                .match_indices(h.words.as_str())
+                .map(|(i, _)| i)
+                .find(|&i| text[i + h.words.len()..].starts_with("权限"))
+            else {
+                continue;
+            };
+            let end = start + h.words.len();
+            let c = clause(text, start, end);
+            let k = c
+                .match_indices(h.words.as_str())
+                .map(|(i, _)| i)
+                .find(|&i| c[i + h.words.len()..].starts_with("权限"))
+                .unwrap_or(0);
+            if negated(&c[..k]) || removed(c) || USER_CONTROL.iter().any(|w| c[..k].contains(w)) {
+                continue;
+            }
+            for (p, v) in primary(&h.ids, &h.words) {
+                push_perm(doc, &p, &h.words, line, "text", v);
+            }
+        }
+    }
     {
         for (name, start, end) in written_names(text) {
             if in_sdk {
