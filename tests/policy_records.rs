@@ -367,3 +367,25 @@ fn permission_statements_in_prose_and_lists() {
         assert!(!all.contains(p), "{p} disclosed: {all:?}");
     }
 }
+
+#[test]
+fn glued_header_table() {
+    let d = fixture("glued-header/policy.txt");
+    use SdkSource::Table as T;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("极光推送", "", "", T, 6),
+            row("高德地图SDK", "", "", T, 8),
+            row("阿里云号码认证SDK", "", "", T, 10),
+            row("微信/朋友圈分享", "", "", T, 14),
+        ]
+    );
+    assert_eq!(d.sdks[0].purpose.as_deref(), Some("消息推送"));
+    assert!(
+        d.sdks[1].data.iter().any(|f| f == "位置信息"),
+        "{:?}",
+        d.sdks[1].data
+    );
+    assert!(disclosed(&d).is_empty(), "{:?}", disclosed(&d));
+}

@@ -1,8 +1,10 @@
 //! The block model of a policy (headings, paragraphs, list items, tables, each with its line).
 //! `parse` reads plain text and Markdown into blocks; `pipe` reads Markdown pipe tables and
-//! `flattened` rebuilds tables flattened to one cell per line.
+//! `flattened` rebuilds tables flattened to one cell per line and `glued` tables whose header
+//! cells are glued into one line.
 
 mod flattened;
+mod glued;
 mod parse;
 mod pipe;
 

@@ -2,6 +2,7 @@
 //! (pipe, HTML inside Markdown, spaced, flattened) are tried first at every line.
 
 use super::flattened::flattened_table;
+use super::glued::glued_table;
 use super::pipe::pipe_table;
 use super::Block;
 use crate::policy::text::{is_han, split_marker, squash_ws};
@@ -54,6 +55,11 @@ pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
             continue;
         }
         if let Some((table, next)) = crate::policy::spaced::spaced_table(&lines, i) {
+            blocks.push(Block::Table(table));
+            i = next;
+            continue;
+        }
+        if let Some((table, next)) = glued_table(&lines, i) {
             blocks.push(Block::Table(table));
             i = next;
             continue;
