@@ -389,3 +389,16 @@ fn glued_header_table() {
     );
     assert!(disclosed(&d).is_empty(), "{:?}", disclosed(&d));
 }
+
+#[test]
+fn branches_in_the_contact_section_are_not_rows() {
+    let d = fixture("contact-branches/policy.txt");
+    use SdkSource::KeyValue as K;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("极光推送SDK", "深圳市和讯华谷信息技术有限公司", "", K, 4),
+            row("百度地图SDK", "北京百度网讯科技有限公司", "", K, 7),
+        ]
+    );
+}
