@@ -167,7 +167,8 @@ fn continues_outline(prev: &[u32], cur: &[u32]) -> bool {
         // A first child, one level down or more (4 → 4.1, 4 → 4.1.1).
         return cur[..prev.len()] == *prev && cur[prev.len()..].iter().all(|&k| k == 1);
     }
-    if cur[..n - 1] == prev[..n - 1] && cur[n - 1] == prev[n - 1] + 1 {
+    let next = |a: u32, b: u32| a.checked_add(1) == Some(b);
+    if cur[..n - 1] == prev[..n - 1] && next(prev[n - 1], cur[n - 1]) {
         return true;
     }
     // A count kept across sections (4.1.19 → 4.2.20): same depth, the last number goes on and a
@@ -175,8 +176,8 @@ fn continues_outline(prev: &[u32], cur: &[u32]) -> bool {
     n >= 3
         && n == prev.len()
         && cur[0] == prev[0]
-        && cur[n - 1] == prev[n - 1] + 1
-        && (1..n - 1).all(|k| cur[k] == prev[k] || cur[k] == prev[k] + 1)
+        && next(prev[n - 1], cur[n - 1])
+        && (1..n - 1).all(|k| cur[k] == prev[k] || next(prev[k], cur[k]))
 }
 
 /// Whether a text starts with an item or section number.
@@ -348,4 +349,49 @@ pub(super) fn strip_inline_markdown(s: &str, markdown: bool) -> String {
         return crate::policy::html::decode_entities(&text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outline_numbers_and_continuation() {
+        assert_eq!(outline_number("4.1.2 相机"), Some(vec![4, 1, 2]));
+        assert_eq!(outline_number("4. 权限"), Some(vec![4]));
+        assert_eq!(outline_number("99999999999.1 x"), None);
+        assert!(continues_outline(&[4, 1, 2], &[4, 1, 3]));
+        assert!(continues_outline(&[4], &[4, 1, 1]));
+        assert!(continues_outline(&[4, 1, 9], &[4, 2]));
+        assert!(continues_outline(&[4, 1, 19], &[4, 2, 20]));
+        assert!(!continues_outline(&[4, 1, 2], &[4, 1, 4]));
+        assert!(!continues_outline(&[4, 1, 2], &[5, 1, 3]));
+        assert!(!continues_outline(&[u32::MAX], &[0]));
+        assert!(!continues_outline(&[1, u32::MAX], &[1, 0]));
+    }
+
+    #[test]
+    fn long_line_cut_at_glued_outline_items() {
+        let filler = "这是一段很长的说明文字，用于让这一行超过长行的阈值。".repeat(20);
+        let line = format!(
+            "{filler}四、权限  4.1.1 相机权限：扫码4.1.2 存储权限：缓存Toast4.1.3 闪光灯：补光"
+        );
+        let pieces = split_long_line(&line);
+        let items: Vec<&str> = pieces
+            .iter()
+            .copied()
+            .filter(|p| p.starts_with("4.1."))
+            .collect();
+        assert_eq!(
+            items,
+            vec![
+                "4.1.1 相机权限：扫码",
+                "4.1.2 存储权限：缓存Toast",
+                "4.1.3 闪光灯：补光"
+            ]
+        );
+        // A number in brackets is no item of the outline.
+        let line = format!("{filler}说明：（1）第一项；（2）第二项");
+        assert!(split_long_line(&line).iter().all(|p| !p.starts_with("2）")));
+    }
 }
