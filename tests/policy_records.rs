@@ -402,3 +402,27 @@ fn branches_in_the_contact_section_are_not_rows() {
         ]
     );
 }
+
+#[test]
+fn fragmented_runs_joined_back() {
+    let d = fixture("fragmented/policy.txt");
+    use SdkSource::KeyValue as K;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("极光推送SDK", "深圳市和讯华谷信息技术有限公司", "", K, 49),
+            row("高德定位SDK", "高德软件有限公司", "", K, 87),
+        ]
+    );
+    assert_eq!(d.sdks[0].purpose.as_deref(), Some("推送订单状态消息"));
+    assert_eq!(disclosed(&d), set(&["CAMERA"]));
+    assert!(d
+        .permissions
+        .iter()
+        .all(|p| !p.permission.ends_with("READ_CONTACTS")));
+    let camera = d
+        .permissions
+        .iter()
+        .find(|p| p.permission.ends_with("CAMERA"));
+    assert_eq!(camera.map(|p| p.line), Some(125));
+}

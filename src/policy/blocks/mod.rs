@@ -4,6 +4,7 @@
 //! cells are glued into one line.
 
 mod flattened;
+mod fragments;
 mod glued;
 mod parse;
 mod pipe;

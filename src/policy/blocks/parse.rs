@@ -9,6 +9,8 @@ use crate::policy::text::{is_han, split_marker, squash_ws};
 
 /// Parse plain text or Markdown into blocks.
 pub(crate) fn parse_text(text: &str, markdown: bool) -> Vec<Block> {
+    let joined = super::fragments::defragment(text);
+    let text = joined.as_deref().unwrap_or(text);
     // Markdown block quotes (`> | a | b |`, callouts) hold ordinary content: read it as such.
     let lines: Vec<&str> = text
         .lines()
