@@ -717,20 +717,14 @@ fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &m
     if matches!(vocab, Vocab::ZhSpecific) && !in_sdk {
         // An umbrella word right before 权限 names the permission (`位置信息权限`, `日历权限`).
         for h in terms::permissions(Vocab::ZhAll).find(text) {
-            let Some(start) = text
-                .match_indices(h.words.as_str())
-                .map(|(i, _)| i)
-                .find(|&i| text[i + h.words.len()..].starts_with("权限"))
-            else {
+            let (start, end) = (h.start, h.start + h.words.len());
+            if !text.get(end..).is_some_and(|a| a.starts_with("权限")) {
                 continue;
-            };
-            let end = start + h.words.len();
+            }
             let c = clause(text, start, end);
-            let k = c
-                .match_indices(h.words.as_str())
-                .map(|(i, _)| i)
-                .find(|&i| c[i + h.words.len()..].starts_with("权限"))
-                .unwrap_or(0);
+            // The clause starts at or before the term: the term's offset in it.
+            let from = c.as_ptr() as usize - text.as_ptr() as usize;
+            let k = start.saturating_sub(from).min(c.len());
             if negated(&c[..k]) || removed(c) || USER_CONTROL.iter().any(|w| c[..k].contains(w)) {
                 continue;
             }
