@@ -566,6 +566,21 @@ fn class_name(
 ) -> Result<String, ParseError> {
     let sidx = dex.type_string_idx(type_idx)?;
     let (start, bytes) = dex.string_span(sidx)?;
+    // Almost every class name is ASCII (bytes 0x01..=0x7f, the same in MUTF-8 and UTF-8): one
+    // pass builds the Java name, with no decoding, UTF-8 check or intermediate string.
+    if let Some(inner) = bytes
+        .strip_prefix(b"L")
+        .and_then(|b| b.strip_suffix(b";"))
+        .filter(|b| b.iter().all(|&c| (1..0x80).contains(&c)))
+    {
+        let mut name = String::with_capacity(inner.len());
+        name.extend(
+            inner
+                .iter()
+                .map(|&c| if c == b'/' { '.' } else { char::from(c) }),
+        );
+        return Ok(name);
+    }
     let (desc, bad) = mutf8::decode_lossy(bytes);
     if let Some(e) = bad {
         let err = Dex::mutf8_error(sidx, start, e);
