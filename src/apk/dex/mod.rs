@@ -789,10 +789,16 @@ fn find_strings(dex: &Dex<'_>, needles: &[String]) -> Vec<String> {
     };
     let mut found = vec![false; needles.len()];
     let mut left = needles.len();
+    // A string shorter than every needle cannot hold one (most of a pool's strings are short
+    // member names and shorties): skipped without starting a search.
+    let shortest = encoded.iter().map(Vec::len).min().unwrap_or(0);
     for i in 0..dex.strings.count {
         let Ok(bytes) = dex.string_bytes(u32::try_from(i).unwrap_or(u32::MAX)) else {
             continue;
         };
+        if bytes.len() < shortest {
+            continue;
+        }
         for m in ac.find_overlapping_iter(bytes) {
             if let Some(f) = found.get_mut(m.pattern().as_usize()) {
                 if !*f {
