@@ -6,6 +6,7 @@ use super::{Diagnostic, ManifestKind, SdkRule};
 use aho_corasick::AhoCorasick;
 use regex::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A signature of one entry: the entry's index in the catalog and the signature's index in the
 /// entry's list of that kind.
@@ -94,31 +95,104 @@ impl ClassTrie {
     }
 }
 
-/// Regexes of one kind compiled into one set.
+/// Regexes of one kind. A regex that is an anchored literal (`^libfoo\\.so$`, most of them) is
+/// an exact-name look-up; the others are compiled into one set when an input first reaches
+/// them, so a process that never sees a native library never compiles the native-library set.
 #[derive(Debug)]
 pub(crate) struct RegexIndex {
-    set: RegexSet,
+    /// What the regexes match, for diagnostics.
+    what: &'static str,
+    /// Anchored literals: the exact text -> positions in `refs`.
+    exact: HashMap<String, Vec<usize>>,
+    /// The other regexes with their positions in `refs`.
+    patterns: Vec<(String, usize)>,
+    set: OnceLock<Option<RegexSet>>,
     refs: Vec<SigRef>,
 }
 
+/// The text a regex matches when it matches one text only: `^` literal `$`, the literal made of
+/// characters that are literal in a regex (letters, digits, `_`, `-`, `/`, non-ASCII) or
+/// escaped punctuation (`\\.`). Anything else (classes, repetition, groups, flags) is a regex.
+fn anchored_literal(re: &str) -> Option<String> {
+    let body = re.strip_prefix('^')?.strip_suffix('$')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                // Only the escapes of meta characters are literals (`\\<` is a word boundary).
+                let e = chars.next()?;
+                if !(regex_syntax::is_meta_character(e) || e == '/') {
+                    return None;
+                }
+                out.push(e);
+            }
+            c if c.is_alphanumeric() => out.push(c),
+            '_' | '-' | '/' | '=' | '@' | ',' | ':' | '%' | '\'' | '"' | '!' | '~' | '`' | '<'
+            | '>' | ';' => out.push(c),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 impl RegexIndex {
-    fn build(what: &str, items: Vec<(String, SigRef)>) -> Result<Self, Diagnostic> {
-        let (pats, refs): (Vec<String>, Vec<SigRef>) = items.into_iter().unzip();
-        let set = RegexSetBuilder::new(&pats)
+    fn new(what: &'static str, items: Vec<(String, SigRef)>) -> Self {
+        let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut refs = Vec::with_capacity(items.len());
+        for (i, (pat, r)) in items.into_iter().enumerate() {
+            refs.push(r);
+            match anchored_literal(&pat) {
+                Some(lit) => exact.entry(lit).or_default().push(i),
+                None => patterns.push((pat, i)),
+            }
+        }
+        RegexIndex {
+            what,
+            exact,
+            patterns,
+            set: OnceLock::new(),
+            refs,
+        }
+    }
+
+    fn compile(&self) -> Result<RegexSet, Diagnostic> {
+        RegexSetBuilder::new(self.patterns.iter().map(|(p, _)| p))
             .size_limit(64 << 20)
             .build()
             .map_err(|e| Diagnostic {
                 file: "rules/sdks".to_string(),
                 line: 0,
-                message: format!("compiling the {what} regexes: {e}"),
-            })?;
-        Ok(RegexIndex { set, refs })
+                message: format!("compiling the {} regexes: {e}", self.what),
+            })
     }
 
-    /// Signatures whose regex matches `text`.
+    /// The set of the regexes that are not literals, compiled on first use.
+    fn set(&self) -> Option<&RegexSet> {
+        self.set
+            .get_or_init(|| {
+                // An error is reported by `compile_all` (the runtime loader, `rules lint`,
+                // tests/rules_builtin.rs for the built-in rules).
+                (!self.patterns.is_empty())
+                    .then(|| self.compile().ok())
+                    .flatten()
+            })
+            .as_ref()
+    }
+
+    /// Signatures whose regex matches `text`, in signature order.
     pub(crate) fn matches<'a>(&'a self, text: &str) -> impl Iterator<Item = SigRef> + 'a {
-        let m = self.set.matches(text);
-        m.into_iter().filter_map(|i| self.refs.get(i).copied())
+        let mut hits: Vec<usize> = self.exact.get(text).cloned().unwrap_or_default();
+        if let Some(set) = self.set() {
+            hits.extend(
+                set.matches(text)
+                    .into_iter()
+                    .filter_map(|i| self.patterns.get(i).map(|(_, at)| *at)),
+            );
+            hits.sort_unstable();
+        }
+        hits.into_iter().filter_map(|i| self.refs.get(i).copied())
     }
 }
 
@@ -158,11 +232,14 @@ pub(crate) struct SdkIndex {
     pub dex_strings: HashMap<String, Vec<SigRef>>,
     /// String resource name -> signatures (`resource-string`).
     pub resource_strings: HashMap<String, Vec<SigRef>>,
+    /// Why the class-substring automaton could not be built, if it could not.
+    contains_error: Option<Diagnostic>,
 }
 
 impl SdkIndex {
-    /// Compiles every signature of `rules` (already validated).
-    pub(crate) fn build(rules: &[SdkRule]) -> Result<Self, Diagnostic> {
+    /// Indexes every signature of `rules` (already validated); the regex sets are compiled on
+    /// first use ([`SdkIndex::compile_all`] compiles them now).
+    pub(crate) fn build(rules: &[SdkRule]) -> Self {
         let mut classes = ClassTrie::new();
         let mut contains_pats = Vec::new();
         let mut contains_refs = Vec::new();
@@ -233,38 +310,69 @@ impl SdkIndex {
                 }
             }
         }
+        let mut contains_error = None;
         let contains = if contains_pats.is_empty() {
             None
         } else {
-            let ac = AhoCorasick::new(&contains_pats).map_err(|e| Diagnostic {
-                file: "rules/sdks".to_string(),
-                line: 0,
-                message: format!("compiling the class substrings: {e}"),
-            })?;
-            Some((ac, contains_refs))
+            match AhoCorasick::new(&contains_pats) {
+                Ok(ac) => Some((ac, contains_refs)),
+                Err(e) => {
+                    contains_error = Some(Diagnostic {
+                        file: "rules/sdks".to_string(),
+                        line: 0,
+                        message: format!("compiling the class substrings: {e}"),
+                    });
+                    None
+                }
+            }
         };
         let mut component_regex = Vec::new();
         let mut kinds: Vec<_> = comp_regex.into_iter().collect();
         kinds.sort_by_key(|(k, _)| *k);
         for (kind, items) in kinds {
-            component_regex.push((kind, RegexIndex::build(kind.as_str(), items)?));
+            component_regex.push((kind, RegexIndex::new(kind.as_str(), items)));
         }
-        Ok(SdkIndex {
+        SdkIndex {
             classes,
             contains,
-            native: RegexIndex::build("native library", native)?,
-            assets: RegexIndex::build("asset", assets)?,
+            native: RegexIndex::new("native library", native),
+            assets: RegexIndex::new("asset", assets),
             components,
             component_regex,
             meta_data,
             activity_suffixes,
             application_names,
-            permissions: RegexIndex::build("permission", permissions)?,
+            permissions: RegexIndex::new("permission", permissions),
             service_actions,
-            data_schemes: RegexIndex::build("data scheme", data_schemes)?,
+            data_schemes: RegexIndex::new("data scheme", data_schemes),
             dex_strings,
             resource_strings,
-        })
+            contains_error,
+        }
+    }
+
+    /// Compiles every regex set now; returns what could not be compiled.
+    pub(crate) fn compile_all(&self) -> Vec<Diagnostic> {
+        let sets = [
+            &self.native,
+            &self.assets,
+            &self.permissions,
+            &self.data_schemes,
+        ]
+        .into_iter()
+        .chain(self.component_regex.iter().map(|(_, r)| r));
+        let mut errors: Vec<Diagnostic> = self.contains_error.iter().cloned().collect();
+        for set in sets {
+            if !set.patterns.is_empty() {
+                match set.compile() {
+                    Ok(compiled) => {
+                        let _ = set.set.set(Some(compiled));
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        errors
     }
 }
 
@@ -296,5 +404,51 @@ mod tests {
         .expect("valid");
         assert!(r.is_match("com.example.app.permission.JPUSH_MESSAGE"));
         assert!(!r.is_match("com.example.app.permission.JPUSH_MESSAGEX"));
+    }
+
+    /// `re` and the literal `anchored_literal` reads from it are the same regex.
+    fn same_as_literal(re: &str, lit: &str) -> bool {
+        let parse = |r: &str| regex_syntax::Parser::new().parse(r).expect("valid regex");
+        parse(re) == parse(&format!("^{}$", regex::escape(lit)))
+    }
+
+    #[test]
+    fn anchored_literals_are_read_exactly() {
+        for (re, want) in [
+            ("^libfoo\\.so$", Some("libfoo.so")),
+            ("^assets/a-b_c\\.dat$", Some("assets/a-b_c.dat")),
+            ("^lib\\$x\\.so$", Some("lib$x.so")),
+            ("^lib.so$", None),
+            ("^a\\<$", None),
+            ("^a\\d$", None),
+            ("libx\\.so$", None),
+            ("^libx\\.so", None),
+            ("^a|b$", None),
+            ("^(?i)abc$", None),
+            ("^lib[ab]\\.so$", None),
+            ("^liba?\\.so$", None),
+            ("^a\\$", None),
+        ] {
+            assert_eq!(anchored_literal(re).as_deref(), want, "{re}");
+            if let Some(lit) = want {
+                assert!(same_as_literal(re, lit), "{re}");
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_literal_regexes_match_what_their_regex_matches() {
+        let cat = super::super::SdkCatalog::builtin().expect("built-in rules");
+        let mut literals = 0;
+        for r in cat.iter() {
+            for re in r.native_libs.iter().chain(&r.assets).map(|s| &s.regex) {
+                if let Some(lit) = anchored_literal(re) {
+                    literals += 1;
+                    assert!(same_as_literal(re, &lit), "{re} read as {lit:?}");
+                }
+            }
+        }
+        // Most native-library signatures are exact file names.
+        assert!(literals > 200, "{literals} literal regexes");
     }
 }

@@ -1,0 +1,370 @@
+//! The compact binary form of the validated knowledge base. `build.rs` parses and validates
+//! `rules/sdks/*.toml` with the loader (`load.rs`), sorts the entries by id and writes them with
+//! [`encode`]; the binary embeds the bytes and [`decode`]s them at start-up, which costs
+//! microseconds where parsing the TOML cost tens of milliseconds.
+//!
+//! The format is private to one build (the blob is written and read by the same source), so it
+//! has no compatibility rules: a magic and a version, then the entries. Integers are LEB128,
+//! strings a length then UTF-8 bytes, `Option` a 0/1 byte, `Vec` a length then its items, and
+//! each struct its fields in declaration order (the `codec!` list names every field: a new field
+//! that is not added to it fails to compile).
+
+use super::{
+    ClassPrefix, DataTypes, DexStringSig, ManifestKind, ManifestSig, RegexSig, SdkRule,
+    SigConfidence, SigMeta, VersionKind, VersionSig,
+};
+
+/// The first bytes of a blob.
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x01";
+
+/// Reads values back from a blob; every read is bounds-checked.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8, String> {
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| format!("knowledge-base blob truncated at offset {}", self.pos))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| {
+                format!(
+                    "knowledge-base blob: {n} bytes at offset {} run past its end",
+                    self.pos
+                )
+            })?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn err<T>(&self, what: &str) -> Result<T, String> {
+        Err(format!(
+            "knowledge-base blob: {what} at offset {}",
+            self.pos
+        ))
+    }
+}
+
+/// A value with a binary form.
+pub(crate) trait Codec: Sized {
+    /// Appends the value (build.rs; the binary only reads).
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn put(&self, out: &mut Vec<u8>);
+    /// Reads a value.
+    fn get(r: &mut Reader<'_>) -> Result<Self, String>;
+}
+
+impl Codec for usize {
+    fn put(&self, out: &mut Vec<u8>) {
+        let mut v = *self as u64;
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = r.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return usize::try_from(v).or_else(|_| r.err("integer too large"));
+            }
+        }
+        r.err("integer longer than 10 bytes")
+    }
+}
+
+impl Codec for bool {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(u8::from(*self));
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        match r.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => r.err("bad boolean"),
+        }
+    }
+}
+
+impl Codec for String {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.len().put(out);
+        out.extend_from_slice(self.as_bytes());
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        let n = usize::get(r)?;
+        let bytes = r.take(n)?;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => r.err("string not UTF-8"),
+        }
+    }
+}
+
+impl<T: Codec> Codec for Option<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            None => out.push(0),
+            Some(v) => {
+                out.push(1);
+                v.put(out);
+            }
+        }
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        match r.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(T::get(r)?)),
+            _ => r.err("bad option tag"),
+        }
+    }
+}
+
+impl<T: Codec> Codec for Vec<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.len().put(out);
+        for v in self {
+            v.put(out);
+        }
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        let n = usize::get(r)?;
+        // Every item takes at least one byte: a length beyond the bytes left is corrupt, and
+        // bounds the allocation.
+        if n > r.bytes.len() - r.pos.min(r.bytes.len()) {
+            return r.err("list longer than the blob");
+        }
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(T::get(r)?);
+        }
+        Ok(v)
+    }
+}
+
+impl Codec for SigConfidence {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(match self {
+            SigConfidence::High => 0,
+            SigConfidence::Medium => 1,
+        });
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        match r.byte()? {
+            0 => Ok(SigConfidence::High),
+            1 => Ok(SigConfidence::Medium),
+            _ => r.err("bad confidence"),
+        }
+    }
+}
+
+impl Codec for ManifestKind {
+    fn put(&self, out: &mut Vec<u8>) {
+        let i = ManifestKind::ALL
+            .iter()
+            .position(|(_, k)| k == self)
+            .unwrap_or(0);
+        i.put(out);
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        let i = usize::get(r)?;
+        match ManifestKind::ALL.get(i) {
+            Some((_, k)) => Ok(*k),
+            None => r.err("bad manifest kind"),
+        }
+    }
+}
+
+impl Codec for VersionKind {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            VersionKind::DexConstant { class, field } => {
+                out.push(0);
+                class.put(out);
+                field.put(out);
+            }
+            VersionKind::NativeName => out.push(1),
+            VersionKind::NativeString { lib } => {
+                out.push(2);
+                lib.put(out);
+            }
+        }
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        match r.byte()? {
+            0 => Ok(VersionKind::DexConstant {
+                class: String::get(r)?,
+                field: String::get(r)?,
+            }),
+            1 => Ok(VersionKind::NativeName),
+            2 => Ok(VersionKind::NativeString {
+                lib: String::get(r)?,
+            }),
+            _ => r.err("bad version kind"),
+        }
+    }
+}
+
+/// `Codec` for a struct: its fields in order. The struct literal in `get` names every field, so
+/// a field missing from the list is a compile error.
+macro_rules! codec {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl Codec for $ty {
+            fn put(&self, out: &mut Vec<u8>) {
+                $(self.$field.put(out);)*
+            }
+
+            fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+                Ok($ty { $($field: Codec::get(r)?,)* })
+            }
+        }
+    };
+}
+
+codec!(SigMeta {
+    confidence,
+    base,
+    bundled_in,
+    shipped_with,
+    via,
+    source,
+    line
+});
+codec!(ClassPrefix {
+    value,
+    contains,
+    meta
+});
+codec!(RegexSig { regex, note, meta });
+codec!(ManifestSig {
+    kind,
+    name,
+    disabled_when,
+    meta
+});
+codec!(DexStringSig {
+    value,
+    own_code,
+    meta
+});
+codec!(VersionSig {
+    kind,
+    pattern,
+    source,
+    line
+});
+codec!(DataTypes {
+    confidence,
+    items,
+    source,
+    sources
+});
+codec!(SdkRule {
+    id,
+    name_en,
+    names,
+    vendor_zh,
+    vendor_en,
+    category,
+    privacy_url,
+    shared_with,
+    bundled_by,
+    artifacts,
+    notes,
+    network,
+    data_types,
+    class_prefixes,
+    native_libs,
+    manifest,
+    assets,
+    dex_strings,
+    versions,
+    file
+});
+
+/// The blob of validated entries (build.rs; the binary only decodes).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn encode(rules: &[SdkRule]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    rules.len().put(&mut out);
+    for r in rules {
+        r.put(&mut out);
+    }
+    out
+}
+
+/// The entries of a blob written by [`encode`].
+pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<SdkRule>, String> {
+    if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
+        return Err("knowledge-base blob: bad magic or format version".to_string());
+    }
+    let mut r = Reader {
+        bytes,
+        pos: MAGIC.len(),
+    };
+    let rules = Vec::<SdkRule>::get(&mut r)?;
+    if r.pos != bytes.len() {
+        return r.err("trailing bytes");
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_blob_round_trips() {
+        let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_sdks.bin"));
+        let rules = decode(blob).expect("decodes");
+        assert!(rules.len() >= 600, "{}", rules.len());
+        assert!(rules.windows(2).all(|w| w[0].id < w[1].id), "sorted by id");
+        assert_eq!(encode(&rules), blob);
+    }
+
+    #[test]
+    fn corrupt_blobs_are_errors_not_panics() {
+        let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_sdks.bin"));
+        assert!(decode(&blob[..blob.len() - 1]).is_err());
+        assert!(decode(&blob[..MAGIC.len()]).is_err());
+        assert!(decode(b"not a blob").is_err());
+        let mut trailing = blob.to_vec();
+        trailing.push(0);
+        assert!(decode(&trailing).unwrap_err().contains("trailing"));
+        // A huge list length: an error, not an allocation.
+        let mut huge = MAGIC.to_vec();
+        usize::MAX.put(&mut huge);
+        assert!(decode(&huge).is_err());
+        // Every truncation point fails cleanly.
+        for cut in (MAGIC.len()..blob.len()).step_by(997) {
+            assert!(decode(&blob[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+}
