@@ -17,6 +17,9 @@ use std::{env, fs};
 #[path = "src/rules/sdks/blob.rs"]
 mod blob;
 #[allow(dead_code)]
+#[path = "src/rules/sdks/literal.rs"]
+mod literal;
+#[allow(dead_code)]
 #[path = "src/rules/sdks/load.rs"]
 mod load;
 #[allow(dead_code)]
@@ -30,7 +33,7 @@ fn main() {
     let root = Path::new(&manifest_dir);
     let dir = root.join("rules").join("sdks");
     println!("cargo:rerun-if-changed={}", dir.display());
-    for src in ["types.rs", "load.rs", "blob.rs"] {
+    for src in ["types.rs", "load.rs", "blob.rs", "literal.rs"] {
         println!("cargo:rerun-if-changed=src/rules/sdks/{src}");
     }
     let mut names: Vec<String> = match fs::read_dir(&dir) {
@@ -59,7 +62,21 @@ fn main() {
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out_dir);
-    fs::write(out.join("builtin_sdks.bin"), blob::encode(&rules)).expect("write builtin_sdks.bin");
+    // The literals of every index regex that is not an exact name, worked out once here.
+    let mut needles = std::collections::BTreeMap::new();
+    for r in &rules {
+        for p in literal::index_patterns(r) {
+            if literal::anchored_literal(&p).is_none() {
+                let n = literal::needles(&p);
+                needles.insert(p, n);
+            }
+        }
+    }
+    let kb = blob::Compiled {
+        rules,
+        needles: needles.into_iter().collect(),
+    };
+    fs::write(out.join("builtin_sdks.bin"), blob::encode(&kb)).expect("write builtin_sdks.bin");
 
     for (file, key, json) in [
         ("permissions.toml", "permission", "permissions.json"),

@@ -9,13 +9,14 @@
 //! each struct its fields in declaration order (the `codec!` list names every field: a new field
 //! that is not added to it fails to compile).
 
+use super::literal::Needles;
 use super::{
     ClassPrefix, DataTypes, DexStringSig, ManifestKind, ManifestSig, RegexSig, SdkRule,
     SigConfidence, SigMeta, VersionKind, VersionSig,
 };
 
 /// The first bytes of a blob.
-const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x02";
 
 /// Reads values back from a blob; every read is bounds-checked.
 pub(crate) struct Reader<'a> {
@@ -90,6 +91,27 @@ impl Codec for usize {
             }
         }
         r.err("integer longer than 10 bytes")
+    }
+}
+
+impl Codec for u8 {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(*self);
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        r.byte()
+    }
+}
+
+impl<A: Codec, B: Codec> Codec for (A, B) {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.0.put(out);
+        self.1.put(out);
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        Ok((A::get(r)?, B::get(r)?))
     }
 }
 
@@ -309,19 +331,27 @@ codec!(SdkRule {
     file
 });
 
-/// The blob of validated entries (build.rs; the binary only decodes).
+/// What the blob holds: the validated entries sorted by id, and the literals of every index
+/// regex that is not an exact name ([`super::literal::needles`], by pattern).
+#[derive(Debug, PartialEq)]
+pub(crate) struct Compiled {
+    /// The entries.
+    pub rules: Vec<SdkRule>,
+    /// (pattern, its literals).
+    pub needles: Vec<(String, Needles)>,
+}
+
+/// The blob (build.rs; the binary only decodes).
 #[cfg_attr(not(test), allow(dead_code))]
-pub(crate) fn encode(rules: &[SdkRule]) -> Vec<u8> {
+pub(crate) fn encode(kb: &Compiled) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
-    rules.len().put(&mut out);
-    for r in rules {
-        r.put(&mut out);
-    }
+    kb.rules.put(&mut out);
+    kb.needles.put(&mut out);
     out
 }
 
-/// The entries of a blob written by [`encode`].
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<SdkRule>, String> {
+/// What a blob written by [`encode`] holds.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Compiled, String> {
     if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
         return Err("knowledge-base blob: bad magic or format version".to_string());
     }
@@ -330,10 +360,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<SdkRule>, String> {
         pos: MAGIC.len(),
     };
     let rules = Vec::<SdkRule>::get(&mut r)?;
+    let needles = Vec::<(String, Needles)>::get(&mut r)?;
     if r.pos != bytes.len() {
         return r.err("trailing bytes");
     }
-    Ok(rules)
+    Ok(Compiled { rules, needles })
 }
 
 #[cfg(test)]
@@ -343,10 +374,14 @@ mod tests {
     #[test]
     fn the_embedded_blob_round_trips() {
         let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_sdks.bin"));
-        let rules = decode(blob).expect("decodes");
-        assert!(rules.len() >= 600, "{}", rules.len());
-        assert!(rules.windows(2).all(|w| w[0].id < w[1].id), "sorted by id");
-        assert_eq!(encode(&rules), blob);
+        let kb = decode(blob).expect("decodes");
+        assert!(kb.rules.len() >= 600, "{}", kb.rules.len());
+        assert!(
+            kb.rules.windows(2).all(|w| w[0].id < w[1].id),
+            "sorted by id"
+        );
+        assert!(kb.needles.len() >= 50, "{}", kb.needles.len());
+        assert_eq!(encode(&kb), blob);
     }
 
     #[test]
@@ -360,6 +395,7 @@ mod tests {
         assert!(decode(&trailing).unwrap_err().contains("trailing"));
         // A huge list length: an error, not an allocation.
         let mut huge = MAGIC.to_vec();
+        0usize.put(&mut huge);
         usize::MAX.put(&mut huge);
         assert!(decode(&huge).is_err());
         // Every truncation point fails cleanly.

@@ -1,11 +1,14 @@
 //! The compiled form of the catalog, built once: a trie over package segments for class
-//! prefixes (longest prefix wins, package boundaries only), one `RegexSet` per regex kind, hash
-//! maps for exact names.
+//! prefixes (longest prefix wins, package boundaries only), one [`RegexIndex`] per regex kind
+//! (exact names, a literal prefilter, each regex compiled on first use), hash maps for exact
+//! names.
 
+use super::literal::{anchored_literal, needles, placeholder_regex, Needles};
 use super::{Diagnostic, ManifestKind, SdkRule};
 use aho_corasick::AhoCorasick;
-use regex::{RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// A signature of one entry: the entry's index in the catalog and the signature's index in the
@@ -95,9 +98,13 @@ impl ClassTrie {
     }
 }
 
-/// Regexes of one kind. A regex that is an anchored literal (`^libfoo\\.so$`, most of them) is
-/// an exact-name look-up; the others are compiled into one set when an input first reaches
-/// them, so a process that never sees a native library never compiles the native-library set.
+/// Regexes of one kind, compiled only when an input can match them. A regex that is an anchored
+/// literal (`^libfoo\\.so$`, most of them) is an exact-name look-up. Every other regex has,
+/// when regex-syntax can tell, a finite set of literals one of which every match starts (or
+/// ends) with ([`needles`], worked out by build.rs for the built-in rules): an input that holds
+/// none of them cannot match, and only the regexes an input may reach are compiled (once) and
+/// run. Regexes without such literals run on every input. Matches are the regexes' own, in
+/// signature order.
 #[derive(Debug)]
 pub(crate) struct RegexIndex {
     /// What the regexes match, for diagnostics.
@@ -106,38 +113,98 @@ pub(crate) struct RegexIndex {
     exact: HashMap<String, Vec<usize>>,
     /// The other regexes with their positions in `refs`.
     patterns: Vec<(String, usize)>,
-    set: OnceLock<Option<RegexSet>>,
+    /// Each pattern's literals (given by build.rs, or worked out on first use).
+    needles: Vec<OnceLock<Needles>>,
+    /// The prefilter, made when an input first reaches the index.
+    filter: OnceLock<Prefilter>,
+    /// Each of `patterns` compiled on first use (`None`: it does not compile).
+    compiled: Vec<OnceLock<Option<Regex>>>,
     refs: Vec<SigRef>,
 }
 
-/// The text a regex matches when it matches one text only: `^` literal `$`, the literal made of
-/// characters that are literal in a regex (letters, digits, `_`, `-`, `/`, non-ASCII) or
-/// escaped punctuation (`\\.`). Anything else (classes, repetition, groups, flags) is a regex.
-fn anchored_literal(re: &str) -> Option<String> {
-    let body = re.strip_prefix('^')?.strip_suffix('$')?;
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                // Only the escapes of meta characters are literals (`\\<` is a word boundary).
-                let e = chars.next()?;
-                if !(regex_syntax::is_meta_character(e) || e == '/') {
-                    return None;
+/// Inputs looked at literal by literal before an Aho-Corasick automaton over the literals pays
+/// for its construction.
+const SCANS_BEFORE_AUTOMATON: usize = 64;
+
+/// Which regexes of a [`RegexIndex`] an input may match.
+#[derive(Debug)]
+struct Prefilter {
+    /// Every distinct literal, with the positions in `patterns` of the regexes it belongs to.
+    literals: Vec<(Vec<u8>, Vec<usize>)>,
+    /// Positions in `patterns` of the regexes without literals: tried on every input.
+    always: Vec<usize>,
+    /// Inputs seen so far: the first few are scanned literal by literal.
+    seen: AtomicUsize,
+    /// The literals as one automaton, built once many inputs come (`None`: too large).
+    automaton: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Prefilter {
+    fn build(cells: &[OnceLock<Needles>], patterns: &[(String, usize)]) -> Prefilter {
+        let mut literals: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+        let mut always = Vec::new();
+        for (i, ((p, _), cell)) in patterns.iter().zip(cells).enumerate() {
+            match cell.get_or_init(|| needles(p)) {
+                Some(ns) => {
+                    for n in ns {
+                        match literals.iter_mut().find(|(l, _)| l == n) {
+                            Some((_, owners)) => owners.push(i),
+                            None => literals.push((n.clone(), vec![i])),
+                        }
+                    }
                 }
-                out.push(e);
+                None => always.push(i),
             }
-            c if c.is_alphanumeric() => out.push(c),
-            '_' | '-' | '/' | '=' | '@' | ',' | ':' | '%' | '\'' | '"' | '!' | '~' | '`' | '<'
-            | '>' | ';' => out.push(c),
-            _ => return None,
+        }
+        Prefilter {
+            literals,
+            always,
+            seen: AtomicUsize::new(0),
+            automaton: OnceLock::new(),
         }
     }
-    Some(out)
+
+    /// Positions in `patterns` of the regexes `text` may match, sorted.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut out = self.always.clone();
+        let seen = self.seen.fetch_add(1, Ordering::Relaxed);
+        let automaton = if seen < SCANS_BEFORE_AUTOMATON {
+            None
+        } else {
+            self.automaton
+                .get_or_init(|| AhoCorasick::new(self.literals.iter().map(|(l, _)| l)).ok())
+                .as_ref()
+        };
+        match automaton {
+            Some(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    if let Some((_, o)) = self.literals.get(m.pattern().as_usize()) {
+                        out.extend_from_slice(o);
+                    }
+                }
+            }
+            None => {
+                let hay = text.as_bytes();
+                for (lit, owners) in &self.literals {
+                    if lit.len() <= hay.len() && memchr::memmem::find(hay, lit).is_some() {
+                        out.extend_from_slice(owners);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl RegexIndex {
-    fn new(what: &'static str, items: Vec<(String, SigRef)>) -> Self {
+    /// `known`: the literals build.rs worked out, by pattern (the built-in rules).
+    fn new(
+        what: &'static str,
+        items: Vec<(String, SigRef)>,
+        known: Option<&HashMap<String, Needles>>,
+    ) -> Self {
         let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
         let mut patterns = Vec::new();
         let mut refs = Vec::with_capacity(items.len());
@@ -148,69 +215,81 @@ impl RegexIndex {
                 None => patterns.push((pat, i)),
             }
         }
+        let needles = patterns
+            .iter()
+            .map(|(p, _)| match known.and_then(|k| k.get(p)) {
+                Some(n) => OnceLock::from(n.clone()),
+                None => OnceLock::new(),
+            })
+            .collect();
         RegexIndex {
             what,
             exact,
+            compiled: patterns.iter().map(|_| OnceLock::new()).collect(),
+            needles,
             patterns,
-            set: OnceLock::new(),
+            filter: OnceLock::new(),
             refs,
         }
     }
 
-    fn compile(&self) -> Result<RegexSet, Diagnostic> {
-        RegexSetBuilder::new(self.patterns.iter().map(|(p, _)| p))
+    fn filter(&self) -> &Prefilter {
+        self.filter
+            .get_or_init(|| Prefilter::build(&self.needles, &self.patterns))
+    }
+
+    fn compile_one(&self, pattern: &str) -> Result<Regex, Diagnostic> {
+        RegexBuilder::new(pattern)
             .size_limit(64 << 20)
             .build()
             .map_err(|e| Diagnostic {
                 file: "rules/sdks".to_string(),
                 line: 0,
-                message: format!("compiling the {} regexes: {e}", self.what),
+                message: format!("compiling the {} regex {pattern:?}: {e}", self.what),
             })
     }
 
-    /// The set of the regexes that are not literals, compiled on first use.
-    fn set(&self) -> Option<&RegexSet> {
-        self.set
-            .get_or_init(|| {
-                // An error is reported by `compile_all` (the runtime loader, `rules lint`,
-                // tests/rules_builtin.rs for the built-in rules).
-                (!self.patterns.is_empty())
-                    .then(|| self.compile().ok())
-                    .flatten()
-            })
+    /// Pattern `i`, compiled on first use.
+    fn regex(&self, i: usize) -> Option<&Regex> {
+        let (pattern, _) = self.patterns.get(i)?;
+        self.compiled
+            .get(i)?
+            // An error is reported by `compile_all` (the runtime loader, `rules lint`,
+            // tests/rules_builtin.rs for the built-in rules).
+            .get_or_init(|| self.compile_one(pattern).ok())
             .as_ref()
     }
 
     /// Signatures whose regex matches `text`, in signature order.
     pub(crate) fn matches<'a>(&'a self, text: &str) -> impl Iterator<Item = SigRef> + 'a {
         let mut hits: Vec<usize> = self.exact.get(text).cloned().unwrap_or_default();
-        if let Some(set) = self.set() {
-            hits.extend(
-                set.matches(text)
-                    .into_iter()
-                    .filter_map(|i| self.patterns.get(i).map(|(_, at)| *at)),
-            );
+        if !self.patterns.is_empty() {
+            for i in self.filter().candidates(text) {
+                if self.regex(i).is_some_and(|re| re.is_match(text)) {
+                    hits.extend(self.patterns.get(i).map(|(_, at)| *at));
+                }
+            }
             hits.sort_unstable();
         }
         hits.into_iter().filter_map(|i| self.refs.get(i).copied())
     }
-}
 
-/// A pattern with `<placeholder>`s as an anchored regex (`<applicationId>` = any package name).
-fn placeholder_regex(pattern: &str) -> String {
-    let mut out = String::from("^");
-    let mut rest = pattern;
-    while let Some(start) = rest.find('<') {
-        let Some(len) = rest[start..].find('>') else {
-            break;
-        };
-        out.push_str(&regex::escape(&rest[..start]));
-        out.push_str("[A-Za-z0-9_.\\-]+");
-        rest = &rest[start + len + 1..];
+    /// Compiles every regex now; returns those that do not compile.
+    fn compile_all(&self) -> Vec<Diagnostic> {
+        let _ = self.filter();
+        let mut errors = Vec::new();
+        for (i, (p, _)) in self.patterns.iter().enumerate() {
+            match self.compile_one(p) {
+                Ok(re) => {
+                    if let Some(cell) = self.compiled.get(i) {
+                        let _ = cell.set(Some(re));
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        errors
     }
-    out.push_str(&regex::escape(rest));
-    out.push('$');
-    out
 }
 
 /// Every matcher of the catalog.
@@ -239,7 +318,8 @@ pub(crate) struct SdkIndex {
 impl SdkIndex {
     /// Indexes every signature of `rules` (already validated); the regex sets are compiled on
     /// first use ([`SdkIndex::compile_all`] compiles them now).
-    pub(crate) fn build(rules: &[SdkRule]) -> Self {
+    /// `known`: the literals of the regexes, as build.rs worked them out (the built-in rules).
+    pub(crate) fn build(rules: &[SdkRule], known: Option<&HashMap<String, Needles>>) -> Self {
         let mut classes = ClassTrie::new();
         let mut contains_pats = Vec::new();
         let mut contains_refs = Vec::new();
@@ -330,28 +410,28 @@ impl SdkIndex {
         let mut kinds: Vec<_> = comp_regex.into_iter().collect();
         kinds.sort_by_key(|(k, _)| *k);
         for (kind, items) in kinds {
-            component_regex.push((kind, RegexIndex::new(kind.as_str(), items)));
+            component_regex.push((kind, RegexIndex::new(kind.as_str(), items, known)));
         }
         SdkIndex {
             classes,
             contains,
-            native: RegexIndex::new("native library", native),
-            assets: RegexIndex::new("asset", assets),
+            native: RegexIndex::new("native library", native, known),
+            assets: RegexIndex::new("asset", assets, known),
             components,
             component_regex,
             meta_data,
             activity_suffixes,
             application_names,
-            permissions: RegexIndex::new("permission", permissions),
+            permissions: RegexIndex::new("permission", permissions, known),
             service_actions,
-            data_schemes: RegexIndex::new("data scheme", data_schemes),
+            data_schemes: RegexIndex::new("data scheme", data_schemes, known),
             dex_strings,
             resource_strings,
             contains_error,
         }
     }
 
-    /// Compiles every regex set now; returns what could not be compiled.
+    /// Compiles every regex now; returns what could not be compiled.
     pub(crate) fn compile_all(&self) -> Vec<Diagnostic> {
         let sets = [
             &self.native,
@@ -363,14 +443,7 @@ impl SdkIndex {
         .chain(self.component_regex.iter().map(|(_, r)| r));
         let mut errors: Vec<Diagnostic> = self.contains_error.iter().cloned().collect();
         for set in sets {
-            if !set.patterns.is_empty() {
-                match set.compile() {
-                    Ok(compiled) => {
-                        let _ = set.set.set(Some(compiled));
-                    }
-                    Err(e) => errors.push(e),
-                }
-            }
+            errors.extend(set.compile_all());
         }
         errors
     }
@@ -379,6 +452,7 @@ impl SdkIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::RegexSet;
 
     #[test]
     fn trie_matches_on_package_boundaries_only() {
@@ -450,5 +524,126 @@ mod tests {
         }
         // Most native-library signatures are exact file names.
         assert!(literals > 200, "{literals} literal regexes");
+    }
+
+    #[test]
+    fn needles_are_the_strongest_literals_every_match_holds() {
+        let n = |re: &str| {
+            needles(re).map(|v| {
+                v.into_iter()
+                    .map(|b| String::from_utf8(b).expect("utf8"))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(n("^com.applovin..*$"), Some(vec!["applovin".to_string()]));
+        assert_eq!(
+            n("^assets/appguard/"),
+            Some(vec!["assets/appguard/".to_string()])
+        );
+        assert_eq!(
+            n("baiduprotect1?\\.jar$"),
+            Some(vec![
+                "baiduprotect1.jar".to_string(),
+                "baiduprotect.jar".to_string()
+            ])
+        );
+        assert_eq!(
+            n("^[A-Za-z0-9_.\\-]+\\.permission\\.JPUSH_MESSAGE$"),
+            Some(vec![".permission.JPUSH_MESSAGE".to_string()])
+        );
+        assert_eq!(n("^.*$"), None);
+        assert_eq!(n("(?i)^abc$").map(|v| v.len()), Some(8));
+    }
+
+    /// Every regex of `index` run the slow way: one set over all of them, exact names included.
+    fn reference(index: &RegexIndex) -> RegexSet {
+        let mut pats: Vec<(usize, String)> = index
+            .patterns
+            .iter()
+            .map(|(p, at)| (*at, p.clone()))
+            .collect();
+        for (lit, ats) in &index.exact {
+            for at in ats {
+                pats.push((*at, format!("^{}$", regex::escape(lit))));
+            }
+        }
+        pats.sort();
+        assert_eq!(pats.len(), index.refs.len());
+        RegexSet::new(pats.iter().map(|(_, p)| p)).expect("compiles")
+    }
+
+    #[test]
+    fn prefiltered_matches_equal_the_regexes_own() {
+        let cat = super::super::SdkCatalog::builtin().expect("built-in rules");
+        let idx = &cat.index;
+        // Inputs: every exact name and literal of the rules, in the shapes the matchers see.
+        let mut inputs: Vec<String> = vec![
+            "assets/x.cert.pem".into(),
+            "assets/libjiagu_x86.so".into(),
+            "lib/arm64-v8a/libbaiduprotect.so".into(),
+            "assets/dp.arm-v7.so.dat".into(),
+            "classes.dex".into(),
+            "AndroidManifest.xml".into(),
+            "com.example.app.permission.JPUSH_MESSAGE".into(),
+            "com.applovin.adview.AppLovinFullscreenActivity".into(),
+            "com.example.MainActivity".into(),
+        ];
+        for r in [
+            &idx.native,
+            &idx.assets,
+            &idx.permissions,
+            &idx.data_schemes,
+        ]
+        .into_iter()
+        .chain(idx.component_regex.iter().map(|(_, r)| r))
+        {
+            inputs.extend(r.exact.keys().cloned());
+            for (p, _) in &r.patterns {
+                for n in needles(p).unwrap_or_default() {
+                    let n = String::from_utf8_lossy(&n).into_owned();
+                    inputs.push(format!("assets/{n}"));
+                    inputs.push(format!("{n}.so"));
+                    inputs.push(format!("com.x.{n}.Y"));
+                    inputs.push(n);
+                }
+            }
+        }
+        let mut checked = 0;
+        for r in [
+            &idx.native,
+            &idx.assets,
+            &idx.permissions,
+            &idx.data_schemes,
+        ]
+        .into_iter()
+        .chain(idx.component_regex.iter().map(|(_, r)| r))
+        {
+            let set = reference(r);
+            // Twice: the first inputs scanned literal by literal, later ones by the automaton.
+            for text in inputs.iter().chain(&inputs) {
+                let want: Vec<SigRef> = set.matches(text).into_iter().map(|i| r.refs[i]).collect();
+                let got: Vec<SigRef> = r.matches(text).collect();
+                assert_eq!(got, want, "{} regexes on {text:?}", r.what);
+                checked += usize::from(!want.is_empty());
+            }
+        }
+        assert!(checked > 300, "{checked} inputs matched");
+    }
+
+    #[test]
+    fn build_rs_worked_out_every_index_regex() {
+        let kb = super::super::blob::decode(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/builtin_sdks.bin"
+        )))
+        .expect("decodes");
+        let known: HashMap<String, Needles> = kb.needles.into_iter().collect();
+        for r in &kb.rules {
+            for p in super::super::literal::index_patterns(r) {
+                if anchored_literal(&p).is_none() {
+                    assert_eq!(known.get(&p), Some(&needles(&p)), "{p}");
+                }
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 mod blob;
 mod index;
+mod literal;
 mod load;
 mod types;
 
@@ -50,14 +51,15 @@ impl SdkCatalog {
         static BUILTIN: OnceLock<Result<SdkCatalog, Vec<Diagnostic>>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let rules = blob::decode(BUILTIN_BLOB).map_err(|message| {
+                let kb = blob::decode(BUILTIN_BLOB).map_err(|message| {
                     vec![Diagnostic {
                         file: "rules/sdks".to_string(),
                         line: 0,
                         message,
                     }]
                 })?;
-                Ok(Self::from_rules(rules))
+                let needles: HashMap<String, literal::Needles> = kb.needles.into_iter().collect();
+                Ok(Self::from_rules(kb.rules, Some(&needles)))
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -74,19 +76,23 @@ impl SdkCatalog {
     pub fn from_sources(files: &[(String, String)]) -> Result<SdkCatalog, Vec<Diagnostic>> {
         let mut rules = load::parse_all(files)?;
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        let cat = Self::from_rules(rules);
+        let cat = Self::from_rules(rules, None);
         cat.compile_all()?;
         Ok(cat)
     }
 
-    /// The catalog of validated entries sorted by id; nothing is compiled yet.
-    fn from_rules(rules: Vec<SdkRule>) -> SdkCatalog {
+    /// The catalog of validated entries sorted by id; nothing is compiled yet. `needles`: the
+    /// literals of the index regexes, as build.rs worked them out (the built-in rules).
+    fn from_rules(
+        rules: Vec<SdkRule>,
+        needles: Option<&HashMap<String, literal::Needles>>,
+    ) -> SdkCatalog {
         let by_id = rules
             .iter()
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
-        let index = SdkIndex::build(&rules);
+        let index = SdkIndex::build(&rules, needles);
         let version_regexes = rules.iter().map(|_| OnceLock::new()).collect();
         SdkCatalog {
             rules,
