@@ -4,8 +4,9 @@
 //! microseconds where parsing the TOML cost tens of milliseconds.
 //!
 //! The format is private to one build (the blob is written and read by the same source), so it
-//! has no compatibility rules: a magic and a version, then the entries. Integers are LEB128,
-//! strings a length then UTF-8 bytes, `Option` a 0/1 byte, `Vec` a length then its items, and
+//! has no compatibility rules: a magic and a version, the string table (every distinct string
+//! once, UTF-8, checked once at decoding), then the entries. Integers are LEB128, strings an
+//! offset and a length in the table, `Option` a 0/1 byte, `Vec` a length then its items, and
 //! each struct its fields in declaration order (the `codec!` list names every field: a new field
 //! that is not added to it fails to compile).
 
@@ -16,12 +17,23 @@ use super::{
 };
 
 /// The first bytes of a blob.
-const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x02";
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x03";
 
 /// Reads values back from a blob; every read is bounds-checked.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// The string table.
+    strings: &'a str,
+}
+
+/// Writes a blob: the values, and the string table they point into.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct Writer {
+    out: Vec<u8>,
+    strings: String,
+    /// Offset of each string already in the table.
+    seen: std::collections::HashMap<String, usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -62,22 +74,22 @@ impl<'a> Reader<'a> {
 pub(crate) trait Codec: Sized {
     /// Appends the value (build.rs; the binary only reads).
     #[cfg_attr(not(test), allow(dead_code))]
-    fn put(&self, out: &mut Vec<u8>);
+    fn put(&self, w: &mut Writer);
     /// Reads a value.
     fn get(r: &mut Reader<'_>) -> Result<Self, String>;
 }
 
 impl Codec for usize {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put(&self, w: &mut Writer) {
         let mut v = *self as u64;
         loop {
             let b = (v & 0x7f) as u8;
             v >>= 7;
             if v == 0 {
-                out.push(b);
+                w.out.push(b);
                 return;
             }
-            out.push(b | 0x80);
+            w.out.push(b | 0x80);
         }
     }
 
@@ -95,8 +107,8 @@ impl Codec for usize {
 }
 
 impl Codec for u8 {
-    fn put(&self, out: &mut Vec<u8>) {
-        out.push(*self);
+    fn put(&self, w: &mut Writer) {
+        w.out.push(*self);
     }
 
     fn get(r: &mut Reader<'_>) -> Result<Self, String> {
@@ -105,9 +117,9 @@ impl Codec for u8 {
 }
 
 impl<A: Codec, B: Codec> Codec for (A, B) {
-    fn put(&self, out: &mut Vec<u8>) {
-        self.0.put(out);
-        self.1.put(out);
+    fn put(&self, w: &mut Writer) {
+        self.0.put(w);
+        self.1.put(w);
     }
 
     fn get(r: &mut Reader<'_>) -> Result<Self, String> {
@@ -116,8 +128,8 @@ impl<A: Codec, B: Codec> Codec for (A, B) {
 }
 
 impl Codec for bool {
-    fn put(&self, out: &mut Vec<u8>) {
-        out.push(u8::from(*self));
+    fn put(&self, w: &mut Writer) {
+        w.out.push(u8::from(*self));
     }
 
     fn get(r: &mut Reader<'_>) -> Result<Self, String> {
@@ -130,28 +142,37 @@ impl Codec for bool {
 }
 
 impl Codec for String {
-    fn put(&self, out: &mut Vec<u8>) {
-        self.len().put(out);
-        out.extend_from_slice(self.as_bytes());
+    fn put(&self, w: &mut Writer) {
+        let at = match w.seen.get(self) {
+            Some(&at) => at,
+            None => {
+                let at = w.strings.len();
+                w.strings.push_str(self);
+                w.seen.insert(self.clone(), at);
+                at
+            }
+        };
+        at.put(w);
+        self.len().put(w);
     }
 
     fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        let at = usize::get(r)?;
         let n = usize::get(r)?;
-        let bytes = r.take(n)?;
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => r.err("string not UTF-8"),
+        match at.checked_add(n).and_then(|end| r.strings.get(at..end)) {
+            Some(s) => Ok(s.to_string()),
+            None => r.err("string outside the table"),
         }
     }
 }
 
 impl<T: Codec> Codec for Option<T> {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put(&self, w: &mut Writer) {
         match self {
-            None => out.push(0),
+            None => w.out.push(0),
             Some(v) => {
-                out.push(1);
-                v.put(out);
+                w.out.push(1);
+                v.put(w);
             }
         }
     }
@@ -166,10 +187,10 @@ impl<T: Codec> Codec for Option<T> {
 }
 
 impl<T: Codec> Codec for Vec<T> {
-    fn put(&self, out: &mut Vec<u8>) {
-        self.len().put(out);
+    fn put(&self, w: &mut Writer) {
+        self.len().put(w);
         for v in self {
-            v.put(out);
+            v.put(w);
         }
     }
 
@@ -189,8 +210,8 @@ impl<T: Codec> Codec for Vec<T> {
 }
 
 impl Codec for SigConfidence {
-    fn put(&self, out: &mut Vec<u8>) {
-        out.push(match self {
+    fn put(&self, w: &mut Writer) {
+        w.out.push(match self {
             SigConfidence::High => 0,
             SigConfidence::Medium => 1,
         });
@@ -206,12 +227,12 @@ impl Codec for SigConfidence {
 }
 
 impl Codec for ManifestKind {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put(&self, w: &mut Writer) {
         let i = ManifestKind::ALL
             .iter()
             .position(|(_, k)| k == self)
             .unwrap_or(0);
-        i.put(out);
+        i.put(w);
     }
 
     fn get(r: &mut Reader<'_>) -> Result<Self, String> {
@@ -224,17 +245,17 @@ impl Codec for ManifestKind {
 }
 
 impl Codec for VersionKind {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put(&self, w: &mut Writer) {
         match self {
             VersionKind::DexConstant { class, field } => {
-                out.push(0);
-                class.put(out);
-                field.put(out);
+                w.out.push(0);
+                class.put(w);
+                field.put(w);
             }
-            VersionKind::NativeName => out.push(1),
+            VersionKind::NativeName => w.out.push(1),
             VersionKind::NativeString { lib } => {
-                out.push(2);
-                lib.put(out);
+                w.out.push(2);
+                lib.put(w);
             }
         }
     }
@@ -259,8 +280,8 @@ impl Codec for VersionKind {
 macro_rules! codec {
     ($ty:ident { $($field:ident),* $(,)? }) => {
         impl Codec for $ty {
-            fn put(&self, out: &mut Vec<u8>) {
-                $(self.$field.put(out);)*
+            fn put(&self, w: &mut Writer) {
+                $(self.$field.put(w);)*
             }
 
             fn get(r: &mut Reader<'_>) -> Result<Self, String> {
@@ -344,10 +365,22 @@ pub(crate) struct Compiled {
 /// The blob (build.rs; the binary only decodes).
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn encode(kb: &Compiled) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
-    kb.rules.put(&mut out);
-    kb.needles.put(&mut out);
-    out
+    let mut w = Writer {
+        out: Vec::new(),
+        strings: String::new(),
+        seen: Default::default(),
+    };
+    kb.rules.put(&mut w);
+    kb.needles.put(&mut w);
+    let mut head = Writer {
+        out: MAGIC.to_vec(),
+        strings: String::new(),
+        seen: Default::default(),
+    };
+    w.strings.len().put(&mut head);
+    head.out.extend_from_slice(w.strings.as_bytes());
+    head.out.extend_from_slice(&w.out);
+    head.out
 }
 
 /// What a blob written by [`encode`] holds.
@@ -358,6 +391,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Compiled, String> {
     let mut r = Reader {
         bytes,
         pos: MAGIC.len(),
+        strings: "",
+    };
+    let n = usize::get(&mut r)?;
+    r.strings = match std::str::from_utf8(r.take(n)?) {
+        Ok(s) => s,
+        Err(e) => return r.err(&format!("string table not UTF-8 ({e})")),
     };
     let rules = Vec::<SdkRule>::get(&mut r)?;
     let needles = Vec::<(String, Needles)>::get(&mut r)?;
@@ -394,10 +433,14 @@ mod tests {
         trailing.push(0);
         assert!(decode(&trailing).unwrap_err().contains("trailing"));
         // A huge list length: an error, not an allocation.
-        let mut huge = MAGIC.to_vec();
+        let mut huge = Writer {
+            out: MAGIC.to_vec(),
+            strings: String::new(),
+            seen: Default::default(),
+        };
         0usize.put(&mut huge);
         usize::MAX.put(&mut huge);
-        assert!(decode(&huge).is_err());
+        assert!(decode(&huge.out).is_err());
         // Every truncation point fails cleanly.
         for cut in (MAGIC.len()..blob.len()).step_by(997) {
             assert!(decode(&blob[..cut]).is_err(), "cut at {cut}");

@@ -5,11 +5,16 @@
 
 use super::literal::{anchored_literal, needles, placeholder_regex, Needles};
 use super::{Diagnostic, ManifestKind, SdkRule};
+use crate::rules::apis::FastHash;
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+/// The index's maps: built from the catalogue only, then probed with names read from the app,
+/// so a fast non-keyed hash is safe (see [`FastHash`]) and cheaper to build at start-up.
+pub(crate) type HashMap<K, V> = StdHashMap<K, V, FastHash>;
 
 /// A signature of one entry: the entry's index in the catalog and the signature's index in the
 /// entry's list of that kind.
@@ -203,9 +208,9 @@ impl RegexIndex {
     fn new(
         what: &'static str,
         items: Vec<(String, SigRef)>,
-        known: Option<&HashMap<String, Needles>>,
+        known: Option<&StdHashMap<String, Needles>>,
     ) -> Self {
-        let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut exact: HashMap<String, Vec<usize>> = HashMap::default();
         let mut patterns = Vec::new();
         let mut refs = Vec::with_capacity(items.len());
         for (i, (pat, r)) in items.into_iter().enumerate() {
@@ -319,22 +324,22 @@ impl SdkIndex {
     /// Indexes every signature of `rules` (already validated); the regex sets are compiled on
     /// first use ([`SdkIndex::compile_all`] compiles them now).
     /// `known`: the literals of the regexes, as build.rs worked them out (the built-in rules).
-    pub(crate) fn build(rules: &[SdkRule], known: Option<&HashMap<String, Needles>>) -> Self {
+    pub(crate) fn build(rules: &[SdkRule], known: Option<&StdHashMap<String, Needles>>) -> Self {
         let mut classes = ClassTrie::new();
         let mut contains_pats = Vec::new();
         let mut contains_refs = Vec::new();
         let mut native = Vec::new();
         let mut assets = Vec::new();
-        let mut components: HashMap<(ManifestKind, String), Vec<SigRef>> = HashMap::new();
-        let mut comp_regex: HashMap<ManifestKind, Vec<(String, SigRef)>> = HashMap::new();
-        let mut meta_data: HashMap<String, Vec<SigRef>> = HashMap::new();
+        let mut components: HashMap<(ManifestKind, String), Vec<SigRef>> = HashMap::default();
+        let mut comp_regex: HashMap<ManifestKind, Vec<(String, SigRef)>> = HashMap::default();
+        let mut meta_data: HashMap<String, Vec<SigRef>> = HashMap::default();
         let mut activity_suffixes = Vec::new();
-        let mut application_names: HashMap<String, Vec<SigRef>> = HashMap::new();
+        let mut application_names: HashMap<String, Vec<SigRef>> = HashMap::default();
         let mut permissions = Vec::new();
-        let mut service_actions: HashMap<String, Vec<SigRef>> = HashMap::new();
+        let mut service_actions: HashMap<String, Vec<SigRef>> = HashMap::default();
         let mut data_schemes = Vec::new();
-        let mut dex_strings: HashMap<String, Vec<SigRef>> = HashMap::new();
-        let mut resource_strings: HashMap<String, Vec<SigRef>> = HashMap::new();
+        let mut dex_strings: HashMap<String, Vec<SigRef>> = HashMap::default();
+        let mut resource_strings: HashMap<String, Vec<SigRef>> = HashMap::default();
 
         for (sdk, rule) in rules.iter().enumerate() {
             for (sig, c) in rule.class_prefixes.iter().enumerate() {
@@ -637,7 +642,7 @@ mod tests {
             "/builtin_sdks.bin"
         )))
         .expect("decodes");
-        let known: HashMap<String, Needles> = kb.needles.into_iter().collect();
+        let known: StdHashMap<String, Needles> = kb.needles.into_iter().collect();
         for r in &kb.rules {
             for p in super::super::literal::index_patterns(r) {
                 if anchored_literal(&p).is_none() {

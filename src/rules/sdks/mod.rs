@@ -23,8 +23,8 @@ use std::sync::OnceLock;
 /// The validated knowledge base with its matchers, each compiled on first use.
 #[derive(Debug)]
 pub struct SdkCatalog {
+    /// Sorted by id (looked up by binary search).
     rules: Vec<SdkRule>,
-    by_id: HashMap<String, usize>,
     pub(crate) index: SdkIndex,
     /// Per entry, its `versions` compiled (on first use: few entries have any, fewer are read).
     version_regexes: Vec<OnceLock<Vec<CompiledVersion>>>,
@@ -87,16 +87,10 @@ impl SdkCatalog {
         rules: Vec<SdkRule>,
         needles: Option<&HashMap<String, literal::Needles>>,
     ) -> SdkCatalog {
-        let by_id = rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), i))
-            .collect();
         let index = SdkIndex::build(&rules, needles);
         let version_regexes = rules.iter().map(|_| OnceLock::new()).collect();
         SdkCatalog {
             rules,
-            by_id,
             index,
             version_regexes,
             native_string_libs: OnceLock::new(),
@@ -148,9 +142,14 @@ impl SdkCatalog {
             })
     }
 
+    /// The index of the entry with this id (the entries are sorted by id).
+    fn position(&self, id: &str) -> Option<usize> {
+        self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
+    }
+
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&SdkRule> {
-        self.by_id.get(id).and_then(|&i| self.rules.get(i))
+        self.position(id).and_then(|i| self.rules.get(i))
     }
 
     /// Every entry, sorted by id.
@@ -185,7 +184,7 @@ impl SdkCatalog {
 
     /// The compiled `versions` of the entry with this id (same order).
     pub(crate) fn version_regexes(&self, id: &str) -> &[CompiledVersion] {
-        let Some(&i) = self.by_id.get(id) else {
+        let Some(i) = self.position(id) else {
             return &[];
         };
         let (Some(rule), Some(cell)) = (self.rules.get(i), self.version_regexes.get(i)) else {
