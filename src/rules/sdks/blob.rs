@@ -11,13 +11,14 @@
 //! that is not added to it fails to compile).
 
 use super::literal::Needles;
+use super::types::Sigs;
 use super::{
     ClassPrefix, DataTypes, DexStringSig, ManifestKind, ManifestSig, RegexSig, SdkRule,
     SigConfidence, SigMeta, VersionKind, VersionSig,
 };
 
 /// The first bytes of a blob.
-const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x03";
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x04";
 
 /// Reads values back from a blob; every read is bounds-checked.
 pub(crate) struct Reader<'a> {
@@ -362,7 +363,108 @@ pub(crate) struct Compiled {
     pub needles: Vec<(String, Needles)>,
 }
 
-/// The blob (build.rs; the binary only decodes).
+/// A blob opened for use: what the matchers need of every entry, read at once (its strings
+/// borrowed from the blob), and each entry's full record, decoded on demand.
+#[derive(Debug)]
+pub(crate) struct Opened<'a> {
+    /// Per entry (sorted by id): its signatures.
+    pub sigs: Vec<Sigs<'a>>,
+    /// The literals of the index regexes.
+    pub needles: Vec<(String, Needles)>,
+    /// Per entry: where its record starts.
+    records: Vec<usize>,
+    bytes: &'a [u8],
+    strings: &'a str,
+}
+
+impl Opened<'_> {
+    /// Entry `i` in full.
+    pub(crate) fn rule(&self, i: usize) -> Result<SdkRule, String> {
+        let Some(&pos) = self.records.get(i) else {
+            return Err(format!("knowledge-base blob: no entry {i}"));
+        };
+        let mut r = Reader {
+            bytes: self.bytes,
+            pos,
+            strings: self.strings,
+        };
+        SdkRule::get(&mut r)
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// A string of the table, borrowed.
+    fn str_ref(&mut self) -> Result<&'a str, String> {
+        let at = usize::get(self)?;
+        let n = usize::get(self)?;
+        match at.checked_add(n).and_then(|end| self.strings.get(at..end)) {
+            Some(s) => Ok(s),
+            None => self.err("string outside the table"),
+        }
+    }
+
+    fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        let n = usize::get(self)?;
+        if n > self.bytes.len() - self.pos.min(self.bytes.len()) {
+            return self.err("list longer than the blob");
+        }
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(item(self)?);
+        }
+        Ok(v)
+    }
+
+    fn sigs(&mut self) -> Result<Sigs<'a>, String> {
+        Ok(Sigs {
+            id: self.str_ref()?,
+            shared: bool::get(self)?,
+            class_prefixes: self.list(|r| Ok((r.str_ref()?, bool::get(r)?)))?,
+            native_libs: self.list(Self::str_ref)?,
+            assets: self.list(Self::str_ref)?,
+            manifest: self.list(|r| Ok((ManifestKind::get(r)?, r.str_ref()?)))?,
+            dex_strings: self.list(Self::str_ref)?,
+            version_libs: self.list(Self::str_ref)?,
+        })
+    }
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl Writer {
+    fn str_ref(&mut self, s: &str) {
+        s.to_string().put(self);
+    }
+
+    fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
+        items.len().put(self);
+        for i in items {
+            item(self, i);
+        }
+    }
+
+    fn sigs(&mut self, s: &Sigs<'_>) {
+        self.str_ref(s.id);
+        s.shared.put(self);
+        self.list(&s.class_prefixes, |w, (v, c)| {
+            w.str_ref(v);
+            c.put(w);
+        });
+        self.list(&s.native_libs, |w, v| w.str_ref(v));
+        self.list(&s.assets, |w, v| w.str_ref(v));
+        self.list(&s.manifest, |w, (k, v)| {
+            k.put(w);
+            w.str_ref(v);
+        });
+        self.list(&s.dex_strings, |w, v| w.str_ref(v));
+        self.list(&s.version_libs, |w, v| w.str_ref(v));
+    }
+}
+
+/// The blob (build.rs; the binary only reads): the string table, then per entry the offset of
+/// its record and its signatures, the needles, and the records.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn encode(kb: &Compiled) -> Vec<u8> {
     let mut w = Writer {
@@ -370,8 +472,21 @@ pub(crate) fn encode(kb: &Compiled) -> Vec<u8> {
         strings: String::new(),
         seen: Default::default(),
     };
-    kb.rules.put(&mut w);
+    // The records first (their offsets go in the head), then the head.
+    let mut offsets = Vec::with_capacity(kb.rules.len());
+    for r in &kb.rules {
+        offsets.push(w.out.len());
+        r.put(&mut w);
+    }
+    let records = std::mem::take(&mut w.out);
+    let sigs = Sigs::of_all(&kb.rules);
+    sigs.len().put(&mut w);
+    for (s, at) in sigs.iter().zip(&offsets) {
+        at.put(&mut w);
+        w.sigs(s);
+    }
     kb.needles.put(&mut w);
+    let body = std::mem::take(&mut w.out);
     let mut head = Writer {
         out: MAGIC.to_vec(),
         strings: String::new(),
@@ -379,12 +494,17 @@ pub(crate) fn encode(kb: &Compiled) -> Vec<u8> {
     };
     w.strings.len().put(&mut head);
     head.out.extend_from_slice(w.strings.as_bytes());
-    head.out.extend_from_slice(&w.out);
+    // Record offsets are relative to the records, which follow the body.
+    let records_at = head.out.len() + 8 + body.len();
+    head.out
+        .extend_from_slice(&(records_at as u64).to_le_bytes());
+    head.out.extend_from_slice(&body);
+    head.out.extend_from_slice(&records);
     head.out
 }
 
-/// What a blob written by [`encode`] holds.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Compiled, String> {
+/// Opens a blob written by [`encode`]: the signatures and needles read, the records not yet.
+pub(crate) fn open(bytes: &[u8]) -> Result<Opened<'_>, String> {
     if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
         return Err("knowledge-base blob: bad magic or format version".to_string());
     }
@@ -398,12 +518,61 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Compiled, String> {
         Ok(s) => s,
         Err(e) => return r.err(&format!("string table not UTF-8 ({e})")),
     };
-    let rules = Vec::<SdkRule>::get(&mut r)?;
+    let mut at = [0u8; 8];
+    at.copy_from_slice(r.take(8)?);
+    let records_at = usize::try_from(u64::from_le_bytes(at))
+        .ok()
+        .filter(|&a| a <= bytes.len())
+        .map_or_else(|| r.err("records outside the blob"), Ok)?;
+    let mut records = Vec::new();
+    let sigs = r.list(|r| {
+        let rec = usize::get(r)?;
+        match records_at.checked_add(rec).filter(|&p| p <= bytes.len()) {
+            Some(p) => records.push(p),
+            None => return r.err("record outside the blob"),
+        }
+        r.sigs()
+    })?;
     let needles = Vec::<(String, Needles)>::get(&mut r)?;
-    if r.pos != bytes.len() {
-        return r.err("trailing bytes");
+    if r.pos != records_at {
+        return r.err("records do not follow the needles");
     }
-    Ok(Compiled { rules, needles })
+    Ok(Opened {
+        sigs,
+        needles,
+        records,
+        bytes,
+        strings: r.strings,
+    })
+}
+
+/// Every entry of a blob, decoded (tests; the binary decodes entries on demand).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn decode(bytes: &[u8]) -> Result<Compiled, String> {
+    let opened = open(bytes)?;
+    let mut rules = Vec::with_capacity(opened.sigs.len());
+    let mut end = opened.records.first().copied().unwrap_or(bytes.len());
+    for i in 0..opened.sigs.len() {
+        let mut r = Reader {
+            bytes,
+            pos: opened.records[i],
+            strings: opened.strings,
+        };
+        if r.pos != end {
+            return r.err("records not consecutive");
+        }
+        rules.push(SdkRule::get(&mut r)?);
+        end = r.pos;
+    }
+    if end != bytes.len() {
+        return Err(format!(
+            "knowledge-base blob: trailing bytes at offset {end}"
+        ));
+    }
+    Ok(Compiled {
+        rules,
+        needles: opened.needles,
+    })
 }
 
 #[cfg(test)]

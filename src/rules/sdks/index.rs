@@ -4,7 +4,8 @@
 //! names.
 
 use super::literal::{anchored_literal, needles, placeholder_regex, Needles};
-use super::{Diagnostic, ManifestKind, SdkRule};
+use super::types::Sigs;
+use super::{Diagnostic, ManifestKind};
 use crate::rules::apis::FastHash;
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
@@ -324,7 +325,7 @@ impl SdkIndex {
     /// Indexes every signature of `rules` (already validated); the regex sets are compiled on
     /// first use ([`SdkIndex::compile_all`] compiles them now).
     /// `known`: the literals of the regexes, as build.rs worked them out (the built-in rules).
-    pub(crate) fn build(rules: &[SdkRule], known: Option<&StdHashMap<String, Needles>>) -> Self {
+    pub(crate) fn build(rules: &[Sigs<'_>], known: Option<&StdHashMap<String, Needles>>) -> Self {
         let mut classes = ClassTrie::new();
         let mut contains_pats = Vec::new();
         let mut contains_refs = Vec::new();
@@ -342,43 +343,41 @@ impl SdkIndex {
         let mut resource_strings: HashMap<String, Vec<SigRef>> = HashMap::default();
 
         for (sdk, rule) in rules.iter().enumerate() {
-            for (sig, c) in rule.class_prefixes.iter().enumerate() {
+            for (sig, &(value, contains)) in rule.class_prefixes.iter().enumerate() {
                 let r = SigRef { sdk, sig };
-                if c.contains {
-                    contains_pats.push(c.value.clone());
+                if contains {
+                    contains_pats.push(value.to_string());
                     contains_refs.push(r);
                 } else {
-                    classes.insert(&c.value, r);
+                    classes.insert(value, r);
                 }
             }
             for (sig, n) in rule.native_libs.iter().enumerate() {
-                native.push((n.regex.clone(), SigRef { sdk, sig }));
+                native.push((n.to_string(), SigRef { sdk, sig }));
             }
             for (sig, a) in rule.assets.iter().enumerate() {
-                assets.push((a.regex.clone(), SigRef { sdk, sig }));
+                assets.push((a.to_string(), SigRef { sdk, sig }));
             }
             for (sig, d) in rule.dex_strings.iter().enumerate() {
                 dex_strings
-                    .entry(d.value.clone())
+                    .entry(d.to_string())
                     .or_default()
                     .push(SigRef { sdk, sig });
             }
-            for (sig, m) in rule.manifest.iter().enumerate() {
+            for (sig, &(kind, name)) in rule.manifest.iter().enumerate() {
                 let r = SigRef { sdk, sig };
-                let name = m.name.clone();
-                match m.kind {
+                let name = name.to_string();
+                match kind {
                     ManifestKind::MetaData => meta_data.entry(name).or_default().push(r),
                     ManifestKind::Activity
                     | ManifestKind::Service
                     | ManifestKind::Receiver
-                    | ManifestKind::Provider => {
-                        components.entry((m.kind, name)).or_default().push(r)
-                    }
+                    | ManifestKind::Provider => components.entry((kind, name)).or_default().push(r),
                     ManifestKind::ActivityRegex
                     | ManifestKind::ServiceRegex
                     | ManifestKind::ReceiverRegex
                     | ManifestKind::ProviderRegex => {
-                        comp_regex.entry(m.kind).or_default().push((name, r))
+                        comp_regex.entry(kind).or_default().push((name, r))
                     }
                     ManifestKind::ActivitySuffix => activity_suffixes.push((name, r)),
                     ManifestKind::ApplicationName => {

@@ -14,8 +14,10 @@ mod types;
 
 pub(crate) use index::{SdkIndex, SigRef};
 pub use load::Diagnostic;
+use types::Sigs;
 pub use types::*;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -23,9 +25,18 @@ use std::sync::OnceLock;
 /// The validated knowledge base with its matchers, each compiled on first use.
 #[derive(Debug)]
 pub struct SdkCatalog {
-    /// Sorted by id (looked up by binary search).
-    rules: Vec<SdkRule>,
+    /// Per entry, sorted by id: its id (looked up by binary search).
+    ids: Vec<Cow<'static, str>>,
+    /// Per entry: the entry, decoded from the built-in blob when first looked at (set from the
+    /// start for rules loaded at run time).
+    rules: Vec<OnceLock<SdkRule>>,
+    /// The built-in blob, for the entries not decoded yet.
+    blob: Option<blob::Opened<'static>>,
     pub(crate) index: SdkIndex,
+    /// The entries in a `shared_with` relation, in order.
+    shared: Vec<usize>,
+    /// The `lib` regexes of every `native-string` version rule.
+    version_libs: Vec<String>,
     /// Per entry, its `versions` compiled (on first use: few entries have any, fewer are read).
     version_regexes: Vec<OnceLock<Vec<CompiledVersion>>>,
     /// The `lib` regexes of every `native-string` version rule, as one set (on first use).
@@ -45,21 +56,32 @@ pub(crate) struct CompiledVersion {
 static BUILTIN_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_sdks.bin"));
 
 impl SdkCatalog {
-    /// The built-in knowledge base: `rules/sdks` as validated at build time, decoded once per
-    /// process; its regexes are compiled when an input first reaches them.
+    /// The built-in knowledge base: `rules/sdks` as validated at build time. Start-up reads the
+    /// signatures the matchers need; an entry is decoded when it is first looked at, and a regex
+    /// compiled when an input first reaches it.
     pub fn builtin() -> Result<&'static SdkCatalog, Vec<Diagnostic>> {
         static BUILTIN: OnceLock<Result<SdkCatalog, Vec<Diagnostic>>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let kb = blob::decode(BUILTIN_BLOB).map_err(|message| {
+                let mut opened = blob::open(BUILTIN_BLOB).map_err(|message| {
                     vec![Diagnostic {
                         file: "rules/sdks".to_string(),
                         line: 0,
                         message,
                     }]
                 })?;
-                let needles: HashMap<String, literal::Needles> = kb.needles.into_iter().collect();
-                Ok(Self::from_rules(kb.rules, Some(&needles)))
+                let needles: HashMap<String, literal::Needles> =
+                    std::mem::take(&mut opened.needles).into_iter().collect();
+                let sigs = std::mem::take(&mut opened.sigs);
+                let ids = sigs.iter().map(|s| Cow::Borrowed(s.id)).collect();
+                let rules = sigs.iter().map(|_| OnceLock::new()).collect();
+                Ok(Self::from_sigs(
+                    &sigs,
+                    ids,
+                    rules,
+                    Some(opened),
+                    Some(&needles),
+                ))
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -76,23 +98,35 @@ impl SdkCatalog {
     pub fn from_sources(files: &[(String, String)]) -> Result<SdkCatalog, Vec<Diagnostic>> {
         let mut rules = load::parse_all(files)?;
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        let cat = Self::from_rules(rules, None);
+        let sigs = Sigs::of_all(&rules);
+        let ids = rules.iter().map(|r| Cow::Owned(r.id.clone())).collect();
+        let cells = rules.iter().map(|r| OnceLock::from(r.clone())).collect();
+        let cat = Self::from_sigs(&sigs, ids, cells, None, None);
         cat.compile_all()?;
         Ok(cat)
     }
 
-    /// The catalog of validated entries sorted by id; nothing is compiled yet. `needles`: the
-    /// literals of the index regexes, as build.rs worked them out (the built-in rules).
-    fn from_rules(
-        rules: Vec<SdkRule>,
+    /// The catalog of validated entries (their signatures, sorted by id); nothing is compiled
+    /// yet. `needles`: the literals of the index regexes, as build.rs worked them out.
+    fn from_sigs(
+        sigs: &[Sigs<'_>],
+        ids: Vec<Cow<'static, str>>,
+        rules: Vec<OnceLock<SdkRule>>,
+        blob: Option<blob::Opened<'static>>,
         needles: Option<&HashMap<String, literal::Needles>>,
     ) -> SdkCatalog {
-        let index = SdkIndex::build(&rules, needles);
-        let version_regexes = rules.iter().map(|_| OnceLock::new()).collect();
+        let index = SdkIndex::build(sigs, needles);
         SdkCatalog {
+            ids,
             rules,
+            blob,
             index,
-            version_regexes,
+            shared: (0..sigs.len()).filter(|&i| sigs[i].shared).collect(),
+            version_libs: sigs
+                .iter()
+                .flat_map(|s| s.version_libs.iter().map(|l| l.to_string()))
+                .collect(),
+            version_regexes: sigs.iter().map(|_| OnceLock::new()).collect(),
             native_string_libs: OnceLock::new(),
         }
     }
@@ -108,7 +142,7 @@ impl SdkCatalog {
                 message: format!("compiling the native-string library regexes: {e}"),
             });
         }
-        for r in &self.rules {
+        for r in self.iter() {
             for v in &r.versions {
                 let lib = match &v.kind {
                     VersionKind::NativeString { lib } => Some(lib),
@@ -133,28 +167,22 @@ impl SdkCatalog {
     }
 
     fn native_string_lib_patterns(&self) -> impl Iterator<Item = &str> {
-        self.rules
-            .iter()
-            .flat_map(|r| &r.versions)
-            .filter_map(|v| match &v.kind {
-                VersionKind::NativeString { lib } => Some(lib.as_str()),
-                _ => None,
-            })
+        self.version_libs.iter().map(String::as_str)
     }
 
     /// The index of the entry with this id (the entries are sorted by id).
     fn position(&self, id: &str) -> Option<usize> {
-        self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
+        self.ids.binary_search_by(|e| e.as_ref().cmp(id)).ok()
     }
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&SdkRule> {
-        self.position(id).and_then(|i| self.rules.get(i))
+        self.position(id).and_then(|i| self.at(i))
     }
 
     /// Every entry, sorted by id.
     pub fn iter(&self) -> impl Iterator<Item = &SdkRule> {
-        self.rules.iter()
+        (0..self.len()).filter_map(|i| self.at(i))
     }
 
     /// Number of entries.
@@ -167,9 +195,32 @@ impl SdkCatalog {
         self.rules.is_empty()
     }
 
-    /// The entry at an index of [`SdkCatalog::iter`] order.
+    /// The entry at an index of [`SdkCatalog::iter`] order (decoded on first use).
     pub(crate) fn at(&self, i: usize) -> Option<&SdkRule> {
-        self.rules.get(i)
+        let cell = self.rules.get(i)?;
+        Some(cell.get_or_init(|| {
+            let blob = self.blob.as_ref();
+            match blob.map(|b| b.rule(i)) {
+                Some(Ok(rule)) => rule,
+                // The blob is written by build.rs from this source and round-trips (unit
+                // tests in blob.rs and tests/rules_builtin.rs decode every entry).
+                Some(Err(e)) => panic!("the embedded knowledge base is corrupt: {e}"),
+                None => unreachable!("a catalog loaded at run time has every entry set"),
+            }
+        }))
+    }
+
+    /// The entries in a `shared_with` relation (naming one or named by one), in order: the
+    /// ones whose signatures may be claimed by more than one entry.
+    pub fn shared_entries(&self) -> &[usize] {
+        &self.shared
+    }
+
+    /// Every `dex_strings` needle of the catalogue, sorted, once each.
+    pub fn dex_string_values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.index.dex_strings.keys().cloned().collect();
+        v.sort();
+        v
     }
 
     /// The libraries (by file name) whose strings a `native-string` version rule reads: the
@@ -187,7 +238,7 @@ impl SdkCatalog {
         let Some(i) = self.position(id) else {
             return &[];
         };
-        let (Some(rule), Some(cell)) = (self.rules.get(i), self.version_regexes.get(i)) else {
+        let (Some(rule), Some(cell)) = (self.at(i), self.version_regexes.get(i)) else {
             return &[];
         };
         // Checked by `compile_all`, as above.

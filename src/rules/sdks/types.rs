@@ -316,3 +316,75 @@ impl SdkRule {
         self.category == "packer"
     }
 }
+
+/// What the matchers need of an entry: its id, its signature values (in list order, so that
+/// [`super::SigRef`] positions are the entry's) and the file-name regexes of its `native-string`
+/// version rules. The built-in catalogue reads these from its blob without decoding the entries
+/// themselves (an entry is decoded when it is first looked at).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sigs<'a> {
+    /// The entry's id.
+    pub id: &'a str,
+    /// The entry is in a `shared_with` relation (names one, or is named by one).
+    pub shared: bool,
+    /// `class_prefixes`: (value, `match = "contains"`).
+    pub class_prefixes: Vec<(&'a str, bool)>,
+    /// `native_libs` regexes.
+    pub native_libs: Vec<&'a str>,
+    /// `assets` regexes.
+    pub assets: Vec<&'a str>,
+    /// `manifest`: (kind, name).
+    pub manifest: Vec<(ManifestKind, &'a str)>,
+    /// `dex_strings` values.
+    pub dex_strings: Vec<&'a str>,
+    /// The `lib` regexes of the `native-string` version rules.
+    pub version_libs: Vec<&'a str>,
+}
+
+impl<'a> Sigs<'a> {
+    /// The signatures of `rule`; `shared` as [`Sigs::shared`].
+    pub(crate) fn of(rule: &'a SdkRule, shared: bool) -> Sigs<'a> {
+        Sigs {
+            id: &rule.id,
+            shared,
+            class_prefixes: rule
+                .class_prefixes
+                .iter()
+                .map(|c| (c.value.as_str(), c.contains))
+                .collect(),
+            native_libs: rule.native_libs.iter().map(|s| s.regex.as_str()).collect(),
+            assets: rule.assets.iter().map(|s| s.regex.as_str()).collect(),
+            manifest: rule
+                .manifest
+                .iter()
+                .map(|m| (m.kind, m.name.as_str()))
+                .collect(),
+            dex_strings: rule.dex_strings.iter().map(|s| s.value.as_str()).collect(),
+            version_libs: rule
+                .versions
+                .iter()
+                .filter_map(|v| match &v.kind {
+                    VersionKind::NativeString { lib } => Some(lib.as_str()),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The signatures of every entry (sorted by id), with `shared` worked out across them.
+    pub(crate) fn of_all(rules: &'a [SdkRule]) -> Vec<Sigs<'a>> {
+        let named: std::collections::HashSet<&str> = rules
+            .iter()
+            .flat_map(|r| r.shared_with.iter().map(String::as_str))
+            .collect();
+        rules
+            .iter()
+            .map(|r| {
+                Sigs::of(
+                    r,
+                    !r.shared_with.is_empty() || named.contains(r.id.as_str()),
+                )
+            })
+            .collect()
+    }
+}
