@@ -365,7 +365,6 @@ pub(crate) struct Compiled {
 
 /// A blob opened for use: what the matchers need of every entry, read at once (its strings
 /// borrowed from the blob), and each entry's full record, decoded on demand.
-#[derive(Debug)]
 pub(crate) struct Opened<'a> {
     /// Per entry (sorted by id): its signatures.
     pub sigs: Vec<Sigs<'a>>,
@@ -375,6 +374,16 @@ pub(crate) struct Opened<'a> {
     records: Vec<usize>,
     bytes: &'a [u8],
     strings: &'a str,
+}
+
+impl std::fmt::Debug for Opened<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the blob's bytes.
+        f.debug_struct("Opened")
+            .field("entries", &self.sigs.len())
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl Opened<'_> {
