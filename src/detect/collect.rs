@@ -268,10 +268,11 @@ fn sig_value(rule: &SdkRule, list: SigList, sig: usize) -> &str {
 /// Which SDKs claim each signature value (to tell shared signatures apart).
 fn owners_by_value(cat: &SdkCatalog) -> HashMap<(SigList, String), BTreeSet<usize>> {
     let mut m: HashMap<(SigList, String), BTreeSet<usize>> = HashMap::new();
-    for (i, r) in cat.iter().enumerate() {
-        if r.shared_with.is_empty() && !cat.iter().any(|o| o.shared_with.contains(&r.id)) {
+    // Only entries in a shared_with relation can share a signature value with another.
+    for &i in cat.shared_entries() {
+        let Some(r) = cat.at(i) else {
             continue;
-        }
+        };
         let mut put = |list, v: &str| {
             m.entry((list, v.to_string())).or_default().insert(i);
         };

@@ -201,13 +201,7 @@ fn path_in_split(entry: &str) -> &str {
 
 /// Substrings the DEX parser should look for in string pools (SDKs known only from strings).
 pub fn string_needles(cat: &SdkCatalog) -> Vec<String> {
-    let mut v: Vec<String> = cat
-        .iter()
-        .flat_map(|r| r.dex_strings.iter().map(|s| s.value.clone()))
-        .collect();
-    v.sort();
-    v.dedup();
-    v
+    cat.dex_string_values()
 }
 
 /// Matches every signature of `catalog` against all evidence of `app`.

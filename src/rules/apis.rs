@@ -141,7 +141,12 @@ struct RawFile {
     api: Vec<toml::Table>,
 }
 
+/// `rules/apis.toml` (the tests compare the embedded entries with it).
+#[cfg(test)]
 const BUILTIN: &str = include_str!("../../rules/apis.toml");
+
+/// `rules/apis.toml`'s `[[api]]` tables as build.rs embeds them (JSON, with their lines).
+const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/apis.json"));
 
 /// 1-based line of byte offset `pos` in `text`.
 fn line_of(text: &str, pos: usize) -> usize {
@@ -161,12 +166,18 @@ fn valid_descriptor(s: &str) -> bool {
 }
 
 impl ApiCatalog {
-    /// The catalogue built into the binary.
+    /// The catalogue built into the binary (`rules/apis.toml`, embedded by build.rs as JSON: no
+    /// TOML parse at start-up).
     pub fn builtin() -> &'static ApiCatalog {
         static CATALOG: OnceLock<ApiCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             // The embedded file is checked by a unit test; an error here is a build defect.
-            ApiCatalog::from_toml(BUILTIN, "rules/apis.toml").unwrap_or_default()
+            super::permissions::embedded_entries::<ApiRule>(BUILTIN_JSON, "rules/apis.toml")
+                .and_then(|e| {
+                    let entries = e.into_iter().map(|(line, r)| (line, Ok(r))).collect();
+                    ApiCatalog::from_entries(entries, "rules/apis.toml")
+                })
+                .unwrap_or_default()
         })
     }
 
@@ -186,15 +197,35 @@ impl ApiCatalog {
             .filter(|(_, l)| l.trim() == "[[api]]")
             .map(|(i, _)| i + 1)
             .collect();
+        let entries = raw
+            .api
+            .into_iter()
+            .enumerate()
+            .map(|(i, table)| {
+                let line = headers.get(i).copied().unwrap_or(1);
+                let rule = toml::Value::Table(table)
+                    .try_into::<ApiRule>()
+                    .map_err(|e| e.message().trim().to_string());
+                (line, rule)
+            })
+            .collect();
+        Self::from_entries(entries, file)
+    }
+
+    /// Checks and indexes the entries of a catalogue, each with its line in `file` (or why it
+    /// could not be read).
+    fn from_entries(
+        entries: Vec<(usize, Result<ApiRule, String>)>,
+        file: &str,
+    ) -> Result<ApiCatalog, Vec<String>> {
         let mut errors = Vec::new();
         let mut cat = ApiCatalog::default();
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, table) in raw.api.into_iter().enumerate() {
-            let line = headers.get(i).copied().unwrap_or(1);
-            let rule: ApiRule = match toml::Value::Table(table).try_into() {
+        for (line, rule) in entries {
+            let rule = match rule {
                 Ok(r) => r,
                 Err(e) => {
-                    errors.push(format!("{file}:{line}: {}", e.message().trim()));
+                    errors.push(format!("{file}:{line}: {e}"));
                     continue;
                 }
             };

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::permissions::load_entries;
+use super::permissions::{embedded_entries, load_entries};
 
 /// One data type and how a policy names it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -41,14 +41,16 @@ pub struct DataTypeCatalog {
 static BUILTIN: OnceLock<DataTypeCatalog> = OnceLock::new();
 
 impl DataTypeCatalog {
-    /// The vocabulary shipped in the binary.
+    /// The vocabulary shipped in the binary (`rules/data-types.toml`, embedded by build.rs as
+    /// JSON: no TOML parse at start-up).
     pub fn builtin() -> &'static DataTypeCatalog {
         BUILTIN.get_or_init(|| {
             // The shipped file is checked by a unit test, so this cannot fail in a release.
-            DataTypeCatalog::from_toml(
-                include_str!("../../rules/data-types.toml"),
+            embedded_entries(
+                include_str!(concat!(env!("OUT_DIR"), "/data-types.json")),
                 "rules/data-types.toml",
             )
+            .and_then(|e| DataTypeCatalog::from_entries(e, "rules/data-types.toml"))
             .expect("built-in rules/data-types.toml is valid")
         })
     }
@@ -56,6 +58,14 @@ impl DataTypeCatalog {
     /// Parse a vocabulary; every problem is reported as `file:line: message`.
     pub fn from_toml(text: &str, file: &str) -> Result<DataTypeCatalog, Vec<String>> {
         let entries = load_entries::<DataTypeRule>(text, file, "data_type")?;
+        Self::from_entries(entries, file)
+    }
+
+    /// Checks the entries of a vocabulary, each with its line in `file`.
+    fn from_entries(
+        entries: Vec<(usize, DataTypeRule)>,
+        file: &str,
+    ) -> Result<DataTypeCatalog, Vec<String>> {
         let mut errors = Vec::new();
         let mut rules = Vec::with_capacity(entries.len());
         let mut by_id = HashMap::new();

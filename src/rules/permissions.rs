@@ -63,14 +63,16 @@ pub struct PermissionCatalog {
 static BUILTIN: OnceLock<PermissionCatalog> = OnceLock::new();
 
 impl PermissionCatalog {
-    /// The catalogue shipped in the binary.
+    /// The catalogue shipped in the binary (`rules/permissions.toml`, embedded by build.rs as
+    /// JSON: no TOML parse at start-up).
     pub fn builtin() -> &'static PermissionCatalog {
         BUILTIN.get_or_init(|| {
             // The shipped file is checked by a unit test, so this cannot fail in a release.
-            PermissionCatalog::from_toml(
-                include_str!("../../rules/permissions.toml"),
+            embedded_entries(
+                include_str!(concat!(env!("OUT_DIR"), "/permissions.json")),
                 "rules/permissions.toml",
             )
+            .and_then(|e| PermissionCatalog::from_entries(e, "rules/permissions.toml"))
             .expect("built-in rules/permissions.toml is valid")
         })
     }
@@ -78,6 +80,14 @@ impl PermissionCatalog {
     /// Parse a catalogue; every problem is reported as `file:line: message`.
     pub fn from_toml(text: &str, file: &str) -> Result<PermissionCatalog, Vec<String>> {
         let entries = load_entries::<PermissionRule>(text, file, "permission")?;
+        Self::from_entries(entries, file)
+    }
+
+    /// Checks the entries of a catalogue, each with its line in `file`.
+    fn from_entries(
+        entries: Vec<(usize, PermissionRule)>,
+        file: &str,
+    ) -> Result<PermissionCatalog, Vec<String>> {
         let mut errors = Vec::new();
         let mut rules = Vec::with_capacity(entries.len());
         let mut by_name: HashMap<String, usize> = HashMap::new();
@@ -148,6 +158,14 @@ impl PermissionCatalog {
     pub fn iter(&self) -> impl Iterator<Item = &PermissionRule> {
         self.rules.iter()
     }
+}
+
+/// The `[[key]]` tables of a catalogue as build.rs embeds them: JSON `[[line, {table}], ...]`.
+pub(crate) fn embedded_entries<T: DeserializeOwned>(
+    json: &str,
+    file: &str,
+) -> Result<Vec<(usize, T)>, Vec<String>> {
+    serde_json::from_str(json).map_err(|e| vec![format!("{file}: embedded entries: {e}")])
 }
 
 /// Read the `[[key]]` tables of a rules file, each with the line it starts on. Unknown top-level

@@ -1,344 +1,46 @@
-//! The SDK knowledge base: one TOML file per SDK under `rules/sdks/`, embedded at build time.
+//! The SDK knowledge base: one TOML file per SDK under `rules/sdks/`, compiled at build time.
 //!
 //! Loading validates everything (unknown keys, regexes, confidence values, references between
 //! entries, duplicate ids, conflicting class prefixes) and reports every problem as
-//! `file:line: message`, all at once.
+//! `file:line: message`, all at once. `build.rs` runs the same loader over `rules/sdks` and
+//! embeds the validated entries as a compact blob ([`blob`]): the built-in catalogue is decoded,
+//! not parsed, and its regexes are compiled on first use.
 
+mod blob;
 mod index;
+mod literal;
 mod load;
+mod types;
 
 pub(crate) use index::{SdkIndex, SigRef};
 pub use load::Diagnostic;
+use types::Sigs;
+pub use types::*;
 
-use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The categories an SDK entry may have.
-pub const CATEGORIES: &[&str] = &[
-    "push",
-    "analytics",
-    "ads",
-    "map",
-    "payment",
-    "face",
-    "anti-fraud",
-    "packer",
-    "crash",
-    "share",
-    "login",
-    "storage",
-    "feedback",
-    "other",
-];
-
-/// How sure a signature is (sdk-kb-notes.md, "Confidence semantics").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum SigConfidence {
-    /// Verified: one match reports the SDK.
-    High,
-    /// Generic or unverified: needs a second, independent medium signature.
-    Medium,
-}
-
-/// What every signature carries besides its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SigMeta {
-    /// How sure the signature is.
-    pub confidence: SigConfidence,
-    /// A vendor base package or key shared by several products: corroborates, never reports alone.
-    pub base: bool,
-    /// The signature only ever comes from a copy shipped inside this other SDK.
-    pub bundled_in: Option<String>,
-    /// The signature's classes ship inside a platform or infrastructure library that is not an
-    /// SDK of the knowledge base (`play-services-base`): they never count, on their own or not.
-    pub shipped_with: Option<String>,
-    /// The signature is another SDK's adapter for this one (ShareSDK's WeChat/QQ/Weibo
-    /// platforms): evidence of a channel through that aggregator (its id), not of this SDK.
-    pub via: Option<String>,
-    /// Where the signature comes from.
-    pub source: String,
-    /// Line in the rules file (for diagnostics).
-    #[serde(skip)]
-    pub line: usize,
-}
-
-impl SigMeta {
-    /// Whether the signature can count toward reporting its SDK: not a vendor base, not a copy
-    /// bundled in another SDK or shipped with a platform library, not an aggregator's adapter.
-    pub fn counts_alone(&self) -> bool {
-        !self.base && self.bundled_in.is_none() && self.shipped_with.is_none() && self.via.is_none()
-    }
-}
-
-/// A Java package (or class) prefix, matched on package boundaries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClassPrefix {
-    /// `com.example.sdk` (or a class name).
-    pub value: String,
-    /// `match = "contains"`: a substring of the class name instead of a prefix.
-    pub contains: bool,
-    /// Confidence, flags, source.
-    #[serde(flatten)]
-    pub meta: SigMeta,
-}
-
-impl ClassPrefix {
-    /// Whether the prefix is the SDK's own package: a prefix (not a substring), neither a
-    /// vendor base package nor a copy bundled inside another SDK.
-    pub fn is_own(&self) -> bool {
-        !self.contains && self.meta.counts_alone()
-    }
-}
-
-/// A regex over a file name (native library) or an archive entry path (asset).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RegexSig {
-    /// The regex, anchored by its author.
-    pub regex: String,
-    /// Why it is weak, when it is (a generic file name...).
-    pub note: Option<String>,
-    /// Confidence, flags, source.
-    #[serde(flatten)]
-    pub meta: SigMeta,
-}
-
-/// The kind of a manifest signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
-pub enum ManifestKind {
-    /// `<meta-data android:name>` key, application or component level.
-    MetaData,
-    /// Exact activity (or activity-alias) name.
-    Activity,
-    /// Exact service name.
-    Service,
-    /// Exact receiver name.
-    Receiver,
-    /// Exact provider name.
-    Provider,
-    /// Regex over activity names.
-    ActivityRegex,
-    /// Regex over service names.
-    ServiceRegex,
-    /// Regex over receiver names.
-    ReceiverRegex,
-    /// Regex over provider names.
-    ProviderRegex,
-    /// An activity whose name ends with this (inside the app's own package).
-    ActivitySuffix,
-    /// `<application android:name>` (packer stubs).
-    ApplicationName,
-    /// A permission name with `<applicationId>` in it.
-    Permission,
-    /// An intent-filter action of a service.
-    ServiceAction,
-    /// An intent-filter data scheme of an activity (`<...>` is a placeholder).
-    ActivityDataScheme,
-    /// The name of a string resource (`R.string.<name>`) in `resources.arsc`.
-    ResourceString,
-}
-
-impl ManifestKind {
-    /// Every kind with its name in the rules files.
-    pub const ALL: &'static [(&'static str, ManifestKind)] = &[
-        ("meta-data", ManifestKind::MetaData),
-        ("activity", ManifestKind::Activity),
-        ("service", ManifestKind::Service),
-        ("receiver", ManifestKind::Receiver),
-        ("provider", ManifestKind::Provider),
-        ("activity-regex", ManifestKind::ActivityRegex),
-        ("service-regex", ManifestKind::ServiceRegex),
-        ("receiver-regex", ManifestKind::ReceiverRegex),
-        ("provider-regex", ManifestKind::ProviderRegex),
-        ("activity-suffix", ManifestKind::ActivitySuffix),
-        ("application-name", ManifestKind::ApplicationName),
-        ("permission", ManifestKind::Permission),
-        ("service-action", ManifestKind::ServiceAction),
-        ("activity-data-scheme", ManifestKind::ActivityDataScheme),
-        ("resource-string", ManifestKind::ResourceString),
-    ];
-
-    /// Parses a kind name.
-    pub fn parse(s: &str) -> Option<ManifestKind> {
-        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
-    }
-
-    /// The kind name in the rules files.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("?")
-    }
-
-    /// Whether `name` is a regex for this kind.
-    pub fn is_regex(self) -> bool {
-        matches!(
-            self,
-            ManifestKind::ActivityRegex
-                | ManifestKind::ServiceRegex
-                | ManifestKind::ReceiverRegex
-                | ManifestKind::ProviderRegex
-        )
-    }
-}
-
-/// A manifest signature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestSig {
-    /// What is matched.
-    pub kind: ManifestKind,
-    /// The name (exact, regex, suffix or pattern, by kind).
-    pub name: String,
-    /// `meta-data` only: the values that switch the SDK off (`firebase_analytics_collection_enabled`
-    /// = `false`); such a key is reported as a disabled SDK, never as presence.
-    pub disabled_when: Vec<String>,
-    /// Confidence, flags, source.
-    #[serde(flatten)]
-    pub meta: SigMeta,
-}
-
-/// A substring looked for in DEX string pools.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DexStringSig {
-    /// The needle.
-    pub value: String,
-    /// `own_code = true`: a constant of the SDK's own code (the collector host its obfuscated
-    /// classes hold), so a match is code evidence; otherwise a string is configuration (a URL
-    /// the app may hold itself).
-    pub own_code: bool,
-    /// Confidence, flags, source.
-    #[serde(flatten)]
-    pub meta: SigMeta,
-}
-
-/// Where a version of the SDK can be read (`[[version]]` in the rules files).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum VersionKind {
-    /// The initial value of a `static final String` field (its name must mention "version":
-    /// those are the only constants the DEX reader keeps).
-    DexConstant {
-        /// The class, Java form.
-        class: String,
-        /// The field.
-        field: String,
-    },
-    /// A native library's file name (`libAMapSDK_MAP_v9_2_0.so`).
-    NativeName,
-    /// A string in the read-only data of a native library whose file name matches `lib`.
-    NativeString {
-        /// Regex over the library's file name.
-        lib: String,
-    },
-}
-
-/// One place an SDK's version can be read, and how.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VersionSig {
-    /// Where.
-    #[serde(flatten)]
-    pub kind: VersionKind,
-    /// Regex over the value (the constant, the file name, the string); the version is its
-    /// capture groups joined by `.` (`^libX_v(\d+)_(\d+)\.so$` -> `9.2`). For a dex-constant
-    /// without one, the value must look like a version itself.
-    pub pattern: Option<String>,
-    /// Where the fact comes from.
-    pub source: String,
-    /// Line in the rules file.
-    #[serde(skip)]
-    pub line: usize,
-}
-
-/// The data an SDK typically collects.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DataTypes {
-    /// `high` (quoted from a disclosure that was read) or `medium` (generic for the SDK type).
-    pub confidence: String,
-    /// The data, as written by the source.
-    pub items: Vec<String>,
-    /// Where the list comes from.
-    pub source: String,
-    /// Every source consulted for the entry.
-    pub sources: Vec<String>,
-}
-
-/// One SDK of the knowledge base.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SdkRule {
-    /// Stable id (`jpush`).
-    pub id: String,
-    /// English name.
-    pub name_en: String,
-    /// The names policies use: Chinese names, aliases, English names.
-    pub names: Vec<String>,
-    /// The vendor's legal Chinese name(s).
-    pub vendor_zh: String,
-    /// The vendor's English name.
-    pub vendor_en: String,
-    /// One of [`CATEGORIES`].
-    pub category: String,
-    /// The SDK's privacy policy, when known.
-    pub privacy_url: Option<String>,
-    /// Entries whose signatures overlap with this one on purpose.
-    pub shared_with: Vec<String>,
-    /// SDKs that ship a copy of this one: when one of them is reported, this is not separate.
-    pub bundled_by: Vec<String>,
-    /// Maven artifacts (`group:artifact`) that reveal the SDK (`META-INF/*.version`).
-    pub artifacts: Vec<String>,
-    /// Free notes.
-    pub notes: Option<String>,
-    /// Network endpoint regexes (Exodus), not matched against the APK.
-    pub network: Vec<String>,
-    /// Typical data.
-    pub data_types: DataTypes,
-    /// Class prefixes.
-    pub class_prefixes: Vec<ClassPrefix>,
-    /// Native library file-name regexes.
-    pub native_libs: Vec<RegexSig>,
-    /// Manifest signatures.
-    pub manifest: Vec<ManifestSig>,
-    /// Archive entry path regexes.
-    pub assets: Vec<RegexSig>,
-    /// DEX string needles.
-    pub dex_strings: Vec<DexStringSig>,
-    /// Where its version can be read, in order of preference.
-    pub versions: Vec<VersionSig>,
-    /// The rules file it came from.
-    #[serde(skip)]
-    pub file: String,
-}
-
-impl SdkRule {
-    /// Number of signatures of every kind.
-    pub fn signature_count(&self) -> usize {
-        self.class_prefixes.len()
-            + self.native_libs.len()
-            + self.manifest.len()
-            + self.assets.len()
-            + self.dex_strings.len()
-    }
-
-    /// Whether this is an app packer (hardening).
-    pub fn is_packer(&self) -> bool {
-        self.category == "packer"
-    }
-}
-
-/// The validated knowledge base with its compiled matchers.
+/// The validated knowledge base with its matchers, each compiled on first use.
 #[derive(Debug)]
 pub struct SdkCatalog {
-    rules: Vec<SdkRule>,
-    by_id: HashMap<String, usize>,
+    /// Per entry, sorted by id: its id (looked up by binary search).
+    ids: Vec<Cow<'static, str>>,
+    /// Per entry: the entry, decoded from the built-in blob when first looked at (set from the
+    /// start for rules loaded at run time).
+    rules: Vec<OnceLock<SdkRule>>,
+    /// The built-in blob, for the entries not decoded yet.
+    blob: Option<blob::Opened<'static>>,
     pub(crate) index: SdkIndex,
-    /// Per entry, its `versions` compiled: (lib regex, pattern regex).
-    version_regexes: Vec<Vec<CompiledVersion>>,
-    /// The `lib` regexes of every `native-string` version rule, as one set.
-    native_string_libs: regex::RegexSet,
+    /// The entries in a `shared_with` relation, in order.
+    shared: Vec<usize>,
+    /// The `lib` regexes of every `native-string` version rule.
+    version_libs: Vec<String>,
+    /// Per entry, its `versions` compiled (on first use: few entries have any, fewer are read).
+    version_regexes: Vec<OnceLock<Vec<CompiledVersion>>>,
+    /// The `lib` regexes of every `native-string` version rule, as one set (on first use).
+    native_string_libs: OnceLock<regex::RegexSet>,
 }
 
 /// The regexes of one [`VersionSig`], compiled once.
@@ -350,20 +52,36 @@ pub(crate) struct CompiledVersion {
     pub pattern: Option<regex::Regex>,
 }
 
-/// The knowledge base files embedded at build time: (file name, contents).
-const BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_sdks.rs"));
+/// The knowledge base validated and encoded by `build.rs` ([`blob`]).
+static BUILTIN_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_sdks.bin"));
 
 impl SdkCatalog {
-    /// The built-in knowledge base (parsed and compiled once per process).
+    /// The built-in knowledge base: `rules/sdks` as validated at build time. Start-up reads the
+    /// signatures the matchers need; an entry is decoded when it is first looked at, and a regex
+    /// compiled when an input first reaches it.
     pub fn builtin() -> Result<&'static SdkCatalog, Vec<Diagnostic>> {
         static BUILTIN: OnceLock<Result<SdkCatalog, Vec<Diagnostic>>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let files: Vec<(String, String)> = BUILTIN_FILES
-                    .iter()
-                    .map(|(n, s)| (format!("rules/sdks/{n}"), (*s).to_string()))
-                    .collect();
-                Self::from_sources(&files)
+                let mut opened = blob::open(BUILTIN_BLOB).map_err(|message| {
+                    vec![Diagnostic {
+                        file: "rules/sdks".to_string(),
+                        line: 0,
+                        message,
+                    }]
+                })?;
+                let needles: HashMap<String, literal::Needles> =
+                    std::mem::take(&mut opened.needles).into_iter().collect();
+                let sigs = std::mem::take(&mut opened.sigs);
+                let ids = sigs.iter().map(|s| Cow::Borrowed(s.id)).collect();
+                let rules = sigs.iter().map(|_| OnceLock::new()).collect();
+                Ok(Self::from_sigs(
+                    &sigs,
+                    ids,
+                    rules,
+                    Some(opened),
+                    Some(&needles),
+                ))
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -375,64 +93,96 @@ impl SdkCatalog {
         Self::from_sources(&files)
     }
 
-    /// Parses and validates (file name, contents) pairs into a catalog.
+    /// Parses and validates (file name, contents) pairs into a catalog. Every matcher is
+    /// compiled here, so that a regex the matchers cannot build is a diagnostic now.
     pub fn from_sources(files: &[(String, String)]) -> Result<SdkCatalog, Vec<Diagnostic>> {
         let mut rules = load::parse_all(files)?;
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        let by_id = rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), i))
-            .collect();
-        let index = SdkIndex::build(&rules).map_err(|e| vec![e])?;
-        // Every regex was compiled once by the loader: these cannot fail.
-        let compile = |r: &str| regex::Regex::new(r).ok();
-        let version_regexes = rules
-            .iter()
-            .map(|r| {
-                r.versions
-                    .iter()
-                    .map(|v| CompiledVersion {
-                        lib: match &v.kind {
-                            VersionKind::NativeString { lib } => compile(lib),
-                            _ => None,
-                        },
-                        pattern: v.pattern.as_deref().and_then(compile),
-                    })
-                    .collect()
-            })
-            .collect();
-        let libs = rules
-            .iter()
-            .flat_map(|r| &r.versions)
-            .filter_map(|v| match &v.kind {
-                VersionKind::NativeString { lib } => Some(lib.as_str()),
-                _ => None,
-            });
-        let native_string_libs = regex::RegexSet::new(libs).map_err(|e| {
-            vec![Diagnostic {
+        let sigs = Sigs::of_all(&rules);
+        let ids = rules.iter().map(|r| Cow::Owned(r.id.clone())).collect();
+        let cells = rules.iter().map(|r| OnceLock::from(r.clone())).collect();
+        let cat = Self::from_sigs(&sigs, ids, cells, None, None);
+        cat.compile_all()?;
+        Ok(cat)
+    }
+
+    /// The catalog of validated entries (their signatures, sorted by id); nothing is compiled
+    /// yet. `needles`: the literals of the index regexes, as build.rs worked them out.
+    fn from_sigs(
+        sigs: &[Sigs<'_>],
+        ids: Vec<Cow<'static, str>>,
+        rules: Vec<OnceLock<SdkRule>>,
+        blob: Option<blob::Opened<'static>>,
+        needles: Option<&HashMap<String, literal::Needles>>,
+    ) -> SdkCatalog {
+        let index = SdkIndex::build(sigs, needles);
+        SdkCatalog {
+            ids,
+            rules,
+            blob,
+            index,
+            shared: (0..sigs.len()).filter(|&i| sigs[i].shared).collect(),
+            version_libs: sigs
+                .iter()
+                .flat_map(|s| s.version_libs.iter().map(|l| l.to_string()))
+                .collect(),
+            version_regexes: sigs.iter().map(|_| OnceLock::new()).collect(),
+            native_string_libs: OnceLock::new(),
+        }
+    }
+
+    /// Compiles every matcher now (they are otherwise compiled on first use), reporting the
+    /// regexes that cannot be built. `rules lint` and the runtime loader call it.
+    pub fn compile_all(&self) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = self.index.compile_all();
+        if let Err(e) = regex::RegexSet::new(self.native_string_lib_patterns()) {
+            errors.push(Diagnostic {
                 file: "rules/sdks".to_string(),
                 line: 0,
                 message: format!("compiling the native-string library regexes: {e}"),
-            }]
-        })?;
-        Ok(SdkCatalog {
-            rules,
-            by_id,
-            index,
-            version_regexes,
-            native_string_libs,
-        })
+            });
+        }
+        for r in self.iter() {
+            for v in &r.versions {
+                let lib = match &v.kind {
+                    VersionKind::NativeString { lib } => Some(lib),
+                    _ => None,
+                };
+                for p in lib.into_iter().chain(&v.pattern) {
+                    if let Err(e) = regex::Regex::new(p) {
+                        errors.push(Diagnostic {
+                            file: r.file.clone(),
+                            line: v.line,
+                            message: format!("compiling the version regex {p:?}: {e}"),
+                        });
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn native_string_lib_patterns(&self) -> impl Iterator<Item = &str> {
+        self.version_libs.iter().map(String::as_str)
+    }
+
+    /// The index of the entry with this id (the entries are sorted by id).
+    fn position(&self, id: &str) -> Option<usize> {
+        self.ids.binary_search_by(|e| e.as_ref().cmp(id)).ok()
     }
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&SdkRule> {
-        self.by_id.get(id).and_then(|&i| self.rules.get(i))
+        self.position(id).and_then(|i| self.at(i))
     }
 
     /// Every entry, sorted by id.
     pub fn iter(&self) -> impl Iterator<Item = &SdkRule> {
-        self.rules.iter()
+        (0..self.len()).filter_map(|i| self.at(i))
     }
 
     /// Number of entries.
@@ -445,22 +195,65 @@ impl SdkCatalog {
         self.rules.is_empty()
     }
 
-    /// The entry at an index of [`SdkCatalog::iter`] order.
+    /// The entry at an index of [`SdkCatalog::iter`] order (decoded on first use).
     pub(crate) fn at(&self, i: usize) -> Option<&SdkRule> {
-        self.rules.get(i)
+        let cell = self.rules.get(i)?;
+        Some(cell.get_or_init(|| {
+            let blob = self.blob.as_ref();
+            match blob.map(|b| b.rule(i)) {
+                Some(Ok(rule)) => rule,
+                // The blob is written by build.rs from this source and round-trips (unit
+                // tests in blob.rs and tests/rules_builtin.rs decode every entry).
+                Some(Err(e)) => panic!("the embedded knowledge base is corrupt: {e}"),
+                None => unreachable!("a catalog loaded at run time has every entry set"),
+            }
+        }))
+    }
+
+    /// The entries in a `shared_with` relation (naming one or named by one), in order: the
+    /// ones whose signatures may be claimed by more than one entry.
+    pub fn shared_entries(&self) -> &[usize] {
+        &self.shared
+    }
+
+    /// Every `dex_strings` needle of the catalogue, sorted, once each.
+    pub fn dex_string_values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.index.dex_strings.keys().cloned().collect();
+        v.sort();
+        v
     }
 
     /// The libraries (by file name) whose strings a `native-string` version rule reads: the
     /// reader scans only those ([`crate::apk::reader::Options::native_strings`]).
     pub fn native_string_libs(&self) -> &regex::RegexSet {
-        &self.native_string_libs
+        self.native_string_libs.get_or_init(|| {
+            // Checked by `compile_all` (the runtime loader, `rules lint`, tests/rules_builtin.rs).
+            regex::RegexSet::new(self.native_string_lib_patterns())
+                .unwrap_or_else(|_| regex::RegexSet::empty())
+        })
     }
 
     /// The compiled `versions` of the entry with this id (same order).
     pub(crate) fn version_regexes(&self, id: &str) -> &[CompiledVersion] {
-        self.by_id
-            .get(id)
-            .and_then(|&i| self.version_regexes.get(i))
-            .map_or(&[], Vec::as_slice)
+        let Some(i) = self.position(id) else {
+            return &[];
+        };
+        let (Some(rule), Some(cell)) = (self.at(i), self.version_regexes.get(i)) else {
+            return &[];
+        };
+        // Checked by `compile_all`, as above.
+        let compile = |r: &str| regex::Regex::new(r).ok();
+        cell.get_or_init(|| {
+            rule.versions
+                .iter()
+                .map(|v| CompiledVersion {
+                    lib: match &v.kind {
+                        VersionKind::NativeString { lib } => compile(lib),
+                        _ => None,
+                    },
+                    pattern: v.pattern.as_deref().and_then(compile),
+                })
+                .collect()
+        })
     }
 }
