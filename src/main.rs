@@ -7,7 +7,6 @@ use appaudit::cli::{
     InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
 };
 use appaudit::report::audit::{InputFile, ViewOptions};
-use appaudit::report::inspect::InspectReport;
 use appaudit::{apk, engine, policy, report, Error};
 use clap::Parser;
 use sha2::{Digest, Sha256};
@@ -89,10 +88,7 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
         emit(args.output.as_deref(), &out)?;
         return Ok(Outcome::Pass);
     }
-    let mut rep = InspectReport::from_analysis(&analysis);
-    if args.lang == appaudit::cli::Lang::En {
-        rep = rep.in_english(catalog);
-    }
+    let rep = engine::inspect_report(&analysis, catalog).with_lang(args.lang);
     let text = match args.format {
         InspectFormat::Json => report::to_json(&rep),
         InspectFormat::Table => rep.render_table(),
@@ -219,7 +215,7 @@ fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
     let (doc, _) = load_policies(&args.files, args.encoding.as_deref())?;
     let text = match args.format {
         PolicyFormat::Json => report::to_json(&doc),
-        PolicyFormat::Table => policy::render_table(&doc),
+        PolicyFormat::Table => policy::render_table_in(&doc, args.lang),
     };
     emit(args.output.as_deref(), &text)?;
     Ok(Outcome::Pass)

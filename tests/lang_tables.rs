@@ -1,0 +1,149 @@
+//! The `inspect` and `policy` tables in both languages, on the wallet fixture: goldens
+//! (tests/snapshots/wallet-inspect.{zh,en}.txt, wallet-policy.{zh,en}.txt, wallet-inspect.json)
+//! and what each language promises. `--lang zh` words the table in Chinese (identifiers, ids and
+//! what the policy says stay as they are); `--lang en` shows no Chinese in `inspect` (the
+//! knowledge base has English names for every SDK of the wallet); without `--lang` the tables
+//! are as before (English words; `inspect` shows the names Chinese policies use).
+//! After a reviewed change: `APPAUDIT_UPDATE_SNAPSHOTS=1 cargo test --test lang_tables`.
+
+mod common;
+
+use appaudit::model::locale::{catalogue, has_cjk};
+use appaudit::model::Lang;
+use common::{golden, root};
+use std::process::Command;
+
+/// Runs the binary from the crate root at 100 columns.
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+        .current_dir(root())
+        .args(args)
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run appaudit");
+    assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The English words of a catalogue section that differ from the Chinese ones and are words
+/// (not identifiers such as `API`, `DEX`, `sha256`), without their placeholders.
+fn english_words(section: &str) -> Vec<String> {
+    let (en, zh) = (catalogue(Lang::En), catalogue(Lang::Zh));
+    let mut out = Vec::new();
+    for (key, text) in en.sections.get(section).expect("section") {
+        if zh.get(section, key) == Some(text.as_str()) {
+            continue;
+        }
+        // Outside the placeholders (`{name}`: the even parts).
+        for part in text.split(['{', '}']).step_by(2) {
+            let part = part.trim_matches(|c: char| !c.is_ascii_alphabetic());
+            // Words of the catalogue, not the attribute names it quotes.
+            if part.len() >= 4
+                && part.contains(|c: char| c.is_ascii_lowercase())
+                && ![
+                    "debuggable",
+                    "allowBackup",
+                    "cleartext",
+                    "maxSdkVersion",
+                    // also meta-data values
+                    "true",
+                    "false",
+                ]
+                .contains(&part)
+            {
+                out.push(part.to_string());
+            }
+        }
+    }
+    assert!(out.len() > 10, "{section}: {out:?}");
+    out
+}
+
+/// Whether `text` holds `word` as a word of its own, not inside an identifier
+/// (`android.permission.CAMERA` does not hold "permission").
+fn has_word(text: &str, word: &str) -> bool {
+    let part =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "._-/$".contains(c));
+    text.match_indices(word).any(|(i, _)| {
+        !part(text[..i].chars().next_back()) && !part(text[i + word.len()..].chars().next())
+    })
+}
+
+#[test]
+fn inspect_in_chinese_and_english() {
+    let base = ["inspect", "fixtures/wallet.apk"];
+    let zh = run(&[&base[..], &["--lang", "zh"]].concat());
+    let en = run(&[&base[..], &["--lang", "en"]].concat());
+    for want in [
+        "包名",
+        "开发者",
+        "类别",
+        "敏感 API 调用（21）",
+        "权限（",
+        "组件（",
+        "推送",
+    ] {
+        assert!(zh.contains(want), "{want:?} missing\n{zh}");
+    }
+    for word in english_words("inspect") {
+        assert!(!has_word(&zh, &word), "{word:?} in the Chinese table\n{zh}");
+    }
+    assert!(!has_cjk(&en), "Chinese in the English table\n{en}");
+    for want in ["| vendor", "JPush", "Sensitive API calls (21)"] {
+        assert!(en.contains(want), "{want:?} missing\n{en}");
+    }
+    // Without --lang: English words, the names Chinese policies use.
+    let plain = run(&base);
+    assert!(
+        plain.contains("| vendor") && plain.contains("极光推送SDK"),
+        "{plain}"
+    );
+    golden("wallet-inspect.zh.txt", &zh);
+    golden("wallet-inspect.en.txt", &en);
+}
+
+#[test]
+fn inspect_json_is_the_contract() {
+    let json = run(&["inspect", "fixtures/wallet.apk", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    // --lang changes the table only.
+    let zh = run(&[
+        "inspect",
+        "fixtures/wallet.apk",
+        "--format",
+        "json",
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(json, zh);
+    // The tool's version blanked (the first "version" is the tool's), the key order kept.
+    let text = json.replacen(
+        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"version\": \"VERSION\"",
+        1,
+    );
+    golden("wallet-inspect.json", &text);
+}
+
+#[test]
+fn policy_in_chinese_and_english() {
+    let base = ["policy", "fixtures/wallet/policy.txt"];
+    let zh = run(&[&base[..], &["--lang", "zh"]].concat());
+    let en = run(&[&base[..], &["--lang", "en"]].concat());
+    assert_eq!(run(&base), en, "the default is English");
+    for want in [
+        "隐私政策：",
+        "披露的SDK和第三方：15",
+        "披露的权限：18",
+        "第三方主体",
+    ] {
+        assert!(zh.contains(want), "{want:?} missing\n{zh}");
+    }
+    for word in english_words("policy-table") {
+        assert!(!has_word(&zh, &word), "{word:?} in the Chinese table\n{zh}");
+    }
+    assert!(en.contains("SDKs and third parties disclosed: 15"), "{en}");
+    golden("wallet-policy.zh.txt", &zh);
+    golden("wallet-policy.en.txt", &en);
+}
