@@ -6,10 +6,11 @@ pub mod data;
 use crate::audit::{AttributedCall, AuditOutcome, SdkView};
 use crate::engine::{vendor_display, Analysis};
 use crate::report::html::markdown::md;
-use crate::report::html::{esc, link, page, Lang};
+use crate::report::html::{clean, link_markup, page, Lang};
 use crate::rules::permissions::PermissionCatalog;
 use crate::rules::sdks::SdkCatalog;
 use data::DataLabel;
+use maud::html;
 use std::fmt::Write;
 
 /// Output formats of `draft`.
@@ -435,71 +436,54 @@ impl Draft {
         out
     }
 
-    /// A self-contained HTML page.
+    /// A self-contained HTML page, built with maud: every text is escaped by construction.
     pub fn html(&self) -> String {
         let w = self.words();
         let (sdk_title, perm_title) = self.titles();
-        let mut body = format!(
-            "<h1>{} <code>{}</code></h1><p class=\"note\">{}</p><h2>{}</h2>",
-            esc(w.sdk_title),
-            esc(&self.package),
-            esc(w.intro),
-            esc(&sdk_title)
-        );
-        body.push_str("<table id=\"draft-sdks\"><thead><tr>");
-        for c in w.cols {
-            let _ = write!(body, "<th>{}</th>", esc(c));
-        }
-        body.push_str("</tr></thead><tbody>");
-        for s in &self.sdks {
-            let _ = write!(
-                body,
-                "<tr data-sdk-id=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&s.id),
-                esc(&s.name),
-                esc(&s.vendor),
-                esc(&s.purpose),
-                esc(&self.data_cell(s)),
-                s.link
-                    .as_deref()
-                    .map_or_else(|| esc(w.to_check), |u| link(u, u))
-            );
-        }
-        let _ = write!(
-            body,
-            "</tbody></table><h2>{}</h2><table id=\"draft-permissions\"><thead><tr>",
-            esc(&perm_title)
-        );
-        for c in w.perm_cols {
-            let _ = write!(body, "<th>{}</th>", esc(c));
-        }
-        body.push_str("</tr></thead><tbody>");
-        for p in &self.permissions {
-            let names: Vec<String> = p
-                .permissions
-                .iter()
-                .map(|n| format!("<code>{}</code>", esc(n)))
-                .collect();
-            let _ = write!(
-                body,
-                "<tr data-permission=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&p.permissions.join(" ")),
-                esc(&p.words),
-                names.join(self.sep()),
-                esc(w.placeholder)
-            );
-        }
-        body.push_str("</tbody></table>");
-        page(self.lang, &sdk_title, &body)
+        let body = html! {
+            h1 { (w.sdk_title) " " code { (clean(&self.package)) } }
+            p.note { (w.intro) }
+            h2 { (sdk_title) }
+            table #draft-sdks {
+                thead { tr { @for c in w.cols { th { (c) } } } }
+                tbody {
+                    @for s in &self.sdks {
+                        tr data-sdk-id=(clean(&s.id)) {
+                            td { (clean(&s.name)) }
+                            td { (clean(&s.vendor)) }
+                            td { (clean(&s.purpose)) }
+                            td { (clean(&self.data_cell(s))) }
+                            td {
+                                @match &s.link {
+                                    Some(u) => (link_markup(Some(u), u)),
+                                    None => (w.to_check),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (perm_title) }
+            table #draft-permissions {
+                thead { tr { @for c in w.perm_cols { th { (c) } } } }
+                tbody {
+                    @for p in &self.permissions {
+                        tr data-permission=(clean(&p.permissions.join(" "))) {
+                            td { (clean(&p.words)) }
+                            td {
+                                @for (i, n) in p.permissions.iter().enumerate() {
+                                    @if i > 0 { (self.sep()) }
+                                    code { (clean(n)) }
+                                }
+                            }
+                            td { (w.placeholder) }
+                        }
+                    }
+                }
+            }
+        };
+        page(self.lang, &sdk_title, body)
     }
-}
-
-/// One line of plain text: control characters and line breaks removed.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .collect()
 }
 
 #[cfg(test)]
@@ -536,5 +520,53 @@ mod tests {
         let ids: Vec<&str> = rows[0].data.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["imei", "oaid"]);
         assert_eq!(rows[0].link.as_deref(), Some("https://x"));
+    }
+
+    #[test]
+    fn the_html_escapes_every_field_by_construction() {
+        let mut hostile = row(
+            "x\"><script>",
+            "<b>SDK</b>",
+            &["a&b"],
+            Some("javascript:alert(1)"),
+        );
+        hostile.vendor = "V<\u{1}>".to_string();
+        let draft = Draft {
+            lang: Lang::En,
+            package: "p<q>".to_string(),
+            only_missing: false,
+            sdks: vec![
+                hostile,
+                row("ok", "Ok", &[], Some("https://a.example/?x=1&y=2")),
+            ],
+            permissions: vec![DraftPermission {
+                permissions: vec!["a.<P>".to_string()],
+                words: "W&\"".to_string(),
+            }],
+        };
+        let html = draft.html();
+        for raw in [
+            "<script>",
+            "<b>",
+            "<q>",
+            "<P>",
+            "href=\"javascript:",
+            "\u{1}",
+            "a&b",
+            "W&\"",
+        ] {
+            assert!(!html.contains(raw), "{raw:?} unescaped in\n{html}");
+        }
+        for escaped in [
+            "data-sdk-id=\"x&quot;&gt;&lt;script&gt;\"",
+            "&lt;b&gt;SDK&lt;/b&gt;",
+            "<code>p&lt;q&gt;</code>",
+            "V&lt;&gt;",
+            "a&amp;b",
+            "<code>a.&lt;P&gt;</code>",
+            "<a href=\"https://a.example/?x=1&amp;y=2\"",
+        ] {
+            assert!(html.contains(escaped), "{escaped:?} missing in\n{html}");
+        }
     }
 }
