@@ -147,3 +147,34 @@ fn policy_in_chinese_and_english() {
     golden("wallet-policy.zh.txt", &zh);
     golden("wallet-policy.en.txt", &en);
 }
+
+/// `audit --lang en`: the SDK table names every SDK and vendor in English (the findings below
+/// may quote the policy's Chinese rows); without `--lang` it keeps the names Chinese policies use.
+#[test]
+fn the_audit_table_in_english_names_sdks_in_english() {
+    let args = [
+        "audit",
+        "fixtures/wallet.apk",
+        "--policy",
+        "fixtures/wallet/policy.txt",
+    ];
+    let table = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+            .current_dir(root())
+            .args(args)
+            .args(extra)
+            .env("COLUMNS", "120")
+            .output()
+            .expect("run appaudit");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        // The SDK table: from its header to the first blank line.
+        let start = text.find("| SDK").expect("SDK table");
+        let end = text[start..].find("\n\n").map_or(text.len(), |e| start + e);
+        text[start..end].to_string()
+    };
+    let en = table(&["--lang", "en"]);
+    assert!(!has_cjk(&en), "Chinese in the English SDK table\n{en}");
+    assert!(en.contains("JPush") && en.contains("Aurora Mobile"), "{en}");
+    let plain = table(&[]);
+    assert!(plain.contains("极光推送SDK"), "{plain}");
+}
