@@ -319,6 +319,9 @@ pub struct ScanArgs {
     /// Apps analysed at once (default: the available cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Language of the table (default: English).
+    #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
+    pub lang: crate::model::Lang,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     pub format: ScanFormat,
@@ -356,6 +359,9 @@ pub struct DiffArgs {
     /// The privacy policy the new release ships with: added items it does not disclose fail.
     #[arg(long, short = 'p', value_name = "POLICY")]
     pub policy: Option<PathBuf>,
+    /// Language of the table and Markdown (default: English).
+    #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
+    pub lang: crate::model::Lang,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,

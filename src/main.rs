@@ -311,7 +311,7 @@ fn scan_cmd(cli: &Cli, args: &ScanArgs) -> Result<Outcome, Error> {
     });
     bar.finish_and_clear();
     let text = match args.format {
-        ScanFormat::Table => report::scan::render_table(&items),
+        ScanFormat::Table => report::scan::render_table_in(&items, args.lang),
         ScanFormat::Jsonl => report::scan::render_jsonl(&items),
         ScanFormat::Csv => report::scan::render_csv(&items),
     };
@@ -344,15 +344,15 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
         .map(|(doc, file)| engine::audit_report(&new, catalog, &doc, vec![file], &[], None, None));
     let d = appaudit::diff::compare(&old, &new, audit.as_ref());
     let text = match args.format {
-        DiffFormat::Table => report::diff::render_table(&d),
+        DiffFormat::Table => report::diff::render_table_in(&d, args.lang),
         DiffFormat::Json => report::to_json(&d),
-        DiffFormat::Markdown => report::diff::render_markdown(&d),
+        DiffFormat::Markdown => report::diff::render_markdown_in(&d, args.lang),
     };
     emit(args.output.as_deref(), &text)?;
     if let Some(path) = &args.output {
         eprintln!(
             "{} (report written to {})",
-            report::diff::verdict(&d),
+            report::diff::verdict_in(&d, args.lang),
             path.display()
         );
     }

@@ -178,3 +178,57 @@ fn the_audit_table_in_english_names_sdks_in_english() {
     let plain = table(&[]);
     assert!(plain.contains("极光推送SDK"), "{plain}");
 }
+
+/// `diff` and `scan` tables in both languages: the English default is unchanged, Chinese has
+/// the catalogue's words (goldens of the wallet's release diff with its policy).
+#[test]
+fn diff_and_scan_in_chinese_and_english() {
+    let base = [
+        "diff",
+        "fixtures/wallet.apk",
+        "fixtures/wallet2.apk",
+        "--policy",
+        "fixtures/wallet/policy.txt",
+    ];
+    let diff = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+            .current_dir(root())
+            .args(base)
+            .args(extra)
+            .env("COLUMNS", "100")
+            .output()
+            .expect("run appaudit");
+        assert_eq!(out.status.code(), Some(1), "undisclosed additions fail");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let (zh, en) = (diff(&["--lang", "zh"]), diff(&["--lang", "en"]));
+    assert_eq!(diff(&[]), en, "the default is English");
+    for want in ["9 处变化", "未披露", "类型", "分析"] {
+        assert!(zh.contains(want), "{want:?} missing\n{zh}");
+    }
+    for word in english_words("diff") {
+        assert!(!has_word(&zh, &word), "{word:?} in the Chinese diff\n{zh}");
+    }
+    assert!(
+        en.contains("9 changes; 2 added items not disclosed"),
+        "{en}"
+    );
+    golden("wallet-diff.zh.txt", &zh);
+    golden("wallet-diff.en.txt", &en);
+    let md = diff(&["--lang", "zh", "--format", "markdown"]);
+    assert!(
+        md.contains("| | 类型 | 对象 | 详情 | 隐私政策 |") && md.contains("**未披露**"),
+        "{md}"
+    );
+
+    let scan = run(&["scan", "fixtures", "--lang", "zh"]);
+    for want in ["| 文件", "| 状态", "通过"] {
+        assert!(scan.contains(want), "{want:?} missing\n{scan}");
+    }
+    for word in english_words("scan") {
+        assert!(
+            !has_word(&scan, &word),
+            "{word:?} in the Chinese scan\n{scan}"
+        );
+    }
+}
