@@ -317,7 +317,7 @@ fn scan_cmd(cli: &Cli, args: &ScanArgs) -> Result<Outcome, Error> {
     };
     emit(args.output.as_deref(), &text)?;
     let summary = ScanSummary::of(&items);
-    eprintln!("{}", summary.line());
+    eprintln!("{}", summary.line_in(args.lang));
     Ok(if summary.findings > 0 {
         Outcome::Findings
     } else if summary.errors > 0 {
