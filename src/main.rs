@@ -170,9 +170,12 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     if let Some(path) = &args.output {
         // The report went to a file: a CI log still shows why the step passed or failed.
         eprintln!(
-            "{} (report written to {})",
-            report::audit_table::verdict_line(&rep),
-            path.display()
+            "{}",
+            written_to(
+                rep.view.lang.unwrap_or(appaudit::model::Lang::En),
+                &report::audit_table::verdict_line(&rep),
+                path
+            )
         );
     }
     Ok(if failed {
@@ -180,6 +183,19 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Pass
     })
+}
+
+/// The verdict line and where the report went, for stderr when `-o FILE` took the report.
+fn written_to(lang: appaudit::model::Lang, line: &str, path: &Path) -> String {
+    use appaudit::model::locale;
+    locale::fill(
+        &locale::word(lang, "terminal", "written_to"),
+        &|name| match name {
+            "line" => Some(line.to_string()),
+            "path" => Some(path.display().to_string()),
+            _ => None,
+        },
+    )
 }
 
 /// `appaudit draft`: the disclosures the app needs, or with --policy those the policy lacks.
@@ -351,9 +367,8 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
     emit(args.output.as_deref(), &text)?;
     if let Some(path) = &args.output {
         eprintln!(
-            "{} (report written to {})",
-            report::diff::verdict_in(&d, args.lang),
-            path.display()
+            "{}",
+            written_to(args.lang, &report::diff::verdict_in(&d, args.lang), path)
         );
     }
     Ok(
