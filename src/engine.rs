@@ -212,6 +212,20 @@ fn inspect_model(a: &Analysis, catalog: Option<&SdkCatalog>) -> InspectReport {
                     detect::library_of(&c.caller).map(|l| (c.caller.clone(), l.to_string()))
                 })
                 .collect(),
+            data_types: a
+                .calls
+                .iter()
+                .filter_map(|c| {
+                    crate::rules::data_types::DataTypeCatalog::builtin()
+                        .get(&c.data_type)
+                        .map(|d| {
+                            (
+                                c.data_type.clone(),
+                                crate::model::Arg::both(&d.name_zh, &d.name_en),
+                            )
+                        })
+                })
+                .collect(),
         },
     }
 }

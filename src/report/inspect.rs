@@ -5,7 +5,7 @@
 //! the detector's (`apk::manifest::Component`, `detect::Detection`...) field for field, so the
 //! JSON is the one those types wrote; `engine`'s tests compare the two on every fixture.
 
-use crate::model::{locale, AttributedCall, Lang};
+use crate::model::{locale, Arg, AttributedCall, Lang};
 use crate::report::table::{self, Priority};
 use crate::report::ToolInfo;
 use serde::Serialize;
@@ -336,6 +336,8 @@ pub struct InspectView {
     pub lang: Option<Lang>,
     /// The platform library (`androidx`, `kotlin`...) of callers no SDK holds, by caller.
     pub libraries: BTreeMap<String, String>,
+    /// The names of the data types the calls collect, by id (the Chinese table shows them).
+    pub data_types: BTreeMap<String, Arg>,
 }
 
 /// A package and how many classes it holds.
@@ -488,8 +490,12 @@ impl InspectReport {
                     .clone()
                     .or_else(|| self.view.libraries.get(&c.caller).cloned())
                     .unwrap_or_else(|| w("app_or_other"));
+                let data = match (lang, self.view.data_types.get(&c.data_type)) {
+                    (Some(Lang::Zh), Some(name)) => name.get(Lang::Zh).to_string(),
+                    _ => c.data_type.clone(),
+                };
                 t.add_row(vec![
-                    format!("{}\n{owner}", c.data_type),
+                    format!("{data}\n{owner}"),
                     c.api.rsplit('/').next().unwrap_or(&c.api).to_string(),
                     c.caller.clone(),
                 ]);
