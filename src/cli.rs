@@ -247,6 +247,10 @@ pub enum RulesAction {
         /// Only this category (push, analytics, ads, packer...).
         #[arg(long)]
         category: Option<String>,
+        /// Language of the table: zh (Chinese words and names) or en (English words and
+        /// names). Without it: English words, the names Chinese policies use.
+        #[arg(long, value_enum)]
+        lang: Option<crate::model::Lang>,
     },
     /// Check rule files: unknown keys, bad patterns, duplicate ids, conflicting prefixes.
     Lint {

@@ -239,11 +239,11 @@ fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
 
 fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
     match action {
-        RulesAction::List { category } => {
+        RulesAction::List { category, lang } => {
             let catalog = engine::load_catalog(cli.rules.as_deref())?;
             emit(
                 None,
-                &appaudit::rules::lint::list_table(catalog, category.as_deref()),
+                &appaudit::rules::lint::list_table_in(catalog, category.as_deref(), *lang),
             )?;
             Ok(Outcome::Pass)
         }
