@@ -187,14 +187,11 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
 
 /// The verdict line and where the report went, for stderr when `-o FILE` took the report.
 fn written_to(lang: appaudit::model::Lang, line: &str, path: &Path) -> String {
-    use appaudit::model::locale;
-    locale::fill(
-        &locale::word(lang, "terminal", "written_to"),
-        &|name| match name {
-            "line" => Some(line.to_string()),
-            "path" => Some(path.display().to_string()),
-            _ => None,
-        },
+    appaudit::model::locale::format(
+        lang,
+        "terminal",
+        "written_to",
+        &[("line", line.into()), ("path", path.display().to_string())],
     )
 }
 

@@ -26,13 +26,7 @@ pub fn render_table(doc: &PolicyDoc) -> String {
 /// Render what was understood of a policy as text tables, in a language.
 pub fn render_table_in(doc: &PolicyDoc, lang: Lang) -> String {
     let w = |key: &str| locale::word(lang, "policy-table", key);
-    let f = |key: &str, args: &[(&str, String)]| {
-        locale::fill(&w(key), &|name| {
-            args.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.clone())
-        })
-    };
+    let f = |key: &str, args: &[(&str, String)]| locale::format(lang, "policy-table", key, args);
     let table = |keys: &[&str]| -> Table {
         let titles: Vec<String> = keys.iter().map(|k| w(k)).collect();
         let titles: Vec<&str> = titles.iter().map(String::as_str).collect();

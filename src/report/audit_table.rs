@@ -3,7 +3,7 @@
 //! Reads the report only through the accessors at the top, so a change of the report's types
 //! touches them and nothing else.
 
-use crate::model::locale::{self, fill};
+use crate::model::locale;
 use crate::model::{Finding, How, Lang, Severity};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::table::{self, Priority};
@@ -17,11 +17,7 @@ fn lang(r: &AuditReport) -> Lang {
 
 /// A `[terminal]` word or template of the catalogue, filled with `args`.
 fn term(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-    fill(&locale::word(lang, "terminal", key), &|name| {
-        args.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    })
+    locale::format(lang, "terminal", key, args)
 }
 
 fn app_line(r: &AuditReport) -> String {

@@ -15,11 +15,7 @@ impl Words {
     }
 
     fn fill(&self, key: &str, args: &[(&str, String)]) -> String {
-        locale::fill(&self.get(key), &|name| {
-            args.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.clone())
-        })
+        locale::format(self.0, "diff", key, args)
     }
 
     fn version(&self, r: &Release) -> String {

@@ -361,13 +361,7 @@ impl InspectReport {
         let lang = self.view.lang;
         let words = lang.unwrap_or(Lang::En);
         let w = |key: &str| locale::word(words, "inspect", key);
-        let f = |key: &str, args: &[(&str, String)]| {
-            locale::fill(&w(key), &|name| {
-                args.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.clone())
-            })
-        };
+        let f = |key: &str, args: &[(&str, String)]| locale::format(words, "inspect", key, args);
         let boolean = |v: Option<bool>| {
             w(match v {
                 Some(true) => "true",

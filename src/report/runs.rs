@@ -77,13 +77,7 @@ impl ScanSummary {
     /// The summary line in a language (the catalogues' `[scan]`).
     pub fn line_in(&self, lang: Lang) -> String {
         let w = |key: &str| locale::word(lang, "scan", key);
-        let f = |key: &str, args: &[(&str, String)]| {
-            locale::fill(&w(key), &|name| {
-                args.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.clone())
-            })
-        };
+        let f = |key: &str, args: &[(&str, String)]| locale::format(lang, "scan", key, args);
         let one_or_many =
             |n: usize, key: &str| w(&format!("{key}_{}", if n == 1 { "one" } else { "many" }));
         let apps = self.ok + self.findings + self.errors;
