@@ -11,16 +11,21 @@ mod common;
 use appaudit::model::locale::{catalogue, has_cjk};
 use appaudit::model::Lang;
 use common::{golden, root};
-use std::process::Command;
+use std::process::{Command, Output};
 
-/// Runs the binary from the crate root at 100 columns.
-fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
+/// Runs the binary from the crate root with these arguments at this width.
+fn output(args: &[&str], columns: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_appaudit"))
         .current_dir(root())
         .args(args)
-        .env("COLUMNS", "100")
+        .env("COLUMNS", columns)
         .output()
-        .expect("run appaudit");
+        .expect("run appaudit")
+}
+
+/// Runs the binary at 100 columns; it must succeed.
+fn run(args: &[&str]) -> String {
+    let out = output(args, "100");
     assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
     String::from_utf8(out.stdout).expect("UTF-8")
 }
@@ -159,13 +164,7 @@ fn the_audit_table_in_english_names_sdks_in_english() {
         "fixtures/wallet/policy.txt",
     ];
     let table = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
-            .current_dir(root())
-            .args(args)
-            .args(extra)
-            .env("COLUMNS", "120")
-            .output()
-            .expect("run appaudit");
+        let out = output(&[&args[..], extra].concat(), "120");
         let text = String::from_utf8(out.stdout).expect("UTF-8");
         // The SDK table: from its header to the first blank line.
         let start = text.find("| SDK").expect("SDK table");
@@ -191,13 +190,7 @@ fn diff_and_scan_in_chinese_and_english() {
         "fixtures/wallet/policy.txt",
     ];
     let diff = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_appaudit"))
-            .current_dir(root())
-            .args(base)
-            .args(extra)
-            .env("COLUMNS", "100")
-            .output()
-            .expect("run appaudit");
+        let out = output(&[&base[..], extra].concat(), "100");
         assert_eq!(out.status.code(), Some(1), "undisclosed additions fail");
         String::from_utf8(out.stdout).expect("UTF-8")
     };
