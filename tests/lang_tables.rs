@@ -237,3 +237,41 @@ fn rules_list_in_chinese() {
     let en = run(&["rules", "list", "--category", "push"]);
     assert!(en.contains("| vendor") && en.contains("| push"), "{en}");
 }
+
+/// SARIF with `--lang zh`: the rules' help and the results' evidence in Chinese; the English
+/// default is the one the schema test and the golden check.
+#[test]
+fn sarif_in_chinese() {
+    let args = [
+        "audit",
+        "fixtures/wallet.apk",
+        "--policy",
+        "fixtures/wallet/policy.txt",
+        "--format",
+        "sarif",
+    ];
+    let sarif = |extra: &[&str]| {
+        let out = output(&[&args[..], extra].concat(), "100");
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+        log
+    };
+    let (zh, en) = (sarif(&["--lang", "zh"]), sarif(&[]));
+    assert_eq!(sarif(&["--lang", "en"]), en);
+    let help = zh["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"]
+        .as_str()
+        .expect("help");
+    assert!(
+        help.contains("为何重要：") && !help.contains("Why:"),
+        "{help}"
+    );
+    for r in zh["runs"][0]["results"].as_array().expect("results") {
+        let text = r["message"]["text"].as_str().expect("message");
+        for english in [" calls ", "policy line ", "manifest: ", "not requested"] {
+            assert!(!text.contains(english), "{english:?} in {text}");
+        }
+    }
+    assert_eq!(
+        zh["runs"][0]["results"].as_array().map(Vec::len),
+        en["runs"][0]["results"].as_array().map(Vec::len)
+    );
+}
