@@ -220,6 +220,9 @@ pub struct PolicyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PolicyFormat::Table)]
     pub format: PolicyFormat,
+    /// Language of the table (default: English).
+    #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
+    pub lang: crate::model::Lang,
     /// Force the text encoding (utf-8, utf-16le, utf-16be, gbk, gb18030).
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
@@ -244,6 +247,10 @@ pub enum RulesAction {
         /// Only this category (push, analytics, ads, packer...).
         #[arg(long)]
         category: Option<String>,
+        /// Language of the table: zh (Chinese words and names) or en (English words and
+        /// names). Without it: English words, the names Chinese policies use.
+        #[arg(long, value_enum)]
+        lang: Option<crate::model::Lang>,
     },
     /// Check rule files: unknown keys, bad patterns, duplicate ids, conflicting prefixes.
     Lint {
@@ -269,15 +276,6 @@ pub enum InspectFormat {
     Json,
 }
 
-/// A report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
-    /// Chinese
-    Zh,
-    /// English
-    En,
-}
-
 /// `appaudit inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -292,9 +290,10 @@ pub struct InspectArgs {
     /// Print every class defined in the app's DEX files, one per line, sorted.
     #[arg(long)]
     pub classes: bool,
-    /// Language of SDK names in the table: zh (the names Chinese policies use) or en.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
+    /// Language of the table: zh (Chinese words and SDK names) or en (English words and
+    /// names). Without it: English words, the SDK names Chinese policies use.
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::model::Lang>,
     /// Write the output to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -324,6 +323,9 @@ pub struct ScanArgs {
     /// Apps analysed at once (default: the available cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Language of the table (default: English).
+    #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
+    pub lang: crate::model::Lang,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     pub format: ScanFormat,
@@ -361,6 +363,9 @@ pub struct DiffArgs {
     /// The privacy policy the new release ships with: added items it does not disclose fail.
     #[arg(long, short = 'p', value_name = "POLICY")]
     pub policy: Option<PathBuf>,
+    /// Language of the table and Markdown (default: English).
+    #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
+    pub lang: crate::model::Lang,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,

@@ -14,7 +14,7 @@ use crate::report::audit::{
     AuditReport, InputFile, PermissionEntry, PolicyInfo, ReportParts, RulesInfo, SdkEntry,
     ViewOptions,
 };
-use crate::report::inspect::InspectReport;
+use crate::report::inspect::{InspectReport, PackageCount};
 use crate::rules::sdks::SdkCatalog;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -31,15 +31,246 @@ pub struct Analysis {
 }
 
 impl InspectReport {
-    /// Builds the report from an analysis (app, detections, attributed calls).
+    /// Builds the report from an analysis (app, detections, attributed calls), without the
+    /// knowledge base: the English names are the detection's (see [`inspect_report`]).
     pub fn from_analysis(a: &Analysis) -> Self {
-        let mut rep = Self::new(&a.app);
-        rep.app.packer = a.detections.packer.clone();
-        rep.sdks = a.detections.sdks.clone();
-        rep.sdk_hints = a.detections.hints.clone();
-        rep.data_access = a.calls.clone();
-        rep
+        inspect_model(a, None)
     }
+}
+
+/// `inspect`'s report: what the app contains, the detections with their evidence, the calls;
+/// the knowledge base gives the English names the English table shows.
+pub fn inspect_report(a: &Analysis, catalog: &SdkCatalog) -> InspectReport {
+    inspect_model(a, Some(catalog))
+}
+
+fn inspect_model(a: &Analysis, catalog: Option<&SdkCatalog>) -> InspectReport {
+    use crate::report::inspect as view;
+    let app = &a.app;
+    let m = &app.manifest;
+    let sdk = |d: &Detection| {
+        let rule = catalog.and_then(|c| c.get(&d.id));
+        let vendor = vendor_display(&d.vendor);
+        view::SdkFound {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            vendor: d.vendor.clone(),
+            category: d.category.clone(),
+            confidence: confidence(d.confidence),
+            evidence: d
+                .evidence
+                .iter()
+                .map(|e| view::SdkEvidence {
+                    source: e.source.as_str().to_string(),
+                    value: e.value.clone(),
+                    count: e.count,
+                    confidence: confidence(e.confidence),
+                    secondary: e.secondary,
+                    kind: match e.kind {
+                        detect::EvidenceKind::Code => view::EvidenceKind::Code,
+                        detect::EvidenceKind::Config => view::EvidenceKind::Config,
+                    },
+                    note: e.note.clone(),
+                })
+                .collect(),
+            version: d.version.clone(),
+            version_source: d.version_source.clone(),
+            artifacts: d.artifacts.clone(),
+            bundled_in: d.bundled_in.clone(),
+            via: d.via.clone(),
+            channels: d.channels.clone(),
+            disabled: d.disabled.clone(),
+            features: d.features.clone(),
+            display: view::SdkDisplay {
+                name_en: rule.map_or_else(
+                    || d.name.clone(),
+                    |r| crate::rules::vendor::english_display(&r.name_en),
+                ),
+                vendor_en: rule.map_or_else(|| vendor.clone(), |r| r.vendor_en.clone()),
+                vendor,
+            },
+        }
+    };
+    let meta = |md: &crate::apk::manifest::MetaData| view::MetaData {
+        name: md.name.clone(),
+        value: md.value.clone(),
+        resource: md.resource.clone(),
+    };
+    let dangerous = crate::rules::is_dangerous;
+    InspectReport {
+        schema_version: crate::report::SCHEMA_VERSION,
+        tool: crate::report::ToolInfo::current(),
+        app: view::AppInfo {
+            path: app.path.clone(),
+            sha256: app.sha256.clone(),
+            package: m.package.clone(),
+            version_name: m.version_name.clone(),
+            version_code: m.version_code,
+            min_sdk: m.min_sdk,
+            target_sdk: m.target_sdk,
+            packer: a.detections.packer.clone(),
+        },
+        sdks: a.detections.sdks.iter().map(sdk).collect(),
+        sdk_hints: a.detections.hints.iter().map(sdk).collect(),
+        permissions: m
+            .uses_permissions
+            .iter()
+            .map(|p| view::PermissionInfo {
+                name: p.name.clone(),
+                dangerous: dangerous(&p.name),
+                max_sdk: p.max_sdk,
+                sdk23: p.sdk23,
+            })
+            .collect(),
+        data_access: a.calls.clone(),
+        packages: largest_packages(app, 15),
+        dex: app
+            .dex
+            .iter()
+            .map(|d| view::DexInfo {
+                name: d.name.clone(),
+                classes: d.classes.len(),
+                secondary: d.secondary,
+            })
+            .collect(),
+        native_libs: app
+            .native_libs
+            .iter()
+            .map(|l| view::NativeInfo {
+                path: l.path.clone(),
+                abi: l.abi.clone(),
+                soname: l.soname.clone(),
+                needed: l.needed.clone(),
+                jni_classes: l.jni_classes.clone(),
+            })
+            .collect(),
+        manifest: view::ManifestInfo {
+            application_class: m.application.name.clone(),
+            debuggable: m.application.debuggable,
+            allow_backup: m.application.allow_backup,
+            uses_cleartext_traffic: m.application.uses_cleartext_traffic,
+            network_security_config: m.application.network_security_config.clone(),
+            max_sdk: m.max_sdk,
+            declared_permissions: m
+                .declared_permissions
+                .iter()
+                .map(|p| view::DeclaredPermission {
+                    name: p.name.clone(),
+                    protection_level: p.protection_level.clone(),
+                })
+                .collect(),
+            components: m
+                .components
+                .iter()
+                .map(|c| {
+                    use crate::apk::manifest::ComponentKind as K;
+                    view::Component {
+                        kind: match c.kind {
+                            K::Activity => view::ComponentKind::Activity,
+                            K::ActivityAlias => view::ComponentKind::ActivityAlias,
+                            K::Service => view::ComponentKind::Service,
+                            K::Receiver => view::ComponentKind::Receiver,
+                            K::Provider => view::ComponentKind::Provider,
+                        },
+                        name: c.name.clone(),
+                        target: c.target.clone(),
+                        exported: c.exported,
+                        exported_explicit: c.exported_explicit,
+                        permission: c.permission.clone(),
+                        authorities: c.authorities.clone(),
+                        enabled: c.enabled,
+                        intent_filters: c
+                            .intent_filters
+                            .iter()
+                            .map(|f| view::IntentFilter {
+                                actions: f.actions.clone(),
+                                categories: f.categories.clone(),
+                                schemes: f.schemes.clone(),
+                            })
+                            .collect(),
+                        meta_data: c.meta_data.iter().map(meta).collect(),
+                    }
+                })
+                .collect(),
+            meta_data: m.meta_data.iter().map(meta).collect(),
+        },
+        anomalies: app
+            .anomalies
+            .iter()
+            .map(|an| view::Anomaly {
+                source: an.source.clone(),
+                message: an.message.clone(),
+            })
+            .collect(),
+        view: view::InspectView {
+            lang: None,
+            libraries: a
+                .calls
+                .iter()
+                .filter(|c| c.sdk.is_none())
+                .filter_map(|c| {
+                    detect::library_of(&c.caller).map(|l| (c.caller.clone(), l.to_string()))
+                })
+                .collect(),
+            data_types: a
+                .calls
+                .iter()
+                .filter_map(|c| {
+                    crate::rules::data_types::DataTypeCatalog::builtin()
+                        .get(&c.data_type)
+                        .map(|d| {
+                            (
+                                c.data_type.clone(),
+                                crate::model::Arg::both(&d.name_zh, &d.name_en),
+                            )
+                        })
+                })
+                .collect(),
+        },
+    }
+}
+
+fn confidence(c: detect::Confidence) -> crate::report::inspect::Confidence {
+    use crate::report::inspect::Confidence as C;
+    match c {
+        detect::Confidence::High => C::High,
+        detect::Confidence::Medium => C::Medium,
+        detect::Confidence::Weak => C::Weak,
+    }
+}
+
+/// The largest packages, each collapsed to its first three segments (`com.tencent.bugly`).
+pub fn largest_packages(app: &App, n: usize) -> Vec<PackageCount> {
+    // Borrowed prefixes, counted without allocating per class (100,000s of classes).
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for class in app.dex.iter().flat_map(|d| d.classes.iter()) {
+        let package = match class.rfind('.') {
+            None => "(default package)",
+            Some(last) => {
+                let pkg = &class[..last];
+                // At most three segments: the end of the third one, or the whole package.
+                match pkg.match_indices('.').nth(2) {
+                    Some((cut, _)) => &pkg[..cut],
+                    None => pkg,
+                }
+            }
+        };
+        *counts.entry(package).or_default() += 1;
+    }
+    let mut v: Vec<PackageCount> = counts
+        .into_iter()
+        .map(|(package, classes)| PackageCount {
+            package: package.to_string(),
+            classes,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.classes
+            .cmp(&a.classes)
+            .then_with(|| a.package.cmp(&b.package))
+    });
+    v.truncate(n);
+    v
 }
 
 /// The SDK rules: built in, or from `--rules DIR` (its `sdks/` folder, or the folder itself).
@@ -290,4 +521,100 @@ pub fn rules_version(catalog: &SdkCatalog) -> String {
     h.update(include_str!("../rules/apis.toml").as_bytes());
     let hex = format!("{:x}", h.finalize());
     format!("sha256:{}", &hex[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apk::DexSummary;
+    use serde_json::to_value;
+
+    /// The inspect report's own types serialize exactly as the reader's and the detector's
+    /// types they mirror, on every fixture app: the JSON contract cannot drift from them.
+    #[test]
+    fn the_inspect_model_serializes_as_the_types_it_mirrors() {
+        let catalog = SdkCatalog::builtin().expect("built-in rules");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut apps = 0;
+        for entry in std::fs::read_dir(&dir).expect("fixtures/") {
+            let path = entry.expect("entry").path();
+            if !matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("apk" | "aab")
+            ) {
+                continue;
+            }
+            let a = analyze(&path, Limits::default(), catalog).expect("fixture reads");
+            let rep = inspect_report(&a, catalog);
+            let m = &a.app.manifest;
+            let name = path.display();
+            assert_eq!(
+                to_value(&rep.sdks).ok(),
+                to_value(&a.detections.sdks).ok(),
+                "{name}"
+            );
+            assert_eq!(
+                to_value(&rep.sdk_hints).ok(),
+                to_value(&a.detections.hints).ok(),
+                "{name}"
+            );
+            let rm = &rep.manifest;
+            assert_eq!(
+                to_value(&rm.components).ok(),
+                to_value(&m.components).ok(),
+                "{name}"
+            );
+            assert_eq!(
+                to_value(&rm.meta_data).ok(),
+                to_value(&m.meta_data).ok(),
+                "{name}"
+            );
+            assert_eq!(
+                to_value(&rm.declared_permissions).ok(),
+                to_value(&m.declared_permissions).ok(),
+                "{name}"
+            );
+            assert_eq!(
+                to_value(&rep.anomalies).ok(),
+                to_value(&a.app.anomalies).ok(),
+                "{name}"
+            );
+            apps += 1;
+        }
+        assert!(apps >= 10, "only {apps} fixture apps found");
+    }
+
+    #[test]
+    fn packages_collapse_to_three_segments() {
+        let app = App {
+            path: String::new(),
+            sha256: String::new(),
+            size: 0,
+            manifest: Default::default(),
+            dex: vec![DexSummary {
+                classes: ["com.a.b.c.D", "com.a.b.E", "com.a.F", "G", "com.a.b.c.d.H"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                ..Default::default()
+            }],
+            native_libs: Vec::new(),
+            entries: Vec::new(),
+            version_files: Vec::new(),
+            string_resources: Vec::new(),
+            anomalies: Vec::new(),
+        };
+        let got: Vec<(String, usize)> = largest_packages(&app, 10)
+            .into_iter()
+            .map(|p| (p.package, p.classes))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("com.a.b".to_string(), 3),
+                ("(default package)".to_string(), 1),
+                ("com.a".to_string(), 1)
+            ]
+        );
+    }
 }

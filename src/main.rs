@@ -7,7 +7,6 @@ use appaudit::cli::{
     InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
 };
 use appaudit::report::audit::{InputFile, ViewOptions};
-use appaudit::report::inspect::InspectReport;
 use appaudit::{apk, engine, policy, report, Error};
 use clap::Parser;
 use sha2::{Digest, Sha256};
@@ -89,10 +88,7 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
         emit(args.output.as_deref(), &out)?;
         return Ok(Outcome::Pass);
     }
-    let mut rep = InspectReport::from_analysis(&analysis);
-    if args.lang == appaudit::cli::Lang::En {
-        rep = rep.in_english(catalog);
-    }
+    let rep = engine::inspect_report(&analysis, catalog).with_lang(args.lang);
     let text = match args.format {
         InspectFormat::Json => report::to_json(&rep),
         InspectFormat::Table => rep.render_table(),
@@ -174,9 +170,12 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     if let Some(path) = &args.output {
         // The report went to a file: a CI log still shows why the step passed or failed.
         eprintln!(
-            "{} (report written to {})",
-            report::audit_table::verdict_line(&rep),
-            path.display()
+            "{}",
+            written_to(
+                rep.view.lang.unwrap_or(appaudit::model::Lang::En),
+                &report::audit_table::verdict_line(&rep),
+                path
+            )
         );
     }
     Ok(if failed {
@@ -184,6 +183,16 @@ fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Pass
     })
+}
+
+/// The verdict line and where the report went, for stderr when `-o FILE` took the report.
+fn written_to(lang: appaudit::model::Lang, line: &str, path: &Path) -> String {
+    appaudit::model::locale::format(
+        lang,
+        "terminal",
+        "written_to",
+        &[("line", line.into()), ("path", path.display().to_string())],
+    )
 }
 
 /// `appaudit draft`: the disclosures the app needs, or with --policy those the policy lacks.
@@ -219,7 +228,7 @@ fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
     let (doc, _) = load_policies(&args.files, args.encoding.as_deref())?;
     let text = match args.format {
         PolicyFormat::Json => report::to_json(&doc),
-        PolicyFormat::Table => policy::render_table(&doc),
+        PolicyFormat::Table => policy::render_table_in(&doc, args.lang),
     };
     emit(args.output.as_deref(), &text)?;
     Ok(Outcome::Pass)
@@ -227,11 +236,11 @@ fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
 
 fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
     match action {
-        RulesAction::List { category } => {
+        RulesAction::List { category, lang } => {
             let catalog = engine::load_catalog(cli.rules.as_deref())?;
             emit(
                 None,
-                &appaudit::rules::lint::list_table(catalog, category.as_deref()),
+                &appaudit::rules::lint::list_table_in(catalog, category.as_deref(), *lang),
             )?;
             Ok(Outcome::Pass)
         }
@@ -315,13 +324,13 @@ fn scan_cmd(cli: &Cli, args: &ScanArgs) -> Result<Outcome, Error> {
     });
     bar.finish_and_clear();
     let text = match args.format {
-        ScanFormat::Table => report::scan::render_table(&items),
+        ScanFormat::Table => report::scan::render_table_in(&items, args.lang),
         ScanFormat::Jsonl => report::scan::render_jsonl(&items),
         ScanFormat::Csv => report::scan::render_csv(&items),
     };
     emit(args.output.as_deref(), &text)?;
     let summary = ScanSummary::of(&items);
-    eprintln!("{}", summary.line());
+    eprintln!("{}", summary.line_in(args.lang));
     Ok(if summary.findings > 0 {
         Outcome::Findings
     } else if summary.errors > 0 {
@@ -348,16 +357,15 @@ fn diff_cmd(cli: &Cli, args: &DiffArgs) -> Result<Outcome, Error> {
         .map(|(doc, file)| engine::audit_report(&new, catalog, &doc, vec![file], &[], None, None));
     let d = appaudit::diff::compare(&old, &new, audit.as_ref());
     let text = match args.format {
-        DiffFormat::Table => report::diff::render_table(&d),
+        DiffFormat::Table => report::diff::render_table_in(&d, args.lang),
         DiffFormat::Json => report::to_json(&d),
-        DiffFormat::Markdown => report::diff::render_markdown(&d),
+        DiffFormat::Markdown => report::diff::render_markdown_in(&d, args.lang),
     };
     emit(args.output.as_deref(), &text)?;
     if let Some(path) = &args.output {
         eprintln!(
-            "{} (report written to {})",
-            report::diff::verdict(&d),
-            path.display()
+            "{}",
+            written_to(args.lang, &report::diff::verdict_in(&d, args.lang), path)
         );
     }
     Ok(

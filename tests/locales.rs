@@ -251,3 +251,18 @@ fn every_kind_of_evidence_renders_in_both_languages() {
         assert!(!locale::has_cjk(&locale::evidence(Lang::En, e)), "{e:?}");
     }
 }
+
+/// Every category the reports name has a purpose the draft can write, in both languages.
+#[test]
+fn every_category_has_a_draft_purpose() {
+    for lang in Lang::ALL {
+        let c = catalogue(lang);
+        let categories = c.sections.get("category").expect("[category]");
+        for key in categories.keys() {
+            assert!(
+                c.get("draft-purpose", key).is_some(),
+                "draft-purpose.{key} missing in {lang:?}"
+            );
+        }
+    }
+}

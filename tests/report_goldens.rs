@@ -58,30 +58,7 @@ fn wallet(format: &str, lang: Option<&str>) -> String {
 }
 
 fn check(name: &str, got: &str) {
-    let path = root().join("tests/snapshots").join(name);
-    if std::env::var_os("APPAUDIT_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, got).expect("write snapshot");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; create it with APPAUDIT_UPDATE_SNAPSHOTS=1 cargo test --test report_goldens",
-            path.display()
-        )
-    });
-    if got != want {
-        let first = got
-            .lines()
-            .zip(want.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| got.lines().count().min(want.lines().count()));
-        panic!(
-            "{name} changed (first difference at line {}):\n got: {}\nwant: {}\nreview, then APPAUDIT_UPDATE_SNAPSHOTS=1 cargo test --test report_goldens",
-            first + 1,
-            got.lines().nth(first).unwrap_or_default(),
-            want.lines().nth(first).unwrap_or_default()
-        );
-    }
+    common::golden(name, got);
 }
 
 #[test]

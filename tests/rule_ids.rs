@@ -139,20 +139,6 @@ fn rules_explain_goldens() {
             let plain = common::stdout(&common::appaudit(&["rules", "explain", "undisclosed-sdk"]));
             assert_eq!(plain, registry::rule(RuleId::UndisclosedSdk).explain());
         }
-        let path = common::root().join("tests/snapshots").join(name);
-        if std::env::var_os("APPAUDIT_UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(&path, &got).expect("write snapshot");
-            continue;
-        }
-        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (APPAUDIT_UPDATE_SNAPSHOTS=1 writes it)",
-                path.display()
-            )
-        });
-        assert!(
-            got == want,
-            "{name} changed; review, then APPAUDIT_UPDATE_SNAPSHOTS=1 cargo test --test rule_ids"
-        );
+        common::golden(name, &got);
     }
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::root;
+use common::{golden, root};
 use std::process::{Command, Output};
 use unicode_width::UnicodeWidthStr;
 
@@ -22,34 +22,6 @@ fn run(args: &[&str], columns: Option<&str>) -> Output {
 
 fn text(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
-}
-
-/// Compares with tests/snapshots/NAME, or rewrites it when APPAUDIT_UPDATE_SNAPSHOTS is set.
-fn golden(name: &str, got: &str) {
-    let path = root().join("tests/snapshots").join(name);
-    if std::env::var_os("APPAUDIT_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, got).expect("write snapshot");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (APPAUDIT_UPDATE_SNAPSHOTS=1 writes it)",
-            path.display()
-        )
-    });
-    if got != want {
-        let line = got
-            .lines()
-            .zip(want.lines())
-            .position(|(a, b)| a != b)
-            .map_or(got.lines().count().min(want.lines().count()), |i| i);
-        panic!(
-            "{name} differs from its snapshot at line {}:\n got: {:?}\nwant: {:?}\n(APPAUDIT_UPDATE_SNAPSHOTS=1 rewrites it after review)",
-            line + 1,
-            got.lines().nth(line).unwrap_or("<end>"),
-            want.lines().nth(line).unwrap_or("<end>"),
-        );
-    }
 }
 
 const AUDIT: &[&str] = &[

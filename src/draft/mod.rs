@@ -5,11 +5,13 @@ pub mod data;
 
 use crate::audit::{AttributedCall, AuditOutcome, SdkView};
 use crate::engine::{vendor_display, Analysis};
+use crate::model::locale;
 use crate::report::html::markdown::md;
-use crate::report::html::{esc, link, page, Lang};
+use crate::report::html::{clean, link_markup, page, Lang};
 use crate::rules::permissions::PermissionCatalog;
 use crate::rules::sdks::SdkCatalog;
 use data::DataLabel;
+use maud::html;
 use std::fmt::Write;
 
 /// Output formats of `draft`.
@@ -66,34 +68,16 @@ pub struct Draft {
     pub permissions: Vec<DraftPermission>,
 }
 
-/// The purpose of an SDK of this category, in the policy's words.
-fn purpose(category: &str, lang: Lang) -> &'static str {
-    let (zh, en) = match category {
-        "push" => ("消息推送", "Push notifications"),
-        "analytics" => ("统计分析", "Usage statistics and analytics"),
-        "ads" => ("广告投放与广告效果监测", "Advertising and ad measurement"),
-        "map" => ("地图展示与定位服务", "Maps and location services"),
-        "payment" => ("支付", "Payments"),
-        "face" => (
-            "人脸识别与实名认证",
-            "Face verification and identity checks",
-        ),
-        "anti-fraud" => ("风险控制与反欺诈", "Risk control and fraud prevention"),
-        "packer" => ("应用安全加固", "App hardening (code protection)"),
-        "crash" => (
-            "崩溃日志收集与性能监控",
-            "Crash reporting and performance monitoring",
-        ),
-        "share" => ("分享至第三方平台", "Sharing to third-party platforms"),
-        "login" => ("第三方账号登录", "Sign-in with a third-party account"),
-        "storage" => ("文件存储与上传", "File storage and upload"),
-        "feedback" => ("用户反馈", "User feedback"),
-        _ => ("【请填写使用目的】", "[purpose]"),
-    };
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
+/// The purpose of an SDK of this category, in the policy's words (`[draft-purpose]` of the
+/// catalogues; an unknown category gets the placeholder of `other`).
+fn purpose(category: &str, lang: Lang) -> String {
+    let c = locale::catalogue(lang);
+    c.get("draft-purpose", category)
+        .or_else(|| c.get("draft-purpose", "other"))
+        .map_or_else(
+            || locale::word(lang, "draft-purpose", "other"),
+            str::to_string,
+        )
 }
 
 /// Drafts the rows: every SDK and privacy-relevant permission, or with an audit outcome only
@@ -129,7 +113,7 @@ pub fn build(
             id: sdk.id.clone(),
             name,
             vendor,
-            purpose: purpose(&sdk.category, lang).to_string(),
+            purpose: purpose(&sdk.category, lang),
             data: data::labels(&notes, &seen_data(&analysis.calls, &sdk.id), lang),
             link: rule.and_then(|r| r.privacy_url.clone()),
         };
@@ -243,68 +227,58 @@ fn seen_data(calls: &[AttributedCall], id: &str) -> Vec<String> {
     v
 }
 
-/// The fixed words of a draft.
+/// The fixed words of a draft, from the catalogues (`[draft]`).
 struct Words {
-    sdk_title: &'static str,
-    perm_title: &'static str,
-    missing: &'static str,
-    cols: [&'static str; 5],
-    perm_cols: [&'static str; 3],
-    placeholder: &'static str,
-    to_check: &'static str,
-    nothing: &'static str,
-    intro: &'static str,
+    sdk_title: String,
+    perm_title: String,
+    missing: String,
+    cols: [String; 5],
+    perm_cols: [String; 3],
+    placeholder: String,
+    to_check: String,
+    nothing: String,
+    intro: String,
+    sep: String,
+    colon: String,
+    open: String,
+    close: String,
 }
 
-const ZH: Words = Words {
-    sdk_title: "第三方SDK清单",
-    perm_title: "权限清单",
-    missing: "（隐私政策缺少的条目）",
-    cols: [
-        "SDK名称",
-        "第三方主体",
-        "使用目的",
-        "收集的个人信息",
-        "第三方隐私政策",
-    ],
-    perm_cols: ["权限名称", "Android权限", "使用目的与业务场景"],
-    placeholder: "【请填写：使用目的与对应的业务功能】",
-    to_check: "【请填写】",
-    nothing: "无",
-    intro: "由 appaudit draft 根据App实际包含的SDK和权限生成的草稿，发布前请核对每一项。",
-};
-
-const EN: Words = Words {
-    sdk_title: "Third-party SDKs",
-    perm_title: "Permissions",
-    missing: " (rows the policy is missing)",
-    cols: [
-        "SDK",
-        "Vendor (legal name)",
-        "Purpose",
-        "Personal data collected",
-        "Vendor's privacy policy",
-    ],
-    perm_cols: ["Permission", "Android name", "Purpose and the feature that uses it"],
-    placeholder: "[purpose and the feature that uses it]",
-    to_check: "[to be completed]",
-    nothing: "None",
-    intro: "Drafted by appaudit draft from the SDKs and permissions the app really contains; check every item before publishing.",
-};
-
-impl Draft {
-    fn words(&self) -> &'static Words {
-        match self.lang {
-            Lang::Zh => &ZH,
-            Lang::En => &EN,
+impl Words {
+    fn of(lang: Lang) -> Words {
+        let w = |key: &str| locale::word(lang, "draft", key);
+        Words {
+            sdk_title: w("sdk_title"),
+            perm_title: w("perm_title"),
+            missing: w("missing"),
+            cols: [
+                "col_name",
+                "col_vendor",
+                "col_purpose",
+                "col_data",
+                "col_link",
+            ]
+            .map(w),
+            perm_cols: ["col_permission", "col_android", "col_permission_purpose"].map(w),
+            placeholder: w("placeholder"),
+            to_check: w("to_check"),
+            nothing: w("nothing"),
+            intro: w("intro"),
+            sep: w("sep"),
+            colon: w("colon"),
+            open: w("open"),
+            close: w("close"),
         }
     }
+}
 
-    fn sep(&self) -> &'static str {
-        match self.lang {
-            Lang::Zh => "、",
-            Lang::En => ", ",
-        }
+impl Draft {
+    fn words(&self) -> Words {
+        Words::of(self.lang)
+    }
+
+    fn sep(&self) -> String {
+        self.words().sep
     }
 
     /// The data cell: the labels, or a placeholder when the knowledge base names none.
@@ -316,7 +290,7 @@ impl Draft {
             .iter()
             .map(|d| d.label.as_str())
             .collect::<Vec<_>>()
-            .join(self.sep())
+            .join(&self.sep())
     }
 
     /// The link cell: the vendor's policy, or a placeholder.
@@ -328,7 +302,7 @@ impl Draft {
 
     /// The Android names of a permission row.
     fn android_names(&self, p: &DraftPermission) -> String {
-        p.permissions.join(self.sep())
+        p.permissions.join(&self.sep())
     }
 
     /// Renders the draft.
@@ -342,7 +316,11 @@ impl Draft {
 
     fn titles(&self) -> (String, String) {
         let w = self.words();
-        let suffix = if self.only_missing { w.missing } else { "" };
+        let suffix = if self.only_missing {
+            w.missing.as_str()
+        } else {
+            ""
+        };
         (
             format!("{}{suffix}", w.sdk_title),
             format!("{}{suffix}", w.perm_title),
@@ -352,10 +330,7 @@ impl Draft {
     /// Numbered plain text, as Chinese policies print their SDK lists.
     pub fn txt(&self) -> String {
         let w = self.words();
-        let (colon, open, close) = match self.lang {
-            Lang::Zh => ("：", "（", "）"),
-            Lang::En => (": ", " (", ")"),
-        };
+        let (colon, open, close) = (&w.colon, &w.open, &w.close);
         let (sdk_title, perm_title) = self.titles();
         let mut out = format!("{}\n\n{sdk_title}\n\n", w.intro);
         if self.sdks.is_empty() {
@@ -364,10 +339,10 @@ impl Draft {
         for (i, s) in self.sdks.iter().enumerate() {
             let _ = writeln!(out, "{}. {}", i + 1, clean(&s.name));
             let fields = [
-                (w.cols[1], s.vendor.clone()),
-                (w.cols[2], s.purpose.clone()),
-                (w.cols[3], self.data_cell(s)),
-                (w.cols[4], self.link_cell(s)),
+                (&w.cols[1], s.vendor.clone()),
+                (&w.cols[2], s.purpose.clone()),
+                (&w.cols[3], self.data_cell(s)),
+                (&w.cols[4], self.link_cell(s)),
             ];
             for (k, v) in fields {
                 let _ = writeln!(out, "   {k}{colon}{}", clean(&v));
@@ -395,7 +370,7 @@ impl Draft {
     pub fn markdown(&self) -> String {
         let w = self.words();
         let (sdk_title, perm_title) = self.titles();
-        let mut out = format!("{}\n\n## {sdk_title}\n\n", md(w.intro));
+        let mut out = format!("{}\n\n## {sdk_title}\n\n", md(&w.intro));
         if self.sdks.is_empty() {
             let _ = writeln!(out, "{}\n", w.nothing);
         } else {
@@ -427,79 +402,62 @@ impl Draft {
                     out,
                     "| {} | {} | {} |",
                     md(&p.words),
-                    names.join(self.sep()),
-                    md(w.placeholder)
+                    names.join(&self.sep()),
+                    md(&w.placeholder)
                 );
             }
         }
         out
     }
 
-    /// A self-contained HTML page.
+    /// A self-contained HTML page, built with maud: every text is escaped by construction.
     pub fn html(&self) -> String {
         let w = self.words();
         let (sdk_title, perm_title) = self.titles();
-        let mut body = format!(
-            "<h1>{} <code>{}</code></h1><p class=\"note\">{}</p><h2>{}</h2>",
-            esc(w.sdk_title),
-            esc(&self.package),
-            esc(w.intro),
-            esc(&sdk_title)
-        );
-        body.push_str("<table id=\"draft-sdks\"><thead><tr>");
-        for c in w.cols {
-            let _ = write!(body, "<th>{}</th>", esc(c));
-        }
-        body.push_str("</tr></thead><tbody>");
-        for s in &self.sdks {
-            let _ = write!(
-                body,
-                "<tr data-sdk-id=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&s.id),
-                esc(&s.name),
-                esc(&s.vendor),
-                esc(&s.purpose),
-                esc(&self.data_cell(s)),
-                s.link
-                    .as_deref()
-                    .map_or_else(|| esc(w.to_check), |u| link(u, u))
-            );
-        }
-        let _ = write!(
-            body,
-            "</tbody></table><h2>{}</h2><table id=\"draft-permissions\"><thead><tr>",
-            esc(&perm_title)
-        );
-        for c in w.perm_cols {
-            let _ = write!(body, "<th>{}</th>", esc(c));
-        }
-        body.push_str("</tr></thead><tbody>");
-        for p in &self.permissions {
-            let names: Vec<String> = p
-                .permissions
-                .iter()
-                .map(|n| format!("<code>{}</code>", esc(n)))
-                .collect();
-            let _ = write!(
-                body,
-                "<tr data-permission=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&p.permissions.join(" ")),
-                esc(&p.words),
-                names.join(self.sep()),
-                esc(w.placeholder)
-            );
-        }
-        body.push_str("</tbody></table>");
-        page(self.lang, &sdk_title, &body)
+        let body = html! {
+            h1 { (w.sdk_title) " " code { (clean(&self.package)) } }
+            p.note { (w.intro) }
+            h2 { (sdk_title) }
+            table #draft-sdks {
+                thead { tr { @for c in w.cols { th { (c) } } } }
+                tbody {
+                    @for s in &self.sdks {
+                        tr data-sdk-id=(clean(&s.id)) {
+                            td { (clean(&s.name)) }
+                            td { (clean(&s.vendor)) }
+                            td { (clean(&s.purpose)) }
+                            td { (clean(&self.data_cell(s))) }
+                            td {
+                                @match &s.link {
+                                    Some(u) => (link_markup(Some(u), u)),
+                                    None => (w.to_check),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (perm_title) }
+            table #draft-permissions {
+                thead { tr { @for c in w.perm_cols { th { (c) } } } }
+                tbody {
+                    @for p in &self.permissions {
+                        tr data-permission=(clean(&p.permissions.join(" "))) {
+                            td { (clean(&p.words)) }
+                            td {
+                                @for (i, n) in p.permissions.iter().enumerate() {
+                                    @if i > 0 { (self.sep()) }
+                                    code { (clean(n)) }
+                                }
+                            }
+                            td { (w.placeholder) }
+                        }
+                    }
+                }
+            }
+        };
+        page(self.lang, &sdk_title, body)
     }
-}
-
-/// One line of plain text: control characters and line breaks removed.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .collect()
 }
 
 #[cfg(test)]
@@ -536,5 +494,53 @@ mod tests {
         let ids: Vec<&str> = rows[0].data.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["imei", "oaid"]);
         assert_eq!(rows[0].link.as_deref(), Some("https://x"));
+    }
+
+    #[test]
+    fn the_html_escapes_every_field_by_construction() {
+        let mut hostile = row(
+            "x\"><script>",
+            "<b>SDK</b>",
+            &["a&b"],
+            Some("javascript:alert(1)"),
+        );
+        hostile.vendor = "V<\u{1}>".to_string();
+        let draft = Draft {
+            lang: Lang::En,
+            package: "p<q>".to_string(),
+            only_missing: false,
+            sdks: vec![
+                hostile,
+                row("ok", "Ok", &[], Some("https://a.example/?x=1&y=2")),
+            ],
+            permissions: vec![DraftPermission {
+                permissions: vec!["a.<P>".to_string()],
+                words: "W&\"".to_string(),
+            }],
+        };
+        let html = draft.html();
+        for raw in [
+            "<script>",
+            "<b>",
+            "<q>",
+            "<P>",
+            "href=\"javascript:",
+            "\u{1}",
+            "a&b",
+            "W&\"",
+        ] {
+            assert!(!html.contains(raw), "{raw:?} unescaped in\n{html}");
+        }
+        for escaped in [
+            "data-sdk-id=\"x&quot;&gt;&lt;script&gt;\"",
+            "&lt;b&gt;SDK&lt;/b&gt;",
+            "<code>p&lt;q&gt;</code>",
+            "V&lt;&gt;",
+            "a&amp;b",
+            "<code>a.&lt;P&gt;</code>",
+            "<a href=\"https://a.example/?x=1&amp;y=2\"",
+        ] {
+            assert!(html.contains(escaped), "{escaped:?} missing in\n{html}");
+        }
     }
 }

@@ -88,6 +88,15 @@ pub fn fill(template: &str, args: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// The text of `section.key` in a language with its `{name}` placeholders filled from `args`.
+pub fn format(lang: Lang, section: &str, key: &str, args: &[(&str, String)]) -> String {
+    fill(&catalogue(lang).text(section, key), &|name| {
+        args.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    })
+}
+
 /// A finding message in a language.
 pub fn message(lang: Lang, key: &str, args: &BTreeMap<&'static str, Arg>) -> String {
     let template = catalogue(lang).text("messages", key);

@@ -13,7 +13,7 @@ mod terms;
 mod text;
 
 pub use blocks::{Block, Cell, Table};
-pub use render::render_table;
+pub use render::{render_table, render_table_in};
 
 use serde::Serialize;
 use std::io::Read;

@@ -3,7 +3,7 @@
 //! Reads the report only through the accessors at the top, so a change of the report's types
 //! touches them and nothing else.
 
-use crate::model::locale::{self, fill};
+use crate::model::locale;
 use crate::model::{Finding, How, Lang, Severity};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::table::{self, Priority};
@@ -17,11 +17,7 @@ fn lang(r: &AuditReport) -> Lang {
 
 /// A `[terminal]` word or template of the catalogue, filled with `args`.
 fn term(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-    fill(&locale::word(lang, "terminal", key), &|name| {
-        args.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    })
+    locale::format(lang, "terminal", key, args)
 }
 
 fn app_line(r: &AuditReport) -> String {
@@ -47,7 +43,9 @@ fn sdks(r: &AuditReport) -> &[SdkEntry] {
     &r.sdks
 }
 
-fn sdk_cells(lang: Lang, s: &SdkEntry) -> [String; 4] {
+/// An SDK's row; `--lang en` names it and its vendor in English (the knowledge base's forms),
+/// else as Chinese policies do.
+fn sdk_cells(lang: Lang, english_names: bool, s: &SdkEntry) -> [String; 4] {
     let disclosed = match &s.disclosed_as {
         Some(d) if d.how == How::Prose => {
             term(lang, "prose_at_line", &[("line", d.line.to_string())])
@@ -55,10 +53,15 @@ fn sdk_cells(lang: Lang, s: &SdkEntry) -> [String; 4] {
         Some(d) => term(lang, "at_line", &[("line", d.line.to_string())]),
         None => term(lang, "not_disclosed", &[]),
     };
+    let (name, vendor) = if english_names {
+        (&s.name_en, &s.vendor_en)
+    } else {
+        (&s.name, &s.vendor)
+    };
     [
-        format!("{} ({})", s.name, s.id),
+        format!("{name} ({})", s.id),
         s.version.clone().unwrap_or_else(|| "-".to_string()),
-        s.vendor.clone(),
+        vendor.clone(),
         disclosed,
     ]
 }
@@ -156,7 +159,7 @@ pub fn render(r: &AuditReport) -> String {
         let mut t = table::new(&heads.each_ref().map(String::as_str));
         t.priority(0, Priority::High).priority(3, Priority::High);
         for s in sdks(r) {
-            t.add_row(sdk_cells(lang, s).to_vec());
+            t.add_row(sdk_cells(lang, r.view.lang == Some(Lang::En), s).to_vec());
         }
         out.push_str(&t.to_string());
         out.push_str("\n\n");

@@ -1,78 +1,127 @@
-//! The `diff` report as text: a table view for a terminal and Markdown for a pull request. The
-//! JSON view is [`ReleaseDiff`] serialized.
+//! The `diff` report as text: a table view for a terminal and Markdown for a pull request, in
+//! English or Chinese (`--lang`; the words are the catalogues' `[diff]`). The JSON view is
+//! [`ReleaseDiff`] serialized.
 
+use crate::model::{locale, Lang};
 use crate::report::runs::{DataAccessChange, Release, ReleaseDiff};
 use crate::report::table::{self, Priority};
 
-fn version(r: &Release) -> String {
-    format!(
-        "{} ({})",
-        r.version_name.as_deref().unwrap_or("-"),
-        r.version_code.map_or("-".to_string(), |c| c.to_string())
-    )
-}
+/// The words of one language.
+struct Words(Lang);
 
-fn mark(undisclosed: Option<bool>) -> &'static str {
-    match undisclosed {
-        Some(true) => "NOT DISCLOSED",
-        Some(false) => "disclosed",
-        None => "",
+impl Words {
+    fn get(&self, key: &str) -> String {
+        locale::word(self.0, "diff", key)
+    }
+
+    fn fill(&self, key: &str, args: &[(&str, String)]) -> String {
+        locale::format(self.0, "diff", key, args)
+    }
+
+    fn version(&self, r: &Release) -> String {
+        self.fill(
+            "version",
+            &[
+                ("name", r.version_name.clone().unwrap_or_else(|| "-".into())),
+                (
+                    "code",
+                    r.version_code.map_or("-".to_string(), |c| c.to_string()),
+                ),
+            ],
+        )
     }
 }
 
-fn who(d: &DataAccessChange) -> String {
-    d.sdk.clone().unwrap_or_else(|| "app / other".to_string())
+/// Whether the policy discloses an added item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Not judged (no policy, or a removal).
+    None,
+    /// The policy discloses it.
+    Disclosed,
+    /// It is added and the policy does not disclose it.
+    NotDisclosed,
+}
+
+fn mark(undisclosed: Option<bool>) -> Status {
+    match undisclosed {
+        Some(true) => Status::NotDisclosed,
+        Some(false) => Status::Disclosed,
+        None => Status::None,
+    }
 }
 
 /// One line per change, grouped: `+ sdk ...`, `- permission ...`.
 struct Line {
     sign: char,
-    kind: &'static str,
+    kind: String,
     subject: String,
     detail: String,
-    status: &'static str,
+    status: Status,
 }
 
-fn lines(d: &ReleaseDiff) -> Vec<Line> {
+fn lines(d: &ReleaseDiff, w: &Words) -> Vec<Line> {
     let mut out = Vec::new();
+    let sdk_detail = |s: &crate::report::runs::SdkChange| {
+        w.fill(
+            "detail_sdk",
+            &[
+                ("name", s.name.clone()),
+                ("vendor", s.vendor.clone()),
+                (
+                    "category",
+                    match w.0 {
+                        Lang::Zh => locale::category(Lang::Zh, &s.category),
+                        Lang::En => s.category.clone(),
+                    },
+                ),
+            ],
+        )
+    };
     for s in &d.sdks_added {
         out.push(Line {
             sign: '+',
-            kind: "SDK",
+            kind: w.get("kind_sdk"),
             subject: s.id.clone(),
-            detail: format!("{}, {} ({})", s.name, s.vendor, s.category),
+            detail: sdk_detail(s),
             status: mark(s.undisclosed),
         });
     }
     for s in &d.sdks_removed {
         out.push(Line {
             sign: '-',
-            kind: "SDK",
+            kind: w.get("kind_sdk"),
             subject: s.id.clone(),
-            detail: format!("{}, {} ({})", s.name, s.vendor, s.category),
-            status: "",
+            detail: sdk_detail(s),
+            status: Status::None,
         });
     }
     for v in &d.sdk_versions {
         out.push(Line {
             sign: '~',
-            kind: "SDK version",
+            kind: w.get("kind_sdk_version"),
             subject: v.id.clone(),
-            detail: format!(
-                "{} -> {}",
-                v.old.as_deref().unwrap_or("unknown"),
-                v.new.as_deref().unwrap_or("unknown")
+            detail: w.fill(
+                "detail_version",
+                &[
+                    ("old", v.old.clone().unwrap_or_else(|| w.get("unknown"))),
+                    ("new", v.new.clone().unwrap_or_else(|| w.get("unknown"))),
+                ],
             ),
-            status: "",
+            status: Status::None,
         });
     }
     for (sign, list) in [('+', &d.permissions_added), ('-', &d.permissions_removed)] {
         for p in list {
             out.push(Line {
                 sign,
-                kind: "permission",
+                kind: w.get("kind_permission"),
                 subject: p.name.clone(),
-                detail: if p.dangerous { "dangerous" } else { "" }.to_string(),
+                detail: if p.dangerous {
+                    w.get("dangerous")
+                } else {
+                    String::new()
+                },
                 status: mark(p.undisclosed),
             });
         }
@@ -81,9 +130,12 @@ fn lines(d: &ReleaseDiff) -> Vec<Line> {
         for a in list {
             out.push(Line {
                 sign,
-                kind: "data access",
+                kind: w.get("kind_data_access"),
                 subject: a.data_type.clone(),
-                detail: format!("by {}: {}", who(a), a.callers.join(", ")),
+                detail: w.fill(
+                    "detail_access",
+                    &[("who", who(a, w)), ("callers", a.callers.join(", "))],
+                ),
                 status: mark(a.undisclosed),
             });
         }
@@ -91,73 +143,90 @@ fn lines(d: &ReleaseDiff) -> Vec<Line> {
     out
 }
 
-/// `3 changes; 1 added item not disclosed by POLICY`.
+fn who(d: &DataAccessChange, w: &Words) -> String {
+    d.sdk.clone().unwrap_or_else(|| w.get("app_or_other"))
+}
+
+/// `3 changes; 1 added item not disclosed by POLICY`, in English.
 pub fn verdict(d: &ReleaseDiff) -> String {
-    let mut s = format!("{} change{}", d.summary.changes, plural(d.summary.changes));
+    verdict_in(d, Lang::En)
+}
+
+/// The one-line verdict in a language.
+pub fn verdict_in(d: &ReleaseDiff, lang: Lang) -> String {
+    let w = Words(lang);
+    let n = d.summary.changes;
+    let mut s = w.fill(
+        if n == 1 { "changes_one" } else { "changes" },
+        &[("count", n.to_string())],
+    );
     if let Some(p) = &d.policy {
-        s.push_str(&format!(
-            "; {} added item{} not disclosed by {p}",
-            d.summary.undisclosed_added,
-            plural(d.summary.undisclosed_added)
+        let u = d.summary.undisclosed_added;
+        s.push_str(&w.fill(
+            if u == 1 {
+                "undisclosed_one"
+            } else {
+                "undisclosed"
+            },
+            &[("count", u.to_string()), ("policy", p.clone())],
         ));
     }
     s
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// The first line: one app's two releases, or two different apps.
-fn header(d: &ReleaseDiff) -> String {
-    if d.same_package {
-        format!(
-            "{} {} -> {}",
-            d.new.package,
-            version(&d.old),
-            version(&d.new)
-        )
-    } else {
-        format!(
-            "two different apps: {} {} -> {} {}",
-            d.old.package,
-            version(&d.old),
-            d.new.package,
-            version(&d.new)
-        )
-    }
+fn header(d: &ReleaseDiff, w: &Words) -> String {
+    let args = [
+        ("old_package", d.old.package.clone()),
+        ("new_package", d.new.package.clone()),
+        ("old", w.version(&d.old)),
+        ("new", w.version(&d.new)),
+    ];
+    w.fill(
+        if d.same_package {
+            "header"
+        } else {
+            "header_two_apps"
+        },
+        &args,
+    )
 }
 
-/// What a user should expect of a diff between two different apps.
-const DIFFERENT_APPS: &str = "The package names differ, so this is not a new release of one app: \
-everything one app has and the other lacks is listed as added or removed.";
-
-/// The terminal view.
+/// The terminal view, in English.
 pub fn render_table(d: &ReleaseDiff) -> String {
-    let mut out = format!("{}\n", table::printable(&header(d)));
+    render_table_in(d, Lang::En)
+}
+
+/// The terminal view in a language.
+pub fn render_table_in(d: &ReleaseDiff, lang: Lang) -> String {
+    let w = Words(lang);
+    let mut out = format!("{}\n", table::printable(&header(d, &w)));
     if !d.same_package {
-        out.push_str(&table::paragraph(DIFFERENT_APPS));
+        out.push_str(&table::paragraph(&w.get("different_apps")));
         out.push('\n');
     }
-    out.push_str(&verdict(d));
+    out.push_str(&verdict_in(d, lang));
     out.push('\n');
-    let lines = lines(d);
+    let lines = lines(d, &w);
     if !lines.is_empty() {
-        let mut t = table::new(&["", "what", "subject", "detail", "policy"]);
+        let titles = ["col_what", "col_subject", "col_detail", "col_policy"].map(|k| w.get(k));
+        let mut t = table::new(&[
+            "",
+            titles[0].as_str(),
+            titles[1].as_str(),
+            titles[2].as_str(),
+            titles[3].as_str(),
+        ]);
         t.priority(2, Priority::High)
             .priority(3, Priority::High)
             .priority(4, Priority::High);
         for l in lines {
             t.add_row(vec![
                 l.sign.to_string(),
-                l.kind.to_string(),
+                l.kind,
                 l.subject,
                 l.detail,
-                l.status.to_string(),
+                status_word(l.status, &w),
             ]);
         }
         // Without a policy the policy column is empty.
@@ -169,45 +238,62 @@ pub fn render_table(d: &ReleaseDiff) -> String {
     out
 }
 
+fn status_word(s: Status, w: &Words) -> String {
+    match s {
+        Status::None => String::new(),
+        Status::Disclosed => w.get("disclosed"),
+        Status::NotDisclosed => w.get("not_disclosed"),
+    }
+}
+
 fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// Markdown, for a pull-request comment.
+/// Markdown, for a pull-request comment, in English.
 pub fn render_markdown(d: &ReleaseDiff) -> String {
+    render_markdown_in(d, Lang::En)
+}
+
+/// Markdown in a language.
+pub fn render_markdown_in(d: &ReleaseDiff, lang: Lang) -> String {
+    let w = Words(lang);
+    let args = [
+        ("old_package", md_cell(&d.old.package)),
+        ("new_package", md_cell(&d.new.package)),
+        ("old", md_cell(&w.version(&d.old))),
+        ("new", md_cell(&w.version(&d.new))),
+    ];
     let mut out = if d.same_package {
-        format!(
-            "## appaudit diff: `{}` {} → {}\n\n",
-            md_cell(&d.new.package),
-            md_cell(&version(&d.old)),
-            md_cell(&version(&d.new)),
-        )
+        format!("{}\n\n", w.fill("md_header", &args))
     } else {
         format!(
-            "## appaudit diff of two different apps: `{}` {} → `{}` {}\n\n{}\n\n",
-            md_cell(&d.old.package),
-            md_cell(&version(&d.old)),
-            md_cell(&d.new.package),
-            md_cell(&version(&d.new)),
-            DIFFERENT_APPS
+            "{}\n\n{}\n\n",
+            w.fill("md_header_two_apps", &args),
+            w.get("different_apps")
         )
     };
-    out.push_str(&md_cell(&verdict(d)));
+    out.push_str(&md_cell(&verdict_in(d, lang)));
     out.push('\n');
-    let lines = lines(d);
+    let lines = lines(d, &w);
     if !lines.is_empty() {
-        out.push_str("\n| | what | subject | detail | policy |\n|---|---|---|---|---|\n");
+        let titles = ["col_what", "col_subject", "col_detail", "col_policy"].map(|k| w.get(k));
+        out.push_str(&format!(
+            "\n| | {} |\n|---|---|---|---|---|\n",
+            titles.join(" | ")
+        ));
         for l in lines {
+            let status = status_word(l.status, &w);
             out.push_str(&format!(
                 "| {} | {} | `{}` | {} | {} |\n",
                 l.sign,
                 l.kind,
                 md_cell(&l.subject),
                 md_cell(&l.detail),
-                if l.status == "NOT DISCLOSED" {
-                    "**NOT DISCLOSED**"
+                if l.status == Status::NotDisclosed {
+                    format!("**{status}**")
                 } else {
-                    l.status
+                    status
                 }
             ));
         }

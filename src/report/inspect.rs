@@ -1,11 +1,13 @@
-//! The `inspect` report: what the app contains, as JSON (the contract in docs/ARCHITECTURE.md) or a table.
+//! The `inspect` report: what the app contains, as JSON (the contract in docs/ARCHITECTURE.md) or
+//! a table. `engine` builds the [`InspectReport`] from the analysis (reader, detector,
+//! knowledge base: `engine::inspect_report`); this module holds its types and renders it,
+//! reading nothing else (plus the catalogues' words). The types below mirror the reader's and
+//! the detector's (`apk::manifest::Component`, `detect::Detection`...) field for field, so the
+//! JSON is the one those types wrote; `engine`'s tests compare the two on every fixture.
 
-use crate::apk::manifest::{Component, DeclaredPermission, MetaData};
-use crate::apk::{Anomaly, App};
-use crate::audit::AttributedCall;
-use crate::detect::Detection;
+use crate::model::{locale, Arg, AttributedCall, Lang};
 use crate::report::table::{self, Priority};
-use crate::report::{ToolInfo, SCHEMA_VERSION};
+use crate::report::ToolInfo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -95,6 +97,205 @@ pub struct ManifestInfo {
     pub meta_data: Vec<MetaData>,
 }
 
+/// A `<permission>` the app itself declares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclaredPermission {
+    /// Full name.
+    pub name: String,
+    /// `android:protectionLevel` as text (`normal`, `dangerous`, `signature|privileged`...).
+    pub protection_level: String,
+}
+
+/// The kind of an app component (its manifest element).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentKind {
+    /// `<activity>`
+    Activity,
+    /// `<activity-alias>`
+    ActivityAlias,
+    /// `<service>`
+    Service,
+    /// `<receiver>`
+    Receiver,
+    /// `<provider>`
+    Provider,
+}
+
+impl ComponentKind {
+    /// The manifest element name.
+    pub fn tag(self) -> &'static str {
+        match self {
+            ComponentKind::Activity => "activity",
+            ComponentKind::ActivityAlias => "activity-alias",
+            ComponentKind::Service => "service",
+            ComponentKind::Receiver => "receiver",
+            ComponentKind::Provider => "provider",
+        }
+    }
+}
+
+/// An `<intent-filter>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IntentFilter {
+    /// `<action android:name>` values.
+    pub actions: Vec<String>,
+    /// `<category android:name>` values.
+    pub categories: Vec<String>,
+    /// `<data android:scheme>` values.
+    pub schemes: Vec<String>,
+}
+
+/// A `<meta-data>` entry (under the application or a component).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MetaData {
+    /// `android:name`.
+    pub name: String,
+    /// `android:value`, as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `android:resource`, as `@0x7f......`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+}
+
+/// An activity, alias, service, receiver or provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// Which element.
+    pub kind: ComponentKind,
+    /// Fully-qualified class name.
+    pub name: String,
+    /// For an activity-alias, the resolved `android:targetActivity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Effective exported state: explicit, or implied by an intent filter below API 31.
+    pub exported: bool,
+    /// Whether `android:exported` was written explicitly.
+    pub exported_explicit: bool,
+    /// `android:permission` guarding it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<String>,
+    /// `android:authorities` of a provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorities: Option<String>,
+    /// `android:enabled="false"` is kept as `false`.
+    pub enabled: bool,
+    /// Its intent filters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub intent_filters: Vec<IntentFilter>,
+    /// Its meta-data.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub meta_data: Vec<MetaData>,
+}
+
+/// How sure a detection (or one piece of evidence) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// One high-confidence signature matched.
+    High,
+    /// Two medium signatures of different kinds matched.
+    Medium,
+    /// Not enough to report: a hint (or corroborating evidence only).
+    Weak,
+}
+
+/// Whether a piece of evidence shows the SDK's code or only its configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// Classes, a native library, a component whose class the DEX defines.
+    Code,
+    /// Configuration only: at most a hint on its own.
+    Config,
+}
+
+/// One reason a detection matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SdkEvidence {
+    /// Where it was found: the detector's source name (`dex-class`, `native-lib`, `jni-class`,
+    /// `manifest-component`, `manifest-meta-data`, `manifest-permission`, `application-class`,
+    /// `asset`, `dex-string`, `resource-string`...).
+    pub source: String,
+    /// What matched: the class prefix, the library path, the component name, the entry path...
+    pub value: String,
+    /// How many items matched.
+    pub count: usize,
+    /// The signature's confidence.
+    pub confidence: Confidence,
+    /// Found only in secondary code.
+    pub secondary: bool,
+    /// Code or configuration.
+    pub kind: EvidenceKind,
+    /// Why the evidence does not count, or counts only as configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An SDK found in the app (or a hint), with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SdkFound {
+    /// The knowledge-base id.
+    pub id: String,
+    /// The name policies use most.
+    pub name: String,
+    /// The vendor's legal name (Chinese when known).
+    pub vendor: String,
+    /// The category (`push`, `packer`...).
+    pub category: String,
+    /// How sure the detection is.
+    pub confidence: Confidence,
+    /// Why it matched.
+    pub evidence: Vec<SdkEvidence>,
+    /// The SDK version, when the app reveals it.
+    pub version: Option<String>,
+    /// Where the version was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_source: Option<String>,
+    /// Maven artifacts seen in `META-INF/*.version` entries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<String>,
+    /// Set when this is a copy shipped inside another SDK (the host's id).
+    pub bundled_in: Option<String>,
+    /// Set on a hint made of an aggregator's adapter (the aggregator's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// On an aggregator: the SDKs whose adapters it ships here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
+    /// The `<meta-data>` switch (`key=value`) that turns the SDK off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<String>,
+    /// Variants of a multi-purpose SDK that the app uses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// The names the views show (not serialized: the JSON keeps the detector's fields).
+    #[serde(skip)]
+    pub display: SdkDisplay,
+}
+
+/// How the views name an SDK: the vendor shortened to its legal name, and the English forms
+/// from the knowledge base (the Chinese ones when it has none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SdkDisplay {
+    /// The vendor as shown (its first legal name).
+    pub vendor: String,
+    /// The English name.
+    pub name_en: String,
+    /// The English vendor.
+    pub vendor_en: String,
+}
+
+/// Something odd that did not stop the analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anomaly {
+    /// Where: `archive`, `AndroidManifest.xml`, `classes2.dex`, `lib/arm64-v8a/libx.so`...
+    pub source: String,
+    /// What was odd.
+    pub message: String,
+}
+
 /// `inspect --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct InspectReport {
@@ -105,9 +306,9 @@ pub struct InspectReport {
     /// The app.
     pub app: AppInfo,
     /// SDKs detected, with every piece of evidence.
-    pub sdks: Vec<Detection>,
+    pub sdks: Vec<SdkFound>,
     /// Weak hints and bundled copies: evidence that did not make a detection.
-    pub sdk_hints: Vec<Detection>,
+    pub sdk_hints: Vec<SdkFound>,
     /// Requested permissions.
     pub permissions: Vec<PermissionInfo>,
     /// Sensitive API calls, attributed to SDKs.
@@ -122,12 +323,21 @@ pub struct InspectReport {
     pub manifest: ManifestInfo,
     /// What was odd but did not stop the analysis.
     pub anomalies: Vec<Anomaly>,
-    /// English SDK names and vendors by id, for the table in English.
+    /// How the table is shown (not serialized).
     #[serde(skip)]
-    pub names_en: BTreeMap<String, (String, String)>,
-    /// Language of the table view: `zh` (the names Chinese policies use) or `en`.
-    #[serde(skip)]
-    pub lang: &'static str,
+    pub view: InspectView,
+}
+
+/// The table view's options and the facts it shows beside the contract's fields.
+#[derive(Debug, Clone, Default)]
+pub struct InspectView {
+    /// `--lang`: `None` shows English words and the names the knowledge base gives first (the
+    /// ones Chinese policies use); `en` English words and names; `zh` Chinese words and names.
+    pub lang: Option<Lang>,
+    /// The platform library (`androidx`, `kotlin`...) of callers no SDK holds, by caller.
+    pub libraries: BTreeMap<String, String>,
+    /// The names of the data types the calls collect, by id (the Chinese table shows them).
+    pub data_types: BTreeMap<String, Arg>,
 }
 
 /// A package and how many classes it holds.
@@ -139,168 +349,78 @@ pub struct PackageCount {
     pub classes: usize,
 }
 
-/// The largest packages, each collapsed to its first three segments (`com.tencent.bugly`).
-pub fn largest_packages(app: &App, n: usize) -> Vec<PackageCount> {
-    // Borrowed prefixes, counted without allocating per class (100,000s of classes).
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for class in app.dex.iter().flat_map(|d| d.classes.iter()) {
-        let package = match class.rfind('.') {
-            None => "(default package)",
-            Some(last) => {
-                let pkg = &class[..last];
-                // At most three segments: the end of the third one, or the whole package.
-                match pkg.match_indices('.').nth(2) {
-                    Some((cut, _)) => &pkg[..cut],
-                    None => pkg,
-                }
-            }
-        };
-        *counts.entry(package).or_default() += 1;
-    }
-    let mut v: Vec<PackageCount> = counts
-        .into_iter()
-        .map(|(package, classes)| PackageCount {
-            package: package.to_string(),
-            classes,
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        b.classes
-            .cmp(&a.classes)
-            .then_with(|| a.package.cmp(&b.package))
-    });
-    v.truncate(n);
-    v
-}
-
 impl InspectReport {
-    /// Shows SDK names in English in the table view (from the knowledge base).
-    pub fn in_english(mut self, catalog: &crate::rules::sdks::SdkCatalog) -> Self {
-        self.lang = "en";
-        self.names_en = self
-            .sdks
-            .iter()
-            .filter_map(|d| {
-                catalog.get(&d.id).map(|r| {
-                    (
-                        d.id.clone(),
-                        (
-                            crate::rules::vendor::english_display(&r.name_en),
-                            r.vendor_en.clone(),
-                        ),
-                    )
-                })
-            })
-            .collect();
+    /// The same report shown in a language (`None`: see [`InspectView::lang`]).
+    pub fn with_lang(mut self, lang: Option<Lang>) -> Self {
+        self.view.lang = lang;
         self
-    }
-
-    /// Builds the report from an app alone (no detection).
-    pub fn new(app: &App) -> Self {
-        let dangerous = crate::rules::is_dangerous;
-        let m = &app.manifest;
-        InspectReport {
-            schema_version: SCHEMA_VERSION,
-            tool: ToolInfo::current(),
-            app: AppInfo {
-                path: app.path.clone(),
-                sha256: app.sha256.clone(),
-                package: m.package.clone(),
-                version_name: m.version_name.clone(),
-                version_code: m.version_code,
-                min_sdk: m.min_sdk,
-                target_sdk: m.target_sdk,
-                packer: None,
-            },
-            sdks: Vec::new(),
-            sdk_hints: Vec::new(),
-            permissions: m
-                .uses_permissions
-                .iter()
-                .map(|p| PermissionInfo {
-                    name: p.name.clone(),
-                    dangerous: dangerous(&p.name),
-                    max_sdk: p.max_sdk,
-                    sdk23: p.sdk23,
-                })
-                .collect(),
-            data_access: Vec::new(),
-            packages: largest_packages(app, 15),
-            dex: app
-                .dex
-                .iter()
-                .map(|d| DexInfo {
-                    name: d.name.clone(),
-                    classes: d.classes.len(),
-                    secondary: d.secondary,
-                })
-                .collect(),
-            native_libs: app
-                .native_libs
-                .iter()
-                .map(|l| NativeInfo {
-                    path: l.path.clone(),
-                    abi: l.abi.clone(),
-                    soname: l.soname.clone(),
-                    needed: l.needed.clone(),
-                    jni_classes: l.jni_classes.clone(),
-                })
-                .collect(),
-            manifest: ManifestInfo {
-                application_class: m.application.name.clone(),
-                debuggable: m.application.debuggable,
-                allow_backup: m.application.allow_backup,
-                uses_cleartext_traffic: m.application.uses_cleartext_traffic,
-                network_security_config: m.application.network_security_config.clone(),
-                max_sdk: m.max_sdk,
-                declared_permissions: m.declared_permissions.clone(),
-                components: m.components.clone(),
-                meta_data: m.meta_data.clone(),
-            },
-            anomalies: app.anomalies.clone(),
-            names_en: BTreeMap::new(),
-            lang: "zh",
-        }
     }
 
     /// The human-readable view.
     pub fn render_table(&self) -> String {
+        let lang = self.view.lang;
+        let words = lang.unwrap_or(Lang::En);
+        let w = |key: &str| locale::word(words, "inspect", key);
+        let f = |key: &str, args: &[(&str, String)]| locale::format(words, "inspect", key, args);
+        let boolean = |v: Option<bool>| {
+            w(match v {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "unset",
+            })
+        };
+        let dash = || "-".to_string();
+        let new_table = |keys: &[&str]| {
+            let titles: Vec<String> = keys.iter().map(|k| w(k)).collect();
+            let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+            table::new(&titles)
+        };
         let mut out = String::new();
         let a = &self.app;
         let mut t = table::new(&["", ""]);
-        t.add_row(vec!["file".to_string(), a.path.clone()]);
-        t.add_row(vec!["package".to_string(), a.package.clone()]);
+        t.add_row(vec![w("file"), a.path.clone()]);
+        t.add_row(vec![w("package"), a.package.clone()]);
         t.add_row(vec![
-            "version".to_string(),
-            format!(
-                "{} ({})",
-                a.version_name.as_deref().unwrap_or("-"),
-                a.version_code.map_or("-".to_string(), |c| c.to_string())
+            w("version"),
+            f(
+                "version_value",
+                &[
+                    ("name", a.version_name.clone().unwrap_or_else(dash)),
+                    ("code", a.version_code.map_or_else(dash, |c| c.to_string())),
+                ],
             ),
         ]);
         t.add_row(vec![
-            "SDK levels".to_string(),
-            format!("min {} target {}", opt(a.min_sdk), opt(a.target_sdk)),
+            w("sdk_levels"),
+            f(
+                "sdk_levels_value",
+                &[("min", opt(a.min_sdk)), ("target", opt(a.target_sdk))],
+            ),
         ]);
-        t.add_row(vec!["sha256".to_string(), a.sha256.clone()]);
+        t.add_row(vec![w("sha256"), a.sha256.clone()]);
         let m = &self.manifest;
         t.add_row(vec![
-            "application".to_string(),
-            format!(
-                "{}; debuggable {}, allowBackup {}, cleartext {}",
-                m.application_class.as_deref().unwrap_or("-"),
-                optb(m.debuggable),
-                optb(m.allow_backup),
-                optb(m.uses_cleartext_traffic)
+            w("application"),
+            f(
+                "application_value",
+                &[
+                    ("class", m.application_class.clone().unwrap_or_else(dash)),
+                    ("debuggable", boolean(m.debuggable)),
+                    ("allow_backup", boolean(m.allow_backup)),
+                    ("cleartext", boolean(m.uses_cleartext_traffic)),
+                ],
             ),
         ]);
         let classes: usize = self.dex.iter().map(|d| d.classes).sum();
         t.add_row(vec![
-            "code".to_string(),
-            format!(
-                "{} DEX files, {classes} classes; {} native libraries",
-                self.dex.len(),
-                self.native_libs.len()
+            w("code"),
+            f(
+                "code_value",
+                &[
+                    ("dex", self.dex.len().to_string()),
+                    ("classes", classes.to_string()),
+                    ("native", self.native_libs.len().to_string()),
+                ],
             ),
         ]);
         table::no_header(&mut t);
@@ -309,21 +429,17 @@ impl InspectReport {
 
         if let Some(p) = &self.app.packer {
             out.push('\n');
-            out.push_str(&table::paragraph(&format!(
-                "PACKED by {p}: the DEX code seen here is a stub; SDKs and data access are a lower bound."
-            )));
+            out.push_str(&table::paragraph(&f("packed", &[("packer", p.clone())])));
             out.push('\n');
         }
+        let count = |n: usize| [("count", n.to_string())];
         if !self.sdks.is_empty() {
-            let mut t = table::new(&["SDK", "vendor", "category", "evidence"]);
+            let mut t = new_table(&["col_sdk", "col_vendor", "col_category", "col_evidence"]);
             t.priority(0, Priority::High).priority(1, Priority::High);
             for d in &self.sdks {
-                let (name, vendor) = match self.names_en.get(&d.id) {
-                    Some((n, v)) if self.lang == "en" => (n.clone(), v.clone()),
-                    _ => (
-                        d.name.clone(),
-                        crate::rules::vendor::vendor_display(&d.vendor),
-                    ),
+                let (name, vendor) = match lang {
+                    Some(Lang::En) => (d.display.name_en.clone(), d.display.vendor_en.clone()),
+                    _ => (d.name.clone(), d.display.vendor.clone()),
                 };
                 let name = match &d.version {
                     Some(v) => format!("{name} {v}"),
@@ -331,6 +447,7 @@ impl InspectReport {
                 };
                 let mut kinds: Vec<&str> = d.evidence.iter().map(|e| e.source.as_str()).collect();
                 kinds.dedup();
+                let kinds = kinds.join(&w("list_sep"));
                 let first = d
                     .evidence
                     .first()
@@ -338,79 +455,91 @@ impl InspectReport {
                 t.add_row(vec![
                     format!("{name} ({})", d.id),
                     vendor,
-                    d.category.clone(),
+                    match lang {
+                        Some(Lang::Zh) => locale::category(Lang::Zh, &d.category),
+                        _ => d.category.clone(),
+                    },
                     match d.evidence.len().saturating_sub(1) {
-                        0 => format!("{first} ({})", kinds.join(", ")),
-                        n => format!("{first} (+{n} more: {})", kinds.join(", ")),
+                        0 => f("evidence_one", &[("first", first), ("kinds", kinds)]),
+                        n => f(
+                            "evidence_more",
+                            &[("first", first), ("count", n.to_string()), ("kinds", kinds)],
+                        ),
                     },
                 ]);
             }
-            out.push_str(&format!("\nSDKs ({})\n", self.sdks.len()));
+            out.push('\n');
+            out.push_str(&f("sdks", &count(self.sdks.len())));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !self.data_access.is_empty() {
             // Data type and SDK stacked: four columns of identifiers do not fit 80 columns.
-            let mut t = table::new(&["data / SDK", "API", "caller"]);
+            let mut t = new_table(&["col_data_sdk", "col_api", "col_caller"]);
             t.priority(2, Priority::High);
             for c in &self.data_access {
+                let owner = c
+                    .sdk
+                    .clone()
+                    .or_else(|| self.view.libraries.get(&c.caller).cloned())
+                    .unwrap_or_else(|| w("app_or_other"));
+                let data = match (lang, self.view.data_types.get(&c.data_type)) {
+                    (Some(Lang::Zh), Some(name)) => name.get(Lang::Zh).to_string(),
+                    _ => c.data_type.clone(),
+                };
                 t.add_row(vec![
-                    format!(
-                        "{}\n{}",
-                        c.data_type,
-                        c.sdk
-                            .as_deref()
-                            .or_else(|| crate::detect::library_of(&c.caller))
-                            .unwrap_or("app / other")
-                    ),
+                    format!("{data}\n{owner}"),
                     c.api.rsplit('/').next().unwrap_or(&c.api).to_string(),
                     c.caller.clone(),
                 ]);
             }
-            out.push_str(&format!(
-                "\nSensitive API calls ({})\n",
-                self.data_access.len()
-            ));
+            out.push('\n');
+            out.push_str(&f("calls", &count(self.data_access.len())));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !self.permissions.is_empty() {
-            let mut t = table::new(&["permission", "dangerous", "note"]);
+            let mut t = new_table(&["col_permission", "col_dangerous", "col_note"]);
             t.priority(0, Priority::High);
             for p in &self.permissions {
                 let mut note = Vec::new();
                 if let Some(v) = p.max_sdk {
-                    note.push(format!("maxSdkVersion {v}"));
+                    note.push(f("max_sdk", &[("max", v.to_string())]));
                 }
                 if p.sdk23 {
-                    note.push("API 23+ only".to_string());
+                    note.push(w("sdk23"));
                 }
                 t.add_row(vec![
                     p.name.clone(),
-                    if p.dangerous { "yes" } else { "" }.to_string(),
-                    note.join(", "),
+                    if p.dangerous { w("yes") } else { String::new() },
+                    note.join(&w("list_sep")),
                 ]);
             }
-            out.push_str(&format!("\nPermissions ({})\n", self.permissions.len()));
+            out.push('\n');
+            out.push_str(&f("permissions", &count(self.permissions.len())));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !m.components.is_empty() {
-            let mut t = table::new(&["component", "kind", "exported"]);
+            let mut t = new_table(&["col_component", "col_kind", "col_exported"]);
             t.priority(0, Priority::High);
             for c in &m.components {
                 t.add_row(vec![
                     c.name.clone(),
                     c.kind.tag().to_string(),
                     match (c.exported, c.exported_explicit) {
-                        (true, true) => "yes",
-                        (true, false) => "yes (implied)",
-                        (false, _) => "",
-                    }
-                    .to_string(),
+                        (true, true) => w("yes"),
+                        (true, false) => w("exported_implied"),
+                        (false, _) => String::new(),
+                    },
                 ]);
             }
-            out.push_str(&format!("\nComponents ({})\n", m.components.len()));
+            out.push('\n');
+            out.push_str(&f("components", &count(m.components.len())));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
@@ -420,7 +549,7 @@ impl InspectReport {
             .chain(m.components.iter().flat_map(|c| c.meta_data.iter()))
             .collect();
         if !metas.is_empty() {
-            let mut t = table::new(&["meta-data", "value"]);
+            let mut t = new_table(&["col_meta_data", "col_value"]);
             t.priority(0, Priority::High);
             for md in metas {
                 t.add_row(vec![
@@ -431,36 +560,42 @@ impl InspectReport {
                         .unwrap_or_default(),
                 ]);
             }
-            out.push_str("\nMeta-data\n");
+            out.push('\n');
+            out.push_str(&w("meta_data"));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !self.dex.is_empty() {
-            let mut t = table::new(&["DEX", "classes"]);
+            let mut t = new_table(&["col_dex", "col_classes"]);
             for d in &self.dex {
                 let name = if d.secondary {
-                    format!("{} (secondary)", d.name)
+                    f("secondary", &[("name", d.name.clone())])
                 } else {
                     d.name.clone()
                 };
                 t.add_row(vec![name, d.classes.to_string()]);
             }
-            out.push_str("\nDEX files\n");
+            out.push('\n');
+            out.push_str(&w("dex_files"));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !self.packages.is_empty() {
-            let mut t = table::new(&["package", "classes"]);
+            let mut t = new_table(&["col_package", "col_classes"]);
             t.priority(0, Priority::High);
             for p in &self.packages {
                 t.add_row(vec![p.package.clone(), p.classes.to_string()]);
             }
-            out.push_str("\nLargest packages\n");
+            out.push('\n');
+            out.push_str(&w("packages"));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !self.native_libs.is_empty() {
-            let mut t = table::new(&["native library", "ABI", "JNI classes"]);
+            let mut t = new_table(&["col_native", "col_abi", "col_jni"]);
             t.priority(0, Priority::High);
             for l in &self.native_libs {
                 t.add_row(vec![
@@ -469,12 +604,16 @@ impl InspectReport {
                     l.jni_classes.len().to_string(),
                 ]);
             }
-            out.push_str("\nNative libraries\n");
+            out.push('\n');
+            out.push_str(&w("native_libs"));
+            out.push('\n');
             out.push_str(&t.to_string());
             out.push('\n');
         }
         if !self.anomalies.is_empty() {
-            out.push_str(&format!("\nAnomalies ({})\n", self.anomalies.len()));
+            out.push('\n');
+            out.push_str(&f("anomalies", &count(self.anomalies.len())));
+            out.push('\n');
             for an in &self.anomalies {
                 out.push_str(&format!("  {}: {}\n", an.source, an.message));
             }
@@ -485,52 +624,4 @@ impl InspectReport {
 
 fn opt(v: Option<u32>) -> String {
     v.map_or("-".to_string(), |v| v.to_string())
-}
-
-fn optb(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "true",
-        Some(false) => "false",
-        None => "unset",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::apk::DexSummary;
-
-    #[test]
-    fn packages_collapse_to_three_segments() {
-        let app = App {
-            path: String::new(),
-            sha256: String::new(),
-            size: 0,
-            manifest: Default::default(),
-            dex: vec![DexSummary {
-                classes: ["com.a.b.c.D", "com.a.b.E", "com.a.F", "G", "com.a.b.c.d.H"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                ..Default::default()
-            }],
-            native_libs: Vec::new(),
-            entries: Vec::new(),
-            version_files: Vec::new(),
-            string_resources: Vec::new(),
-            anomalies: Vec::new(),
-        };
-        let got: Vec<(String, usize)> = largest_packages(&app, 10)
-            .into_iter()
-            .map(|p| (p.package, p.classes))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("com.a.b".to_string(), 3),
-                ("(default package)".to_string(), 1),
-                ("com.a".to_string(), 1)
-            ]
-        );
-    }
 }

@@ -2,6 +2,7 @@
 //! these types and re-export them; the renderers (`report::scan`, `report::diff`) read them, so
 //! no renderer imports a stage.
 
+use crate::model::{locale, Lang};
 use crate::report::audit::AuditReport;
 use crate::report::inspect::InspectReport;
 use crate::report::ToolInfo;
@@ -70,41 +71,47 @@ impl ScanSummary {
     /// `scanned 4 apps: 2 ok, 1 with findings, 1 error; 1 other file skipped (not an app)`, or
     /// `no app found (...)` when nothing could be scanned.
     pub fn line(&self) -> String {
+        self.line_in(Lang::En)
+    }
+
+    /// The summary line in a language (the catalogues' `[scan]`).
+    pub fn line_in(&self, lang: Lang) -> String {
+        let w = |key: &str| locale::word(lang, "scan", key);
+        let f = |key: &str, args: &[(&str, String)]| locale::format(lang, "scan", key, args);
+        let one_or_many =
+            |n: usize, key: &str| w(&format!("{key}_{}", if n == 1 { "one" } else { "many" }));
         let apps = self.ok + self.findings + self.errors;
         let skipped = match self.skipped {
             0 => String::new(),
-            1 => "1 other file skipped (not an app)".to_string(),
-            n => format!("{n} other files skipped (not apps)"),
+            n => f(
+                if n == 1 {
+                    "skipped_one"
+                } else {
+                    "skipped_many"
+                },
+                &[("count", n.to_string())],
+            ),
         };
-        if apps == 0 {
-            let mut s = "no app found (looked for .apk, .apks, .xapk, .apkm, .aab)".to_string();
-            if !skipped.is_empty() {
-                s.push_str("; ");
-                s.push_str(&skipped);
-            }
-            return s;
-        }
-        let mut s = format!(
-            "scanned {apps} app{}: {} ok, {} with findings, {} error{}",
-            plural(apps),
-            self.ok,
-            self.findings,
-            self.errors,
-            plural(self.errors),
-        );
+        let mut s = if apps == 0 {
+            w("no_app")
+        } else {
+            f(
+                "summary",
+                &[
+                    ("apps", apps.to_string()),
+                    ("app", one_or_many(apps, "app")),
+                    ("ok", self.ok.to_string()),
+                    ("findings", self.findings.to_string()),
+                    ("errors", self.errors.to_string()),
+                    ("error", one_or_many(self.errors, "error")),
+                ],
+            )
+        };
         if !skipped.is_empty() {
-            s.push_str("; ");
+            s.push_str(&w("summary_sep"));
             s.push_str(&skipped);
         }
         s
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

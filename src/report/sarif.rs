@@ -2,7 +2,7 @@
 //! scanning tracks a finding across runs.
 
 use crate::model::registry;
-use crate::model::{Lang, Location, Severity};
+use crate::model::{locale, Lang, Location, Severity};
 use crate::report::audit::AuditReport;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -21,9 +21,26 @@ fn uri(path: &str) -> String {
     p.strip_prefix("./").unwrap_or(&p).to_string()
 }
 
+/// A rule's help in the catalogue's template (`rule-doc.sarif_text` or `sarif_markdown`).
+fn help(lang: Lang, key: &str, r: &registry::Rule, clauses: String) -> String {
+    locale::format(
+        lang,
+        "rule-doc",
+        key,
+        &[
+            ("summary", r.summary.clone()),
+            ("why", r.why.clone()),
+            ("fix", r.fix.clone()),
+            ("clauses", clauses),
+        ],
+    )
+}
+
 /// Renders the report as a SARIF log.
 pub fn render(report: &AuditReport) -> String {
-    let docs = registry::rules(Lang::En);
+    // The rules' documents and the results' evidence follow --lang (English by default).
+    let lang = report.view.lang.unwrap_or(Lang::En);
+    let docs = registry::rules(lang);
     let rules: Vec<Value> = docs
         .iter()
         .map(|r| {
@@ -33,8 +50,8 @@ pub fn render(report: &AuditReport) -> String {
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.checks},
                 "help": {
-                    "text": format!("{}\n\nWhy: {}\n\nFix: {}\n\nClauses:\n{}", r.summary, r.why, r.fix, r.clauses.join("\n")),
-                    "markdown": format!("{}\n\n**Why it matters.** {}\n\n**How to fix.** {}\n\n**Clauses.**\n{}", r.summary, r.why, r.fix,
+                    "text": help(lang, "sarif_text", r, r.clauses.join("\n")),
+                    "markdown": help(lang, "sarif_markdown", r,
                         r.clauses.iter().map(|c| format!("- {c}")).collect::<Vec<_>>().join("\n")),
                 },
                 "defaultConfiguration": {"level": level(r.severity())},
@@ -69,10 +86,19 @@ pub fn render(report: &AuditReport) -> String {
                 }}));
             }
             let fp = Sha256::digest(format!("{}\0{}\0{}", report.app.package, f.rule, f.subject).as_bytes());
+            // The evidence lines in the report's language (the English ones are the contract's).
+            let evidence: Vec<String> = match lang {
+                Lang::Zh if !f.evidence_items.is_empty() => f
+                    .evidence_items
+                    .iter()
+                    .map(|e| locale::evidence(lang, e))
+                    .collect(),
+                _ => f.evidence.clone(),
+            };
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
-                "message": {"text": format!("{}\n{}", f.message, f.evidence.join("\n"))},
+                "message": {"text": format!("{}\n{}", f.message, evidence.join("\n"))},
                 "locations": locations,
                 "partialFingerprints": {"appaudit/v1": format!("{fp:x}")},
                 "properties": {"subject": f.subject, "subjectKind": f.subject_kind, "severity": f.severity.as_str(), "evidence": f.evidence},

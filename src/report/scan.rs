@@ -1,18 +1,46 @@
-//! The `scan` report: one row per file as a table or CSV, or one JSON report per line (the audit
-//! or inspect contract, or an error or skip record).
+//! The `scan` report: one row per file as a table (in English or Chinese: the catalogues'
+//! `[scan]`) or CSV, or one JSON report per line (the audit or inspect contract, or an error
+//! record).
 
+use crate::model::{locale, Lang};
 use crate::report::runs::{ScanItem, ScanResult};
 use crate::report::table::{self, Priority};
 use crate::report::SCHEMA_VERSION;
 use serde::Serialize;
+
+/// What became of one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ScanStatus {
+    /// Read (and audited, when a policy was paired) with nothing at or above `--fail-on`.
+    #[default]
+    Ok,
+    /// Audited, with findings at or above `--fail-on`.
+    Findings,
+    /// Could not be read.
+    Error,
+    /// Not an app file.
+    Skipped,
+}
+
+impl ScanStatus {
+    /// The CSV's word: `ok`, `findings`, `error` or `skipped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanStatus::Ok => "ok",
+            ScanStatus::Findings => "findings",
+            ScanStatus::Error => "error",
+            ScanStatus::Skipped => "skipped",
+        }
+    }
+}
 
 /// One row of the table and the CSV.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanRow {
     /// The file.
     pub path: String,
-    /// `ok`, `findings`, `error` or `skipped`.
-    pub status: &'static str,
+    /// What became of it.
+    pub status: ScanStatus,
     /// Package name.
     pub package: String,
     /// versionName.
@@ -72,7 +100,7 @@ impl ScanRow {
         };
         match &item.result {
             ScanResult::Inspected(r) => {
-                row.status = "ok";
+                row.status = ScanStatus::Ok;
                 fill_app(&mut row, &r.app);
                 row.sdks = r.sdks.iter().map(|d| d.id.clone()).collect();
                 row.dangerous_permissions = r
@@ -83,7 +111,11 @@ impl ScanRow {
                     .collect();
             }
             ScanResult::Audited(r) => {
-                row.status = if item.fails_gate() { "findings" } else { "ok" };
+                row.status = if item.fails_gate() {
+                    ScanStatus::Findings
+                } else {
+                    ScanStatus::Ok
+                };
                 fill_app(&mut row, &r.app);
                 row.sdks = r.sdks.iter().map(|d| d.id.clone()).collect();
                 row.dangerous_permissions = r
@@ -97,11 +129,11 @@ impl ScanRow {
                 row.policy = r.policy.path.clone();
             }
             ScanResult::Failed(e) => {
-                row.status = "error";
+                row.status = ScanStatus::Error;
                 row.error = e.clone();
             }
             ScanResult::Skipped(why) => {
-                row.status = "skipped";
+                row.status = ScanStatus::Skipped;
                 row.error = why.clone();
             }
         }
@@ -113,7 +145,7 @@ impl ScanRow {
         let count = |i: usize| self.findings.map(|f| f[i].to_string()).unwrap_or_default();
         vec![
             self.path.clone(),
-            self.status.to_string(),
+            self.status.as_str().to_string(),
             self.package.clone(),
             self.version_name.clone(),
             self.version_code.clone(),
@@ -134,13 +166,30 @@ impl ScanRow {
 /// dangerous permissions, findings by severity (`-` when no policy was paired); errors are listed
 /// in full below it. Files skipped as not apps are only counted, in the summary line.
 pub fn render_table(items: &[ScanItem]) -> String {
+    render_table_in(items, Lang::En)
+}
+
+/// The table in a language.
+pub fn render_table_in(items: &[ScanItem], lang: Lang) -> String {
+    let w = |key: &str| locale::word(lang, "scan", key);
     let items: Vec<&ScanItem> = items.iter().filter(|i| !is_skipped(i)).collect();
     if items.is_empty() {
-        return "no app files found (.apk, .apks, .xapk, .apkm, .aab)\n".to_string();
+        let mut s = w("no_apps");
+        s.push('\n');
+        return s;
     }
-    let mut t = table::new(&[
-        "file", "package", "version", "SDKs", "danger", "H/M/L/I", "packer", "status",
-    ]);
+    let titles = [
+        "col_file",
+        "col_package",
+        "col_version",
+        "col_sdks",
+        "col_danger",
+        "col_findings",
+        "col_packer",
+        "col_status",
+    ]
+    .map(w);
+    let mut t = table::new(&titles.each_ref().map(String::as_str));
     for col in [0, 1, 7] {
         t.priority(col, Priority::High);
     }
@@ -152,7 +201,7 @@ pub fn render_table(items: &[ScanItem]) -> String {
             .as_deref()
             .and_then(|b| item.path.strip_prefix(b).ok())
             .map_or_else(|| r.path.clone(), |p| p.display().to_string());
-        if r.status == "error" {
+        if r.status == ScanStatus::Error {
             // Most messages already start with the path.
             if r.error.starts_with(&r.path) {
                 notes.push(format!("  {}", r.error));
@@ -182,18 +231,24 @@ pub fn render_table(items: &[ScanItem]) -> String {
                 format!("{}/{}/{}/{}", f[0], f[1], f[2], f[3])
             }),
             r.packer.clone(),
-            r.status.to_string(),
+            w(&format!("status_{}", r.status.as_str())),
         ]);
     }
     t.drop_empty_columns();
     let mut out = match &base {
-        Some(b) => format!("in {}:\n", b.display()),
+        Some(b) => {
+            let mut s = w("in_dir").replace("{dir}", &b.display().to_string());
+            s.push('\n');
+            s
+        }
         None => String::new(),
     };
     out.push_str(&t.to_string());
     out.push('\n');
     if !notes.is_empty() {
-        out.push_str(&format!("\nErrors ({})\n", notes.len()));
+        out.push('\n');
+        out.push_str(&w("errors").replace("{count}", &notes.len().to_string()));
+        out.push('\n');
         for n in notes {
             out.push_str(&n);
             out.push('\n');

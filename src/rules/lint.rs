@@ -2,6 +2,7 @@
 //! the tool uses, and listed as a table.
 
 use super::sdks::{Diagnostic, SdkCatalog, SigConfidence};
+use crate::model::{locale, Lang};
 use crate::report::table::{self, Priority};
 use std::path::Path;
 
@@ -22,13 +23,16 @@ pub fn lint(dir: Option<&Path>) -> Vec<Diagnostic> {
 
 /// The catalog (optionally one category) as a table: id, name, vendor, category, signatures.
 pub fn list_table(cat: &SdkCatalog, category: Option<&str>) -> String {
-    let mut table = table::new(&[
-        "id",
-        "name",
-        "vendor",
-        "category",
-        "signatures (high/medium)",
-    ]);
+    list_table_in(cat, category, None)
+}
+
+/// The table in a language (`--lang`): `zh` Chinese words and names, `en` English words and
+/// names; `None` English words and the names Chinese policies use.
+pub fn list_table_in(cat: &SdkCatalog, category: Option<&str>, lang: Option<Lang>) -> String {
+    let words = lang.unwrap_or(Lang::En);
+    let titles = ["id", "name", "vendor", "category", "signatures"]
+        .map(|k| locale::word(words, "rules-list", k));
+    let mut table = table::new(&titles.each_ref().map(String::as_str));
     table.priority(0, Priority::High);
     for r in cat
         .iter()
@@ -60,11 +64,24 @@ pub fn list_table(cat: &SdkCatalog, category: Option<&str>) -> String {
         } else {
             r.vendor_zh.clone()
         };
+        let (name, vendor, category) = match lang {
+            Some(Lang::En) => (
+                super::vendor::english_display(&r.name_en),
+                if r.vendor_en.trim().is_empty() {
+                    vendor
+                } else {
+                    r.vendor_en.clone()
+                },
+                r.category.clone(),
+            ),
+            Some(Lang::Zh) => (name, vendor, locale::category(Lang::Zh, &r.category)),
+            None => (name, vendor, r.category.clone()),
+        };
         table.add_row(vec![
             r.id.clone(),
             name,
             vendor,
-            r.category.clone(),
+            category,
             format!("{high}/{medium}"),
         ]);
     }

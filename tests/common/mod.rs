@@ -98,3 +98,32 @@ pub fn uleb(out: &mut Vec<u8>, mut v: u32) {
         out.push(b | 0x80);
     }
 }
+
+/// Compares `got` with tests/snapshots/NAME, or rewrites the file when
+/// APPAUDIT_UPDATE_SNAPSHOTS is set (review the diff before committing it).
+pub fn golden(name: &str, got: &str) {
+    let path = root().join("tests/snapshots").join(name);
+    if std::env::var_os("APPAUDIT_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, got).expect("write snapshot");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (APPAUDIT_UPDATE_SNAPSHOTS=1 writes it)",
+            path.display()
+        )
+    });
+    if got != want {
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| got.lines().count().min(want.lines().count()));
+        panic!(
+            "{name} differs from its snapshot at line {}:\n got: {:?}\nwant: {:?}\n(APPAUDIT_UPDATE_SNAPSHOTS=1 rewrites it after review)",
+            line + 1,
+            got.lines().nth(line).unwrap_or("<end>"),
+            want.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
+}

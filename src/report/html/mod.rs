@@ -62,26 +62,8 @@ footer{margin-top:24px;color:#777;font-size:11px;border-top:1px solid #d5d8dc;pa
 "#;
 
 /// Escapes text for HTML content and attribute values; control characters are dropped (for
-/// views still written by hand, such as `draft --format html`).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Text without control characters (maud escapes markup; controls would still break XML).
-pub(crate) fn clean(s: &str) -> String {
+pub fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
         .filter(|c| !c.is_control())
@@ -98,24 +80,18 @@ pub(crate) fn safe_url(url: &str) -> Option<&str> {
 }
 
 /// A link when `url` is a plain http(s) URL, else the text alone.
-pub(crate) fn link_markup(url: Option<&str>, text: &str) -> Markup {
+pub fn link_markup(url: Option<&str>, text: &str) -> Markup {
     match url.and_then(safe_url) {
         Some(u) => html! { a href=(u) rel="noreferrer noopener" { (clean(text)) } },
         None => html! { (clean(text)) },
     }
 }
 
-/// A link when `url` is a plain http(s) URL, else the escaped text alone (as a string).
-pub fn link(url: &str, text: &str) -> String {
-    link_markup(Some(url), text).into_string()
-}
-
 /// `<br/>`, XML-style.
 pub(crate) const BR: PreEscaped<&str> = PreEscaped("<br/>");
 
-/// A whole page around `body` (already HTML): the one shell of the report and of
-/// `draft --format html`.
-pub fn page(lang: Lang, title: &str, body: &str) -> String {
+/// A whole page around `body`: the one shell of the report and of `draft --format html`.
+pub fn page(lang: Lang, title: &str, body: Markup) -> String {
     let page = html! {
         (DOCTYPE) "\n"
         html lang=(match lang { Lang::Zh => "zh-CN", Lang::En => "en" }) {
@@ -125,7 +101,7 @@ pub fn page(lang: Lang, title: &str, body: &str) -> String {
                 style { (PreEscaped(CSS)) }
             }
             "\n"
-            body { "\n" (PreEscaped(body)) "\n" }
+            body { "\n" (body) "\n" }
         }
         "\n"
     };
@@ -153,7 +129,7 @@ pub fn render(rep: &AuditReport) -> String {
         footer { "appaudit " (rep.tool.version) " · " (rep.rules.version) }
     };
     let title = format!("{} {}", l.title, rep.app.package);
-    page(lang, &title, &body.into_string())
+    page(lang, &title, body)
 }
 
 #[cfg(test)]
@@ -163,17 +139,18 @@ mod tests {
     #[test]
     fn escaping_covers_markup_quotes_and_controls() {
         assert_eq!(
-            esc("<img src=x onerror='a'>&\"\u{1}"),
-            "&lt;img src=x onerror=&#39;a&#39;&gt;&amp;&quot;"
+            html! { (clean("<b>\u{1}&\"")) }.into_string(),
+            "&lt;b&gt;&amp;&quot;"
         );
         assert_eq!(
-            html! { (clean("<b>\u{1}&")) }.into_string(),
-            "&lt;b&gt;&amp;"
+            html! { a title=(clean("x\"><script>")) {} }.into_string(),
+            "<a title=\"x&quot;&gt;&lt;script&gt;\"></a>"
         );
     }
 
     #[test]
     fn only_http_links_become_anchors() {
+        let link = |u: &str, t: &str| link_markup(Some(u), t).into_string();
         assert!(link("https://a.example/p?x=1&y=2", "t")
             .starts_with("<a href=\"https://a.example/p?x=1&amp;y=2\""));
         assert_eq!(link("javascript:alert(1)", "t"), "t");
