@@ -244,6 +244,9 @@ pub enum RulesAction {
         /// Only this category (push, analytics, ads, packer...).
         #[arg(long)]
         category: Option<String>,
+        /// Output format: a table, or JSON (the SDK rules and the finding rules).
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
     },
     /// Check rule files: unknown keys, bad patterns, duplicate ids, conflicting prefixes.
     Lint {
@@ -255,6 +258,15 @@ pub enum RulesAction {
         /// The rule id, e.g. undisclosed-sdk.
         rule: Option<String>,
     },
+}
+
+/// Output formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per SDK rule.
+    Table,
+    /// The SDK rules and the finding rules, as JSON.
+    Json,
 }
 
 /// Output formats of `inspect`.
