@@ -209,3 +209,26 @@ pub fn rules<'a>(catalog: &'a SdkCatalog, category: Option<&str>) -> RulesReport
 pub fn load_baseline(path: Option<&Path>) -> Result<Option<Baseline>, Error> {
     path.map(Baseline::load).transpose()
 }
+
+/// One app of a bulk scan, as `appaudit scan` handles each file: inspected, or audited when
+/// `policies` pairs a policy with it; a failure (a panic included) is the item's error.
+pub fn scan_item(
+    source: AppSource<'_>,
+    opts: &crate::scan::ScanOptions,
+    catalog: &SdkCatalog,
+    policies: Option<&crate::scan::PolicyIndex>,
+) -> crate::scan::ScanItem {
+    use crate::scan::{self, ScanItem, ScanResult};
+    let path = match source {
+        AppSource::Path(p) | AppSource::Bytes { name: p, .. } => p.to_path_buf(),
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match source {
+        AppSource::Path(p) => scan::scan_one(p, opts, catalog, policies),
+        AppSource::Bytes { name, .. } => {
+            let analysis = analyze(source, opts.limits, catalog);
+            scan::scan_analysis(name, analysis, opts, catalog, policies)
+        }
+    }))
+    .unwrap_or_else(|_| ScanResult::Failed("internal error while analysing this file".to_string()));
+    ScanItem { path, result }
+}
