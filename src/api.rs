@@ -232,3 +232,54 @@ pub fn scan_item(
     .unwrap_or_else(|_| ScanResult::Failed("internal error while analysing this file".to_string()));
     ScanItem { path, result }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::ScanOptions;
+
+    fn opts() -> ScanOptions {
+        ScanOptions {
+            jobs: 1,
+            limits: Limits::default(),
+            fail_on: Some(Severity::High),
+            overrides: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_scan_item_from_bytes_equals_the_one_from_the_file() {
+        let catalog = engine::load_catalog(None).expect("built-in rules");
+        let path = Path::new("fixtures/wallet.apk");
+        let data = std::fs::read(path).expect("fixture");
+        let render =
+            |src| crate::report::scan::render_jsonl(&[scan_item(src, &opts(), catalog, None)]);
+        let from_file = render(AppSource::Path(path));
+        let from_bytes = render(AppSource::Bytes {
+            name: path,
+            data: &data,
+        });
+        assert_eq!(from_file, from_bytes);
+        assert!(
+            from_file.starts_with("{\"kind\":\"inspect\""),
+            "{from_file}"
+        );
+        let bad = render(AppSource::Bytes {
+            name: Path::new("bad.apk"),
+            data: &data[..data.len() / 2],
+        });
+        assert!(bad.starts_with("{\"kind\":\"error\""), "{bad}");
+        assert!(bad.contains("bad.apk: zip archive"), "{bad}");
+    }
+
+    #[test]
+    fn the_rules_report_lists_every_sdk_rule_and_finding_rule() {
+        let catalog = engine::load_catalog(None).expect("built-in rules");
+        let all = rules(catalog, None);
+        assert_eq!(all.sdks.len(), catalog.len());
+        assert_eq!(all.findings.len(), crate::model::registry::RULES.len());
+        let ads = rules(catalog, Some("ads"));
+        assert!(!ads.sdks.is_empty() && ads.sdks.len() < all.sdks.len());
+        assert!(ads.sdks.iter().all(|r| r.category == "ads"));
+    }
+}
