@@ -108,6 +108,11 @@ def _expand_url(url: str) -> List[str]:
 def record(path: str, policy_dir: Optional[str] = None, fail_on: str = "high") -> Dict[str, Any]:
     """The ``appaudit scan --format jsonl`` record of one file (runs on a worker): the worker
     reads the file itself; a failure of any kind is an ``error`` record."""
+    return json.loads(_line(path, policy_dir, fail_on))
+
+
+def _line(path: str, policy_dir: Optional[str], fail_on: str) -> str:
+    """The jsonl record's text (see :func:`record`)."""
     try:
         if _is_url(path):
             import fsspec
@@ -117,20 +122,20 @@ def record(path: str, policy_dir: Optional[str] = None, fail_on: str = "high") -
             line = _appaudit.scan_json(data, policy_dir=policy_dir, fail_on=fail_on, name=path)
         else:
             line = _appaudit.scan_json(path, policy_dir=policy_dir, fail_on=fail_on)
-        return json.loads(line)
+        return line
     except Exception as e:  # noqa: BLE001 - any failure is this file's error record
-        return _error(path, f"{type(e).__name__}: {e}")
+        return json.dumps(_error(path, f"{type(e).__name__}: {e}"), ensure_ascii=False)
 
 
 def _error(path: str, message: str) -> Dict[str, Any]:
     return {"kind": "error", "schema_version": _appaudit.SCHEMA_VERSION, "path": path, "error": message}
 
 
-def row_of(rec: Dict[str, Any]) -> Dict[str, Any]:
-    """One DataFrame row (see :data:`COLUMNS`) from a scan record."""
+def row_of(rec: Dict[str, Any], text: Optional[str] = None) -> Dict[str, Any]:
+    """One DataFrame row (see :data:`COLUMNS`) from a scan record (``text``: its JSON text)."""
     row: Dict[str, Any] = {c: None for c in COLUMNS}
     row["kind"] = rec.get("kind")
-    row["report"] = json.dumps(rec, ensure_ascii=False, sort_keys=True)
+    row["report"] = text if text is not None else json.dumps(rec, ensure_ascii=False)
     if rec.get("kind") == "error":
         row["path"] = rec.get("path")
         row["error"] = rec.get("error")
@@ -158,8 +163,14 @@ def row_of(rec: Dict[str, Any]) -> Dict[str, Any]:
     return row
 
 
-def _row_task(path: str, policy_dir: Optional[str], fail_on: str) -> Dict[str, Any]:
-    return row_of(record(path, policy_dir, fail_on))
+def _row(path: str, policy_dir: Optional[str], fail_on: str) -> Dict[str, Any]:
+    line = _line(path, policy_dir, fail_on)
+    return row_of(json.loads(line), line)
+
+
+def _rows_task(paths: Sequence[str], policy_dir: Optional[str], fail_on: str) -> List[Dict[str, Any]]:
+    # The files of one task, one after another: one app in memory at a time.
+    return [_row(p, policy_dir, fail_on) for p in paths]
 
 
 def scan(
@@ -170,6 +181,7 @@ def scan(
     out: Optional[Union[str, "os.PathLike[str]"]] = None,
     fail_on: str = "high",
     retries: int = 1,
+    files_per_task: int = 1,
 ) -> "pandas.DataFrame":  # noqa: F821
     """Scans every file on Dask and returns one row per file (a pandas DataFrame).
 
@@ -180,7 +192,9 @@ def scan(
     The directory must be readable by the workers. ``client``: a ``distributed.Client``; by
     default the current client if there is one, else the local threaded scheduler (the analysis
     releases the GIL). ``out``: also write the rows to this Parquet file. ``retries``: how often
-    a task lost with its worker is retried before its file becomes an ``error`` row.
+    a task lost with its worker is retried before its files become ``error`` rows.
+    ``files_per_task``: files analysed one after another in one task (1 by default; more cuts
+    the scheduler's per-task cost on very large scans, memory stays one app per task).
     """
     import pandas as pd
 
@@ -191,11 +205,11 @@ def scan(
     if not paths:
         rows: List[Dict[str, Any]] = []
     elif client is not None:
-        rows = _scan_on_client(client, paths, policy_dir, fail_on, retries)
+        rows = _scan_on_client(client, paths, policy_dir, fail_on, retries, max(1, files_per_task))
     else:
         import dask.bag as db
 
-        bag = db.from_sequence(paths, partition_size=1).map(_row_task, policy_dir, fail_on)
+        bag = db.from_sequence(paths, partition_size=max(1, files_per_task)).map(_row, policy_dir, fail_on)
         rows = bag.compute(scheduler="threads")
     df = pd.DataFrame(rows, columns=COLUMNS)
     if out is not None:
@@ -214,23 +228,27 @@ def _current_client() -> Any:
         return None
 
 
-def _scan_on_client(client: Any, paths: Sequence[str], policy_dir: Optional[str], fail_on: str, retries: int) -> List[Dict[str, Any]]:
-    # One task per file; only the path goes to the worker. A task that fails (its worker died
-    # more than `retries` times, say) becomes that file's error row.
+def _scan_on_client(
+    client: Any, paths: Sequence[str], policy_dir: Optional[str], fail_on: str, retries: int, per_task: int
+) -> List[Dict[str, Any]]:
+    # One task per file (or per `per_task` files); only the paths go to the worker. A task that
+    # fails (its worker died more than `retries` times, say) becomes its files' error rows.
+    chunks = [list(paths[i : i + per_task]) for i in range(0, len(paths), per_task)]
     futures = client.map(
-        _row_task,
-        list(paths),
+        _rows_task,
+        chunks,
         policy_dir=policy_dir,
         fail_on=fail_on,
         pure=False,
         retries=retries,
     )
     rows: List[Dict[str, Any]] = []
-    for path, fut in zip(paths, futures):
+    for chunk, fut in zip(chunks, futures):
         try:
-            rows.append(fut.result())
+            rows.extend(fut.result())
         except Exception as e:  # noqa: BLE001
-            rows.append(row_of(_error(path, f"task failed: {type(e).__name__}: {e}")))
+            why = f"task failed: {type(e).__name__}: {e}"
+            rows.extend(row_of(_error(p, why)) for p in chunk)
         finally:
             fut.release()
     return rows

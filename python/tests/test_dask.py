@@ -78,6 +78,8 @@ def test_scan_without_a_client_uses_threads_and_agrees(corpus, cli_records) -> N
     some = files[:20]
     df = appaudit.dask.scan(some, policies=policies)
     assert list(df["path"]) == some
+    batched = appaudit.dask.scan(some, policies=policies, files_per_task=3)
+    assert batched.equals(df)
     for path, report in zip(df["path"], df["report"]):
         assert json.loads(report) == cli_records[path]
 
@@ -157,6 +159,6 @@ def test_scan_on_a_local_cluster_equals_the_cli(corpus, cli_records, cluster_cli
 def test_a_failed_task_is_an_error_row_not_a_failed_scan(cluster_client, corpus) -> None:
     _, _, files, _ = corpus
     missing = "/nonexistent/dir/gone.apk"
-    df = appaudit.dask.scan([files[0], missing], client=cluster_client)
-    assert df["kind"].iloc[0] in ("inspect", "audit") and df["kind"].iloc[1] == "error"
+    df = appaudit.dask.scan([files[0], missing, files[1]], client=cluster_client, files_per_task=2)
+    assert list(df["kind"]) == ["inspect", "error", "inspect"]
     assert df["path"].iloc[1] == missing and "gone.apk" in df["error"].iloc[1]
