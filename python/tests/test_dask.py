@@ -162,3 +162,39 @@ def test_a_failed_task_is_an_error_row_not_a_failed_scan(cluster_client, corpus)
     df = appaudit.dask.scan([files[0], missing, files[1]], client=cluster_client, files_per_task=2)
     assert list(df["kind"]) == ["inspect", "error", "inspect"]
     assert df["path"].iloc[1] == missing and "gone.apk" in df["error"].iloc[1]
+
+
+def test_a_task_that_raises_or_kills_its_worker_is_an_error_row(
+    corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Failures outside the analysis (a worker's bug, a worker killed by the OOM killer): the task
+    # fails, its file gets an error row, the other files their rows.
+    import dask
+    from distributed import Client, LocalCluster
+
+    _, _, files, _ = corpus
+    real = appaudit.dask._rows_task
+
+    def flaky(paths, policy_dir, fail_on):  # pickled by value: a local function
+        import os as _os
+
+        if any(p.endswith("boom.apk") for p in paths):
+            raise RuntimeError("boom")
+        if any(p.endswith("die.apk") for p in paths):
+            _os._exit(3)
+        return real(paths, policy_dir, fail_on)
+
+    monkeypatch.setattr(appaudit.dask, "_rows_task", flaky)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+        try:
+            paths = [files[0], "/x/boom.apk", files[1], "/x/die.apk", files[2]]
+            df = appaudit.dask.scan(paths, client=client, retries=0)
+        finally:
+            client.close()
+            cluster.close()
+    assert list(df["path"]) == paths
+    assert list(df["kind"]) == ["inspect", "error", "inspect", "error", "inspect"]
+    assert df["error"].iloc[1] == "task failed: RuntimeError: boom"
+    assert df["error"].iloc[3].startswith("task failed: KilledWorker"), df["error"].iloc[3]
