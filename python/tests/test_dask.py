@@ -185,7 +185,13 @@ def test_a_task_that_raises_or_kills_its_worker_is_an_error_row(
         return real(paths, policy_dir, fail_on)
 
     monkeypatch.setattr(appaudit.dask, "_rows_task", flaky)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    # One task at a time on each worker (saturation 1.0, one thread): only the dying task was on
+    # the dying worker, so it alone is given up on its first death (allowed-failures 0).
+    config = {
+        "distributed.scheduler.allowed-failures": 0,
+        "distributed.scheduler.worker-saturation": 1.0,
+    }
+    with dask.config.set(config):
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
         try:
