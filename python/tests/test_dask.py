@@ -56,7 +56,7 @@ def cli_records(cli: Path, corpus) -> Dict[str, dict]:
 def cluster_client():
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     client = Client(cluster)
     try:
         yield client
@@ -192,7 +192,7 @@ def test_a_task_that_raises_or_kills_its_worker_is_an_error_row(
         "distributed.scheduler.worker-saturation": 1.0,
     }
     with dask.config.set(config):
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
         try:
             paths = [files[0], "/x/boom.apk", files[1], "/x/die.apk", files[2]]
