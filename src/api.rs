@@ -162,8 +162,8 @@ pub struct FindingRuleInfo {
     pub id: String,
     /// Its default severity.
     pub severity: String,
-    /// One line on what it finds.
-    pub summary: &'static str,
+    /// One line on what it finds (English).
+    pub summary: String,
 }
 
 /// `rules list --format json`: the SDK knowledge base and the finding rules.
@@ -194,12 +194,12 @@ pub fn rules<'a>(catalog: &'a SdkCatalog, category: Option<&str>) -> RulesReport
             .iter()
             .filter(|r| category.is_none_or(|c| r.category == c))
             .collect(),
-        findings: crate::model::registry::RULES
+        findings: crate::model::registry::rules(Lang::En)
             .iter()
             .map(|r| FindingRuleInfo {
                 id: r.id.as_str().to_string(),
                 severity: r.severity().to_string(),
-                summary: r.summary,
+                summary: r.summary.clone(),
             })
             .collect(),
     }
@@ -277,7 +277,7 @@ mod tests {
         let catalog = engine::load_catalog(None).expect("built-in rules");
         let all = rules(catalog, None);
         assert_eq!(all.sdks.len(), catalog.len());
-        assert_eq!(all.findings.len(), crate::model::registry::RULES.len());
+        assert_eq!(all.findings.len(), crate::model::RuleId::ALL.len());
         let ads = rules(catalog, Some("ads"));
         assert!(!ads.sdks.is_empty() && ads.sdks.len() < all.sdks.len());
         assert!(ads.sdks.iter().all(|r| r.category == "ads"));
