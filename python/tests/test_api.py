@@ -146,6 +146,40 @@ def test_a_panic_becomes_analysis_error_and_the_interpreter_goes_on() -> None:
     assert appaudit.inspect(rel(APPS[0]))["schema_version"] == 1
 
 
+GIL_SCRIPT = """
+import os, sys, threading, appaudit
+fifo, apk = sys.argv[1], sys.argv[2]
+os.mkfifo(fifo)
+out = {}
+reader = threading.Thread(target=lambda: out.update(report=appaudit.inspect(fifo)))
+reader.start()
+# The reader thread is inside Rust, blocked reading the FIFO until this thread writes the app into
+# it: writing needs the GIL, so this only finishes when the analysis released it.
+with open(fifo, "wb") as f:
+    f.write(open(apk, "rb").read())
+reader.join()
+print(out["report"]["app"]["package"])
+"""
+
+
+def test_the_gil_is_released_while_rust_works(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    wallet = ROOT / "fixtures" / "wallet.apk"
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", GIL_SCRIPT, str(tmp_path / "app.fifo"), str(wallet)],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("deadlock: the analysis held the GIL while it read its input")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().strip() == "com.example.wallet"
+
+
 def test_threads_run_analyses_at_once_and_agree() -> None:
     # The GIL is released during the analysis: threads each get the same answer.
     app = rel(ROOT / "fixtures" / "wallet.apk")
