@@ -251,6 +251,9 @@ pub enum RulesAction {
         /// names). Without it: English words, the names Chinese policies use.
         #[arg(long, value_enum)]
         lang: Option<crate::model::Lang>,
+        /// Output format: a table, or JSON (the SDK rules and the finding rules).
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
     },
     /// Check rule files: unknown keys, bad patterns, duplicate ids, conflicting prefixes.
     Lint {
@@ -265,6 +268,15 @@ pub enum RulesAction {
         #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
         lang: crate::model::Lang,
     },
+}
+
+/// Output formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per SDK rule.
+    Table,
+    /// The SDK rules and the finding rules, as JSON.
+    Json,
 }
 
 /// Output formats of `inspect`.

@@ -5,6 +5,7 @@
 //! the privacy policy; [`audit`] compares the two into findings; [`report`] renders them. The library
 //! never prints; `main.rs` does.
 
+pub mod api;
 pub mod apk;
 pub mod audit;
 pub mod cli;

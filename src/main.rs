@@ -4,12 +4,11 @@
 use appaudit::audit::{self, baseline::Baseline, AuditInput};
 use appaudit::cli::{
     AuditArgs, AuditFormat, Cli, Command, DiffArgs, DiffFormat, DraftArgs, InspectArgs,
-    InspectFormat, PolicyArgs, PolicyFormat, RulesAction, ScanArgs, ScanFormat,
+    InspectFormat, PolicyArgs, PolicyFormat, RulesAction, RulesFormat, ScanArgs, ScanFormat,
 };
-use appaudit::report::audit::{InputFile, ViewOptions};
-use appaudit::{apk, engine, policy, report, Error};
+use appaudit::report::audit::ViewOptions;
+use appaudit::{api, apk, engine, policy, report, Error};
 use clap::Parser;
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -97,52 +96,23 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Pass)
 }
 
-fn load_policies(
-    files: &[std::path::PathBuf],
-    encoding: Option<&str>,
-) -> Result<(policy::PolicyDoc, Vec<InputFile>), Error> {
-    let opts = policy::LoadOptions {
-        encoding: encoding.map(str::to_string),
-        ..Default::default()
-    };
-    let mut docs = Vec::new();
-    let mut inputs = Vec::new();
-    for f in files {
-        docs.push(policy::load(f, &opts)?);
-        inputs.push(InputFile {
-            path: f.display().to_string(),
-            sha256: if f.as_os_str() == "-" {
-                String::new()
-            } else {
-                std::fs::read(f)
-                    .map(|b| format!("{:x}", Sha256::digest(&b)))
-                    .unwrap_or_default()
-            },
-        });
-    }
-    let doc = if docs.len() == 1 {
-        docs.remove(0)
-    } else {
-        policy::merge(docs)
-    };
-    Ok((doc, inputs))
-}
-
 fn audit_cmd(cli: &Cli, args: &AuditArgs) -> Result<Outcome, Error> {
     // Validate cheap inputs first: a bad baseline or policy fails before the APK is read.
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let (policy_doc, policy_files) = load_policies(&args.policy, args.encoding.as_deref())?;
+    let baseline = api::load_baseline(args.baseline.as_deref())?;
     let catalog = engine::load_catalog(cli.rules.as_deref())?;
-    let analysis = engine::analyze(&args.app, cli.limits.limits(), catalog)?;
-    let rep = engine::audit_report(
-        &analysis,
+    let request = api::AuditRequest {
+        policies: &args.policy,
+        encoding: args.encoding.as_deref(),
+        overrides: &args.severity,
+        baseline: baseline.as_ref(),
+        fail_on: args.fail_on.severity(),
+    };
+    let rep = api::audit(
+        api::AppSource::Path(&args.app),
+        &request,
+        cli.limits.limits(),
         catalog,
-        &policy_doc,
-        policy_files,
-        &args.severity,
-        baseline.as_ref(),
-        args.fail_on.severity(),
-    );
+    )?;
     if let Some(path) = &args.write_baseline {
         // Every finding the rules raised (suppressed ones too), not the baseline's own.
         let text = Baseline::from_findings(&rep.findings).to_toml();
@@ -200,7 +170,7 @@ fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
     let policy_doc = if args.policy.is_empty() {
         None
     } else {
-        Some(load_policies(&args.policy, args.encoding.as_deref())?.0)
+        Some(api::load_policies(&args.policy, args.encoding.as_deref())?.0)
     };
     let catalog = engine::load_catalog(cli.rules.as_deref())?;
     let analysis = engine::analyze(&args.app, cli.limits.limits(), catalog)?;
@@ -225,7 +195,7 @@ fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
 }
 
 fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
-    let (doc, _) = load_policies(&args.files, args.encoding.as_deref())?;
+    let (doc, _) = api::load_policies(&args.files, args.encoding.as_deref())?;
     let text = match args.format {
         PolicyFormat::Json => report::to_json(&doc),
         PolicyFormat::Table => policy::render_table_in(&doc, args.lang),
@@ -236,12 +206,19 @@ fn policy_cmd(args: &PolicyArgs) -> Result<Outcome, Error> {
 
 fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
     match action {
-        RulesAction::List { category, lang } => {
+        RulesAction::List {
+            category,
+            format,
+            lang,
+        } => {
             let catalog = engine::load_catalog(cli.rules.as_deref())?;
-            emit(
-                None,
-                &appaudit::rules::lint::list_table_in(catalog, category.as_deref(), *lang),
-            )?;
+            let text = match format {
+                RulesFormat::Table => {
+                    appaudit::rules::lint::list_table_in(catalog, category.as_deref(), *lang)
+                }
+                RulesFormat::Json => report::to_json(&api::rules(catalog, category.as_deref())),
+            };
+            emit(None, &text)?;
             Ok(Outcome::Pass)
         }
         RulesAction::Lint { dir } => {

@@ -192,7 +192,20 @@ pub fn scan_one(
     catalog: &SdkCatalog,
     policies: Option<&PolicyIndex>,
 ) -> ScanResult {
-    let analysis = match engine::analyze(path, opts.limits, catalog) {
+    let analysis = engine::analyze(path, opts.limits, catalog);
+    scan_analysis(path, analysis, opts, catalog, policies)
+}
+
+/// [`scan_one`] after the app was read (from a file or from memory): inspected, or audited
+/// against the policy paired with it.
+pub fn scan_analysis(
+    path: &Path,
+    analysis: crate::Result<engine::Analysis>,
+    opts: &ScanOptions,
+    catalog: &SdkCatalog,
+    policies: Option<&PolicyIndex>,
+) -> ScanResult {
+    let analysis = match analysis {
         Ok(a) => a,
         Err(e) => return ScanResult::Failed(e.to_string()),
     };
