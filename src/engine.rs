@@ -28,6 +28,8 @@ pub struct Analysis {
     pub detections: Detections,
     /// Sensitive API calls, attributed to SDKs or the app.
     pub calls: Vec<AttributedCall>,
+    /// What runs before the user can consent (SDK inits, sensitive reads, with call paths).
+    pub consent: crate::consent::ConsentResult,
 }
 
 impl InspectReport {
@@ -66,6 +68,7 @@ pub fn analyze(path: &Path, limits: Limits, catalog: &SdkCatalog) -> Result<Anal
         limits,
         string_needles: detect::string_needles(catalog),
         native_strings: Some(catalog.native_string_libs().clone()),
+        call_graph: true,
     };
     let app = reader::analyze(path, &opts)?;
     Ok(analyze_app(app, catalog))
@@ -91,10 +94,12 @@ pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
         .collect();
     calls.sort_by(|a, b| (&a.data_type, &a.caller, &a.api).cmp(&(&b.data_type, &b.caller, &b.api)));
     calls.dedup();
+    let consent = crate::consent::analyze(&app, catalog, detections.packer.as_deref());
     Analysis {
         app,
         detections,
         calls,
+        consent,
     }
 }
 
@@ -208,6 +213,7 @@ pub fn audit_report(
         packer: analysis.detections.packer.as_deref(),
         calls: &analysis.calls,
         policy: policy_doc,
+        consent: &analysis.consent,
     };
     let outcome = audit::run(&input);
     let mut findings = outcome.findings.clone();

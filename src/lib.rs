@@ -8,6 +8,7 @@
 pub mod apk;
 pub mod audit;
 pub mod cli;
+pub mod consent;
 pub mod cursor;
 pub mod detect;
 pub mod diff;

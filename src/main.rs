@@ -203,6 +203,7 @@ fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
             packer: analysis.detections.packer.as_deref(),
             calls: &analysis.calls,
             policy: p,
+            consent: &analysis.consent,
         })
     });
     let lang = args.lang.unwrap_or_else(|| {

@@ -30,6 +30,8 @@ pub struct Options {
     /// ([`NativeLib::version_strings`]; the SDK rules' `native-string` libraries). `None`: every
     /// library's.
     pub native_strings: Option<regex::RegexSet>,
+    /// Read every method's calls for the consent analysis ([`DexOptions::call_graph`]).
+    pub call_graph: bool,
 }
 
 /// What kind of code an archive entry holds.
@@ -315,6 +317,7 @@ pub(crate) fn read_code(
 ) -> (Vec<DexSummary>, Vec<NativeLib>) {
     let dex_opts = DexOptions {
         string_needles: &opts.string_needles,
+        call_graph: opts.call_graph,
         ..DexOptions::default()
     };
     let results: Vec<Unit> = code

@@ -9,7 +9,9 @@ pub mod registry_zh;
 pub mod rows;
 pub mod rule_id;
 
-pub use finding::{Arg, Evidence, Finding, Location, Severity, SubjectKind};
+pub use finding::{
+    readable_method, Arg, CallStep, Evidence, Finding, Location, Severity, SubjectKind,
+};
 pub use rows::*;
 pub use rule_id::RuleId;
 

@@ -55,6 +55,18 @@ const PIPL_17: &str = "PIPL art. 17: before processing, inform the individual of
 const GDPR_13: &str = "GDPR art. 13(1)(e), 13(1)(c): recipients or categories of recipients, and the purposes of processing, are given to the data subject";
 const PLAY_UD: &str = "Google Play User Data policy: the privacy policy discloses the types of data collected and the parties it is shared with, including SDKs";
 
+const RENDING_3_1: &str = "Methods for Identifying Illegal Collection and Use of Personal Information by Apps (No. 191, 2019), item 3.1: personal information is collected, or a permission that can collect it is opened, before the user agrees";
+const MIIT_164: &str = "MIIT notice No. 164 (2020) on the campaign against apps infringing users' rights, item 1.1: apps and embedded SDKs collecting personal information without consent or beyond scope";
+const GBT_41391_CONSENT: &str = "GB/T 41391-2022 §6.4: the user is informed and agrees before personal information is collected";
+
+/// A consent rule's `checks` text followed by what every consent rule shares (entry points,
+/// guards, limits).
+macro_rules! concat_consent {
+    ($s:literal) => {
+        concat!($s, " Entry points: every provider declared in the manifest (onCreate runs before Application.onCreate), the Application class's static initialiser, constructor, attachBaseContext and onCreate, the initialisers androidx.startup runs, and the static initialisers of the classes they touch. Calls are followed exactly (static, direct, super), by class-hierarchy analysis over the app's classes (virtual, interface), and through Runnable/Callable hand-offs (Handler.post, Executor.execute, Thread). A call behind a branch on consent state (SharedPreferences.getBoolean/getInt, MMKV reads, a rules consent check, an app method returning such a value, a flag field a consent callback writes) is guarded; methods that record consent (persist it or call an SDK privacy API) are not entered. Limits: the launcher activity up to its consent dialog is not an entry point yet; reflection, dynamic code loading and packers hide paths (the report then says the result is incomplete); a path through code that could not be read is reported as undecided. A static path is a lead, to be confirmed on a device (hook the API during the first launch).")
+    };
+}
+
 const MASVS_RESILIENCE: &str = "OWASP MASVS-RESILIENCE-3 (MASVS v2): the app implements anti-static-analysis mechanisms; an auditor treats such mechanisms as a signal and records them (MASTG: testing for obfuscation and tampering)";
 const JANUS: &str = "CVE-2017-13156 (the Janus vulnerability, Android Security Bulletin December 2017): data prepended to an APK's zip is executed as DEX while the zip still verifies under the v1 signature scheme";
 const APK_V2: &str = "Android APK Signature Scheme v2/v3: the whole file, zip structure included, is signed, so a legitimate build has no bytes outside the zip and the compiler's own layout";
@@ -180,6 +192,30 @@ pub const RULES: &[Rule] = &[
         why: "aapt and aapt2 write one layout; manifests crafted to crash or mislead decoders (apktool, androguard, jadx) hide what the app declares from reviewers while Android still reads it.",
         fix: "Rebuild the manifest with aapt2 from source and audit that build; if the build did not produce these structures, find out which tool rewrote the manifest.",
         clauses: &[MASVS_RESILIENCE, APK_V2],
+    },
+    Rule {
+        id: RuleId::SdkInitBeforeConsent,
+        summary: "An SDK is initialised by code that runs before the user can agree to the privacy policy.",
+        checks: concat_consent!("The calls reachable from the code that runs at process start, before any consent dialog can be answered, without passing a consent guard, are matched against each SDK's initialisation methods (rules/sdks `[[consent]] kind = \"init\"`); the finding gives the call path from the entry point, with class and method names as the DEX has them. Compliant pre-initialisations (`kind = \"pre-init\"`, such as Umeng's preInit) are not initialisations."),
+        why: "An initialised SDK starts collecting (device identifiers, network and app data) and reports to its vendor; before the user agreed, that is collection without consent, the violation regulators report most often.",
+        fix: "Call the SDK's pre-initialisation (if it has one) at start-up and its init only after the user agreed (in the consent callback, or behind a check of the stored consent); call the vendor's privacy API (updatePrivacyShow/updatePrivacyAgree, setAgreePrivacy, setAuth...) as its compliance guide says.",
+        clauses: &[RENDING_3_1, MIIT_164, GBT_41391_CONSENT],
+    },
+    Rule {
+        id: RuleId::DataBeforeConsent,
+        summary: "A device identifier or other personal data is read by code that runs before the user can agree.",
+        checks: concat_consent!("The same search as sdk-init-before-consent, ending at the sensitive APIs of rules/apis.toml for device identifiers (IMEI, MEID, IMSI, ICCID, serial), Android ID, MAC addresses, installed and running apps, location, cell information, the clipboard, contacts and the phone number; one finding per data type, with up to three call paths."),
+        why: "Reading these before the user agreed is collection before consent whoever reads them, the app or an SDK it starts.",
+        fix: "Move the read (or the code that reaches it) after consent, or behind a check of the stored consent; if an SDK makes the read, initialise it after consent.",
+        clauses: &[RENDING_3_1, MIIT_164, GBT_41391_CONSENT],
+    },
+    Rule {
+        id: RuleId::SdkAutoInitProvider,
+        summary: "An SDK declares a content provider that initialises it when the process starts.",
+        checks: "The manifest's providers against each SDK's auto-initialising providers (rules/sdks `[[consent]] kind = \"auto-init-provider\"`, with the vendor's guide as source). Providers run before Application.onCreate, so such an SDK starts before any consent; a provider disabled with android:enabled=\"false\" is reported as such.",
+        why: "Merged in from the SDK's own manifest, the provider starts the SDK before the app's code runs: no consent check in the app can stop it.",
+        fix: "Remove the provider at merge time (tools:node=\"remove\") or disable it, and initialise the SDK by hand after consent, as the vendor's guide explains.",
+        clauses: &[RENDING_3_1, MIIT_164, GBT_41391_CONSENT],
     },
     Rule {
         id: RuleId::BaselineEntryUnmatched,

@@ -37,6 +37,11 @@ const GBT_41391_66: &str = "GB/T 41391-2022《信息安全技术 移动互联网
 const GBT_41391_65: &str = "GB/T 41391-2022 §6.5：不申请与业务功能无关的系统权限，申请时告知目的";
 const TC260_PERM: &str =
     "TC260-PG-20204A《网络安全标准实践指南—移动互联网应用程序（App）系统权限申请使用指南》";
+const RD_3_1: &str =
+    "《认定方法》三.1：在征得用户同意前就开始收集个人信息或打开可收集个人信息的权限";
+const MIIT_164_1_1: &str =
+    "工信部信管函〔2020〕164号 一.1：APP、SDK违规收集个人信息（未经同意收集、超范围收集）";
+const GBT_41391_64: &str = "GB/T 41391-2022 §6.4：收集个人信息前告知用户并征得同意";
 const GBT_35273_63: &str =
     "GB/T 35273-2020《信息安全技术 个人信息安全规范》§6.3：个人敏感信息的传输和存储";
 const GBT_35273_97: &str = "GB/T 35273-2020 §9.7：第三方接入管理（对嵌入的SDK进行技术检测，确保其收集个人信息的行为符合约定）";
@@ -138,6 +143,24 @@ pub fn zh(rule: RuleId) -> ZhText {
             clauses: &[
                 "OWASP MASVS-RESILIENCE：应用完整性与防篡改",
             ],
+        },
+        RuleId::SdkInitBeforeConsent => ZhText {
+            summary: "在用户同意隐私政策之前运行的代码初始化了SDK。",
+            why: "SDK一经初始化即开始收集设备标识、网络和应用信息并上报其厂商；在用户同意之前，这就是未经同意的收集，也是监管通报最多的问题。",
+            fix: "启动时只调用SDK的预初始化（若有），在用户同意后（同意回调中，或读取已保存的同意状态后）再调用初始化；按厂商合规指南调用其隐私接口（updatePrivacyShow/updatePrivacyAgree、setAgreePrivacy、setAuth等）。静态路径需在真机上确认（首次启动时挂钩该接口）。",
+            clauses: &[RD_3_1, MIIT_164_1_1, GBT_41391_64],
+        },
+        RuleId::DataBeforeConsent => ZhText {
+            summary: "在用户同意之前运行的代码读取了设备标识或其他个人信息。",
+            why: "在用户同意之前读取这些信息，无论由App还是由其启动的SDK读取，都属于征得同意前收集个人信息。",
+            fix: "把读取（或到达读取的代码）移到用户同意之后，或放在同意状态检查之后；若由SDK读取，则在同意后再初始化该SDK。静态路径需在真机上确认。",
+            clauses: &[RD_3_1, MIIT_164_1_1, GBT_41391_64],
+        },
+        RuleId::SdkAutoInitProvider => ZhText {
+            summary: "SDK声明了在进程启动时自动初始化的ContentProvider。",
+            why: "该Provider随SDK的清单合并进来，在Application.onCreate之前运行，App中的同意检查无法阻止其初始化。",
+            fix: "在清单合并时移除（tools:node=\"remove\"）或禁用该Provider，并按厂商指南在用户同意后手动初始化SDK。",
+            clauses: &[RD_3_1, MIIT_164_1_1, GBT_41391_64],
         },
         RuleId::BaselineEntryUnmatched => ZhText {
             summary: "基线文件中的条目未匹配任何发现。",

@@ -18,6 +18,7 @@
 //! is replaced by U+FFFD and recorded as an anomaly (strict mode: an error naming the string index
 //! and the offset of the bad byte).
 
+pub mod calls;
 mod code;
 mod header;
 pub mod mutf8;
@@ -26,7 +27,7 @@ mod values;
 use crate::cursor::{to_usize, Cursor};
 use crate::error::ParseError;
 use crate::rules::apis::{ApiCatalog, Confidence};
-use code::Ref;
+use code::{Ref, WIDTH};
 use header::Dex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -68,6 +69,9 @@ pub struct DexSummary {
     pub version_constants: Vec<DexConstant>,
     /// Problems that did not stop parsing (a broken class_data, a bad code item...).
     pub anomalies: Vec<String>,
+    /// The calls of every method, for the consent analysis (when [`DexOptions::call_graph`]).
+    #[serde(skip)]
+    pub code: Option<std::sync::Arc<calls::DexCode>>,
 }
 
 /// What to look for while parsing.
@@ -85,6 +89,8 @@ pub struct DexOptions<'a> {
     /// Also report catalogue entries of `confidence = "low"` (generic calls such as
     /// `ContentResolver;->query`, too generic to be findings on their own). Default: skipped.
     pub include_low: bool,
+    /// Also read every method's calls and guarding branches ([`DexSummary::code`]).
+    pub call_graph: bool,
 }
 
 /// Matches the references met in the bytecode against the catalogue, resolving each method,
@@ -251,6 +257,9 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     s.api_calls.sort();
     s.api_calls.dedup();
     s.strings_found = find_strings(&dex, opts.string_needles);
+    if opts.call_graph {
+        s.code = Some(std::sync::Arc::new(calls::extract(&dex, catalog)));
+    }
     Ok(s)
 }
 

@@ -4,6 +4,7 @@
 //! entries, duplicate ids, conflicting class prefixes) and reports every problem as
 //! `file:line: message`, all at once.
 
+pub mod consent;
 mod index;
 mod load;
 
@@ -308,6 +309,8 @@ pub struct SdkRule {
     pub dex_strings: Vec<DexStringSig>,
     /// Where its version can be read, in order of preference.
     pub versions: Vec<VersionSig>,
+    /// Consent knowledge: init methods, pre-init, privacy APIs, auto-init providers.
+    pub consent: Vec<consent::ConsentApi>,
     /// The rules file it came from.
     #[serde(skip)]
     pub file: String,
