@@ -279,6 +279,12 @@ pub fn audit_report(
         permission_table: tables.permissions,
         data_table: tables.data,
         manifest: tables.manifest,
+        consent: crate::model::ConsentSummary {
+            ran: analysis.consent.ran,
+            entries: analysis.consent.entries,
+            methods_reached: analysis.consent.methods_reached,
+            incomplete: analysis.consent.incomplete.clone(),
+        },
         view: ViewOptions::default(),
     })
 }
