@@ -202,3 +202,83 @@ fn the_json_report_types_the_paths() {
         .is_some_and(|m| m.contains("confirm on a device")));
     assert_eq!(v["consent"]["incomplete"], Value::Array(vec![]));
 }
+
+#[test]
+fn the_loader_checks_consent_tables_with_file_and_line() {
+    use appaudit::rules::sdks::SdkCatalog;
+    let src = r#"id = "x"
+name_en = "X"
+category = "push"
+
+[[class_prefixes]]
+value = "com.x"
+confidence = "high"
+
+[[consent]]
+kind = "init"
+target = "com.x.Sdk.init"
+source = "https://x.example/compliance"
+
+[[consent]]
+kind = "start"
+target = "com.x.Sdk.start"
+source = "https://x.example/compliance"
+
+[[consent]]
+kind = "privacy-api"
+target = "agree"
+source = ""
+"#;
+    let errs = SdkCatalog::from_sources(&[("x.toml".to_string(), src.to_string())])
+        .err()
+        .expect("errors");
+    let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("x.toml:15:") && lines[0].contains("unknown consent kind"));
+    assert!(
+        lines[1].starts_with("x.toml:21:") && lines[1].contains("must name a class and method")
+    );
+    assert!(lines[2].starts_with("x.toml:21:") && lines[2].contains("needs a source"));
+    let ok = SdkCatalog::from_sources(&[(
+        "x.toml".to_string(),
+        src.split("[[consent]]\nkind = \"start\"")
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    )])
+    .expect("valid");
+    let rule = ok.get("x").expect("x");
+    assert_eq!(rule.consent.len(), 1);
+    assert_eq!(rule.consent[0].target, "com.x.Sdk.init");
+}
+
+#[test]
+fn the_knowledge_base_covers_the_common_sdks() {
+    use appaudit::rules::sdks::consent::ConsentKind;
+    let catalog = engine::load_catalog(None).expect("rules");
+    let with: Vec<&str> = catalog
+        .iter()
+        .filter(|r| !r.consent.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(with.len() >= 38, "{} SDKs: {with:?}", with.len());
+    for id in [
+        "umeng_analytics",
+        "jpush",
+        "amap",
+        "baidu_map",
+        "getui_push",
+        "tencent_bugly",
+    ] {
+        assert!(with.contains(&id), "{id}");
+    }
+    let umeng = catalog.get("umeng_analytics").expect("umeng");
+    assert!(umeng
+        .consent
+        .iter()
+        .any(|c| c.kind == ConsentKind::PreInit && c.target.ends_with("UMConfigure.preInit")));
+    assert!(catalog
+        .iter()
+        .flat_map(|r| &r.consent)
+        .all(|c| c.source.starts_with("https://")));
+}
