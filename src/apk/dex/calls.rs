@@ -1,4 +1,4 @@
-//! The facts the consent analysis (`crate::consent`) needs from one DEX file, read while the file
+//! The facts the consent analysis (src/consent) needs from one DEX file, read while the file
 //! is in memory: for every method with code, the calls it makes (with the branches that guard
 //! each call), the boolean fields it writes and reads, and the classes it touches (whose static
 //! initialisers run). Compact: method, field and type names are interned per file, and framework
