@@ -150,6 +150,9 @@ struct Tables<'d, 'a> {
     fields: HashMap<u32, Option<u32>>,
     types: HashMap<u32, Option<u32>>,
     catalog: &'d ApiCatalog,
+    /// Code items already read: a hostile file can point many methods at one, and reading it
+    /// once keeps the work linear in the file size.
+    seen_code: std::collections::HashSet<u32>,
 }
 
 impl Tables<'_, '_> {
@@ -250,6 +253,7 @@ pub(super) fn extract(dex: &Dex<'_>, catalog: &ApiCatalog) -> DexCode {
         fields: HashMap::new(),
         types: HashMap::new(),
         catalog,
+        seen_code: std::collections::HashSet::new(),
     };
     for i in 0..dex.class_defs.count {
         let Ok(def) = dex.class_def(i) else { break };
@@ -349,6 +353,16 @@ fn read_class_methods(t: &mut Tables<'_, '_>, off: u32, out: &mut Vec<MethodCode
             let Some(sig) = t.method(idx, true) else {
                 continue;
             };
+            if !t.seen_code.insert(code_off) {
+                // Shared with another method (never in a compiler's output): not read again,
+                // and marked incomplete so a path through it is undecided.
+                out.push(MethodCode {
+                    sig,
+                    complete: false,
+                    ..MethodCode::default()
+                });
+                continue;
+            }
             let Ok(insns) = code_insns(data, code_off) else {
                 continue;
             };
@@ -478,8 +492,11 @@ fn read_method(t: &mut Tables<'_, '_>, sig: u32, insns: &[u8]) -> MethodCode {
             }
         }
     }
-    if !cond_at.is_empty() && insns.len() / 2 <= MAX_GUARD_UNITS {
-        guard_calls(&code, &unit, &cond_at, &mut call_at);
+    if !cond_at.is_empty() {
+        // A guard that cannot be computed leaves the calls unguarded: undecided, not clean.
+        let done =
+            insns.len() / 2 <= MAX_GUARD_UNITS && guard_calls(&code, &unit, &cond_at, &mut call_at);
+        m.complete &= done;
     }
     m.conds = cond_at.into_iter().map(|(_, c)| c).collect();
     for (_, c) in call_at {
@@ -526,8 +543,13 @@ fn condition_source(
     }
 }
 
-/// The instruction indexes each instruction can go to next (exception edges aside).
-fn successors(code: &[Insn], unit: &impl Fn(usize) -> u32) -> Vec<Vec<usize>> {
+/// Most branch edges per method (switches included) before the guard analysis gives up.
+const MAX_EDGES: usize = 1 << 18;
+
+/// The instruction indexes each instruction can go to next (exception edges aside); None when
+/// the method has more than [`MAX_EDGES`] (a hostile file pointing many switches at one payload).
+fn successors(code: &[Insn], unit: &impl Fn(usize) -> u32) -> Option<Vec<Vec<usize>>> {
+    let mut edges = 0usize;
     let index_of = |pc: i64| -> Option<usize> {
         let pc = usize::try_from(pc).ok()?;
         code.binary_search_by_key(&pc, |i| i.pc).ok()
@@ -568,7 +590,8 @@ fn successors(code: &[Insn], unit: &impl Fn(usize) -> u32) -> Vec<Vec<usize>> {
                 }
             }
             let _ = ins.width;
-            out
+            edges += out.len();
+            (edges <= MAX_EDGES).then_some(out)
         })
         .collect()
 }
@@ -594,14 +617,16 @@ fn reachable(succ: &[Vec<usize>], cut: Option<(usize, usize)>) -> Vec<bool> {
 }
 
 /// Sets the guard bits of the calls: condition j guards a call when cutting one arm of its
-/// branch makes the call unreachable.
+/// branch makes the call unreachable. False when the method is too branchy to analyse.
 fn guard_calls(
     code: &[Insn],
     unit: &impl Fn(usize) -> u32,
     conds: &[(usize, Cond)],
     calls: &mut [(usize, CallSite)],
-) {
-    let succ = successors(code, unit);
+) -> bool {
+    let Some(succ) = successors(code, unit) else {
+        return false;
+    };
     let full = reachable(&succ, None);
     for (j, &(k, _)) in conds.iter().enumerate() {
         let arms = &succ[k];
@@ -617,4 +642,5 @@ fn guard_calls(
             }
         }
     }
+    true
 }
