@@ -75,7 +75,7 @@ pub fn analyze(path: &Path, limits: Limits, catalog: &SdkCatalog) -> Result<Anal
 }
 
 /// Detection and attribution over an app already read.
-pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
+pub fn analyze_app(mut app: App, catalog: &SdkCatalog) -> Analysis {
     let detections = detect::detect(&app, catalog);
     let mut calls: Vec<AttributedCall> = app
         .dex
@@ -95,6 +95,10 @@ pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
     calls.sort_by(|a, b| (&a.data_type, &a.caller, &a.api).cmp(&(&b.data_type, &b.caller, &b.api)));
     calls.dedup();
     let consent = crate::consent::analyze(&app, catalog, detections.packer.as_deref());
+    // The DEX files were kept for the consent search only.
+    for d in &mut app.dex {
+        d.code = None;
+    }
     Analysis {
         app,
         detections,

@@ -373,7 +373,15 @@ pub(crate) fn read_unit(
     };
     match kind {
         CodeKind::PrimaryDex(_) => match parse_dex(&entry.name, &bytes, dex_opts) {
-            Ok(d) => unit.dex.push(d),
+            Ok(mut d) => {
+                if dex_opts.call_graph {
+                    // Kept until the consent search is done (engine::analyze_app drops it).
+                    d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::new(
+                        bytes.into_owned(),
+                    )));
+                }
+                unit.dex.push(d)
+            }
             Err(e) => note(&mut unit, &entry.name, format!("DEX not parsed: {e}")),
         },
         CodeKind::Native => {

@@ -1,51 +1,56 @@
-//! The app's call graph over the facts the DEX reader kept ([`DexCode`]): classes by
-//! descriptor, calls resolved exactly (static, direct, super) or by class-hierarchy analysis
-//! over the app's own classes (virtual, interface). Built once per app, explored lazily: only
-//! the methods reached from the entry points are ever resolved.
+//! The app's call graph over its DEX files ([`DexView`]): classes by descriptor, calls resolved
+//! exactly (static, direct, super) or by class-hierarchy analysis over the app's own classes
+//! (virtual, interface). Built once per app (the class index and the subclass lists), explored
+//! lazily: a class's methods and a method's facts are decoded only when the search reaches them.
 
-use crate::apk::dex::calls::{ClassCode, DexCode, InvokeKind, MethodCode};
+use crate::apk::dex::calls::{DexView, InvokeKind, MethodCode};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Most implementations a virtual or interface call is resolved to.
 pub const MAX_TARGETS: usize = 64;
 /// Most subclasses looked at when resolving one virtual call.
 const MAX_SUBCLASSES: usize = 4096;
 
-/// A method with code: (DEX index, class index, method index).
+/// A method with code: (DEX index, method_idx, code_off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MethodRef {
     pub dex: u16,
-    pub class: u32,
     pub method: u32,
+    pub code: u32,
 }
+
+/// A class's methods with code: (method_idx, code_off, `name(params)ret`).
+type Methods = Rc<Vec<(u32, u32, String)>>;
 
 /// The app's classes over every DEX file (the first definition of a name wins, as on Android).
 pub struct Program<'a> {
-    /// The DEX files' facts, with their archive names.
-    pub dexes: Vec<(&'a str, &'a DexCode)>,
-    classes: HashMap<&'a str, (u16, u32)>,
-    children: HashMap<&'a str, Vec<&'a str>>,
+    /// The DEX files, with their archive names.
+    pub dexes: Vec<(&'a str, DexView<'a>)>,
+    classes: HashMap<&'a [u8], (u16, usize)>,
+    children: HashMap<&'a [u8], Vec<&'a [u8]>>,
+    methods: RefCell<HashMap<(u16, usize), Methods>>,
+    facts: RefCell<HashMap<(u16, u32), Rc<MethodCode>>>,
 }
 
 impl<'a> Program<'a> {
-    /// Indexes the classes of `dexes`.
-    pub fn new(dexes: Vec<(&'a str, &'a DexCode)>) -> Program<'a> {
+    /// Indexes the classes of `dexes` and who extends or implements what.
+    pub fn new(dexes: Vec<(&'a str, DexView<'a>)>) -> Program<'a> {
         let mut classes = HashMap::new();
-        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (d, (_, code)) in dexes.iter().enumerate() {
+        let mut children: HashMap<&[u8], Vec<&[u8]>> = HashMap::new();
+        for (d, (_, view)) in dexes.iter().enumerate() {
             let d = u16::try_from(d).unwrap_or(u16::MAX);
-            for (c, class) in code.classes.iter().enumerate() {
-                let Some(name) = code.types.get(class.name as usize) else {
+            for c in 0..view.class_count() {
+                let Some(name) = view.class_desc(c) else {
                     continue;
                 };
-                if classes.contains_key(name.as_str()) {
+                if classes.contains_key(name) {
                     continue;
                 }
-                classes.insert(name.as_str(), (d, u32::try_from(c).unwrap_or(u32::MAX)));
-                for parent in class.superclass.iter().chain(&class.interfaces) {
-                    if let Some(p) = code.types.get(*parent as usize) {
-                        children.entry(p.as_str()).or_default().push(name.as_str());
-                    }
+                classes.insert(name, (d, c));
+                for parent in view.superclass(c).into_iter().chain(view.interfaces(c)) {
+                    children.entry(parent).or_default().push(name);
                 }
             }
         }
@@ -53,12 +58,14 @@ impl<'a> Program<'a> {
             dexes,
             classes,
             children,
+            methods: RefCell::new(HashMap::new()),
+            facts: RefCell::new(HashMap::new()),
         }
     }
 
-    /// The facts of one DEX file.
-    pub fn code(&self, dex: u16) -> Option<&'a DexCode> {
-        self.dexes.get(usize::from(dex)).map(|(_, c)| *c)
+    /// One DEX file.
+    pub fn view(&self, dex: u16) -> Option<&DexView<'a>> {
+        self.dexes.get(usize::from(dex)).map(|(_, v)| v)
     }
 
     /// The archive name of one DEX file.
@@ -66,66 +73,95 @@ impl<'a> Program<'a> {
         self.dexes.get(usize::from(dex)).map_or("", |(n, _)| *n)
     }
 
-    /// A class defined in the app.
-    pub fn class(&self, desc: &str) -> Option<(u16, &'a ClassCode)> {
-        let &(d, c) = self.classes.get(desc)?;
-        Some((d, self.code(d)?.classes.get(c as usize)?))
-    }
-
     /// Whether the app defines `desc`.
     pub fn defines(&self, desc: &str) -> bool {
-        self.classes.contains_key(desc)
+        self.classes.contains_key(desc.as_bytes())
     }
 
-    /// The method's facts.
-    pub fn method(&self, m: MethodRef) -> Option<&'a MethodCode> {
-        self.code(m.dex)?
-            .classes
-            .get(m.class as usize)?
-            .methods
-            .get(m.method as usize)
+    /// Every class the app defines whose descriptor starts with `prefix`, at most `max`.
+    pub fn classes_under(&self, prefix: &str, max: usize) -> Vec<(u16, usize)> {
+        self.classes
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix.as_bytes()))
+            .map(|(_, v)| *v)
+            .take(max)
+            .collect()
+    }
+
+    /// The methods with code of a class.
+    pub fn class_methods(&self, dex: u16, class: usize) -> Methods {
+        if let Some(m) = self.methods.borrow().get(&(dex, class)) {
+            return m.clone();
+        }
+        let list: Vec<(u32, u32, String)> = self
+            .view(dex)
+            .map(|v| {
+                v.methods(class)
+                    .into_iter()
+                    .filter_map(|(m, code)| {
+                        let sig = v.method_sig(m)?;
+                        let sub = split_sig(&sig)?.1.to_string();
+                        Some((m, code, sub))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rc = Rc::new(list);
+        self.methods.borrow_mut().insert((dex, class), rc.clone());
+        rc
+    }
+
+    /// The facts of a method (decoded once).
+    pub fn method(&self, m: MethodRef) -> Rc<MethodCode> {
+        if let Some(f) = self.facts.borrow().get(&(m.dex, m.code)) {
+            return f.clone();
+        }
+        let f = Rc::new(
+            self.view(m.dex)
+                .map(|v| v.read_method(m.method, m.code))
+                .unwrap_or_default(),
+        );
+        self.facts.borrow_mut().insert((m.dex, m.code), f.clone());
+        f
     }
 
     /// The method's signature, `Lcls;->name(params)ret`.
-    pub fn sig(&self, m: MethodRef) -> &'a str {
-        self.method(m)
-            .and_then(|mc| self.code(m.dex)?.sigs.get(mc.sig as usize))
-            .map_or("", String::as_str)
+    pub fn sig(&self, m: MethodRef) -> String {
+        self.view(m.dex)
+            .and_then(|v| v.method_sig(m.method))
+            .unwrap_or_default()
     }
 
     /// The method `sub` (`name(params)ret`) as defined by class `desc` itself.
     pub fn defined(&self, desc: &str, sub: &str) -> Option<MethodRef> {
-        let &(d, c) = self.classes.get(desc)?;
-        let code = self.code(d)?;
-        let class = code.classes.get(c as usize)?;
-        class.methods.iter().enumerate().find_map(|(i, m)| {
-            let s = code.sigs.get(m.sig as usize)?;
-            let rest = s.strip_prefix(desc)?.strip_prefix("->")?;
-            (rest == sub).then(|| MethodRef {
+        let &(d, c) = self.classes.get(desc.as_bytes())?;
+        self.class_methods(d, c)
+            .iter()
+            .find(|(_, _, s)| s == sub)
+            .map(|&(method, code, _)| MethodRef {
                 dex: d,
-                class: c,
-                method: u32::try_from(i).unwrap_or(u32::MAX),
+                method,
+                code,
             })
-        })
     }
 
     /// The superclass of `desc`, when the app defines `desc`.
-    fn superclass(&self, desc: &str) -> Option<&'a str> {
-        let (d, class) = self.class(desc)?;
-        let s = class.superclass?;
-        self.code(d)?.types.get(s as usize).map(String::as_str)
+    fn superclass(&self, desc: &str) -> Option<String> {
+        let &(d, c) = self.classes.get(desc.as_bytes())?;
+        let s = self.view(d)?.superclass(c)?;
+        Some(String::from_utf8_lossy(s).into_owned())
     }
 
     /// `sub` looked up from `desc` up its superclasses (the implementation a call on an
     /// instance of `desc` runs).
     pub fn lookup(&self, desc: &str, sub: &str) -> Option<MethodRef> {
-        let mut cur = Some(desc);
+        let mut cur = Some(desc.to_string());
         for _ in 0..64 {
             let c = cur?;
-            if let Some(m) = self.defined(c, sub) {
+            if let Some(m) = self.defined(&c, sub) {
                 return Some(m);
             }
-            cur = self.superclass(c);
+            cur = self.superclass(&c);
         }
         None
     }
@@ -136,12 +172,13 @@ impl<'a> Program<'a> {
         let Some((desc, sub)) = split_sig(sig) else {
             return Vec::new();
         };
-        if !self.defines(desc) && !self.children.contains_key(desc) {
+        let key = desc.as_bytes();
+        if !self.classes.contains_key(key) && !self.children.contains_key(key) {
             return Vec::new();
         }
         let mut out: Vec<MethodRef> = self.lookup(desc, sub).into_iter().collect();
         if matches!(kind, InvokeKind::Virtual | InvokeKind::Interface) {
-            let mut queue = vec![desc];
+            let mut queue = vec![key];
             let mut seen = 0usize;
             while let Some(c) = queue.pop() {
                 for &child in self.children.get(c).map_or(&[][..], Vec::as_slice) {
@@ -149,7 +186,7 @@ impl<'a> Program<'a> {
                     if seen > MAX_SUBCLASSES || out.len() >= MAX_TARGETS {
                         return out;
                     }
-                    if let Some(m) = self.lookup(child, sub) {
+                    if let Some(m) = self.defined(&String::from_utf8_lossy(child), sub) {
                         if !out.contains(&m) {
                             out.push(m);
                         }
@@ -175,10 +212,5 @@ pub fn api_of(sig: &str) -> &str {
 
 /// `Lcom/a/B$C;->run()V` -> `com.a.B$C.run()`: the readable form of a path step.
 pub fn readable(sig: &str) -> String {
-    let Some((desc, sub)) = split_sig(sig) else {
-        return sig.to_string();
-    };
-    let class = crate::apk::dex::java_name(desc);
-    let name = sub.split('(').next().unwrap_or(sub);
-    format!("{class}.{name}()")
+    crate::model::readable_method(sig)
 }

@@ -22,7 +22,7 @@
 
 pub mod graph;
 
-use crate::apk::dex::calls::{Cond, DexCode, InvokeKind, MethodCode};
+use crate::apk::dex::calls::{Cond, DexView, InvokeKind, MethodCode};
 use crate::apk::App;
 use crate::rules::apis::{ApiCatalog, ApiKind, Confidence};
 use crate::rules::sdks::consent::ConsentKind;
@@ -285,11 +285,17 @@ impl<'c> Knowledge<'c> {
 
 /// Runs the analysis over an app whose DEX files were read with the call facts.
 pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> ConsentResult {
-    let dexes: Vec<(&str, &DexCode)> = app
+    let apis = crate::rules::apis::ApiCatalog::builtin();
+    let dexes: Vec<(&str, DexView<'_>)> = app
         .dex
         .iter()
         .filter(|d| !d.secondary)
-        .filter_map(|d| d.code.as_deref().map(|c| (d.name.as_str(), c)))
+        .filter_map(|d| {
+            d.code
+                .as_deref()
+                .and_then(|c| c.view(apis))
+                .map(|v| (d.name.as_str(), v))
+        })
         .collect();
     let mut out = ConsentResult::default();
     for rule in catalog.iter() {
@@ -324,7 +330,7 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     }
     out.ran = true;
     let program = Program::new(dexes);
-    let mut know = Knowledge::new(catalog, crate::rules::apis::ApiCatalog::builtin());
+    let mut know = Knowledge::new(catalog, apis);
     let auto_providers: HashSet<&str> = out.providers.iter().map(|p| p.provider.as_str()).collect();
     let entries = entry_points(app, &program, &auto_providers, &mut out.incomplete);
     out.entries = entries.len();
@@ -454,22 +460,29 @@ struct Reached {
     entry: &'static str,
 }
 
+/// Most classes of one package read to find the flags its consent callbacks write.
+const MAX_PACKAGE_CLASSES: usize = 4000;
+
 struct Search<'p, 'a, 'k, 'c> {
     program: &'p Program<'a>,
     know: &'k mut Knowledge<'c>,
     parent: HashMap<MethodRef, Reached>,
     /// (target, call sig, calling method), in the order found (breadth first: shortest first).
-    hits: Vec<(Target, &'a str, MethodRef)>,
+    hits: Vec<(Target, String, MethodRef)>,
     facts: HashMap<(u16, u32), ApiFacts>,
-    checks: HashMap<&'a str, bool>,
-    consent_fields: HashSet<&'a str>,
+    checks: HashMap<String, bool>,
+    /// Flag fields written by consent callbacks, from the packages read so far.
+    consent_fields: HashSet<String>,
+    /// Per field, whether it is consent state.
+    field_memo: HashMap<(u16, u32), bool>,
+    packages: HashSet<String>,
     reflective: HashSet<String>,
     limited: bool,
 }
 
 impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
     fn new(program: &'p Program<'a>, know: &'k mut Knowledge<'c>) -> Self {
-        let mut s = Search {
+        Search {
             program,
             know,
             parent: HashMap::new(),
@@ -477,38 +490,52 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             facts: HashMap::new(),
             checks: HashMap::new(),
             consent_fields: HashSet::new(),
+            field_memo: HashMap::new(),
+            packages: HashSet::new(),
             reflective: HashSet::new(),
             limited: false,
-        };
-        s.find_consent_fields();
-        s
+        }
     }
 
-    fn facts(&mut self, dex: u16, sig: u32) -> ApiFacts {
-        if let Some(f) = self.facts.get(&(dex, sig)) {
+    fn sig_of(&self, dex: u16, m: u32) -> String {
+        self.program
+            .view(dex)
+            .and_then(|v| v.method_sig(m))
+            .unwrap_or_default()
+    }
+
+    fn facts(&mut self, dex: u16, m: u32) -> ApiFacts {
+        if let Some(f) = self.facts.get(&(dex, m)) {
             return *f;
         }
-        let s = self
-            .program
-            .code(dex)
-            .and_then(|c| c.sigs.get(sig as usize))
-            .map_or("", String::as_str);
-        let f = self.know.facts(s);
-        self.facts.insert((dex, sig), f);
+        let s = self.sig_of(dex, m);
+        let f = self.know.facts(&s);
+        self.facts.insert((dex, m), f);
         f
     }
 
-    /// Flag fields written by a method that also persists a preference or calls a privacy API.
-    fn find_consent_fields(&mut self) {
+    /// Reads the classes of `package` once, collecting the flag fields written by a method that
+    /// also persists a preference or calls a privacy API.
+    fn read_package(&mut self, package: &str) {
+        if !self.packages.insert(package.to_string()) {
+            return;
+        }
         let program = self.program;
-        for (d, (_, code)) in program.dexes.iter().enumerate() {
-            let d = u16::try_from(d).unwrap_or(u16::MAX);
-            for class in &code.classes {
-                for m in class.methods.iter().filter(|m| !m.writes.is_empty()) {
-                    if m.calls.iter().any(|c| self.facts(d, c.callee).state_write) {
-                        for &f in &m.writes {
-                            if let Some(name) = code.fields.get(f as usize) {
-                                self.consent_fields.insert(name.as_str());
+        for (d, c) in program.classes_under(package, MAX_PACKAGE_CLASSES) {
+            for &(method, code, _) in program.class_methods(d, c).iter() {
+                let mc = program.method(MethodRef {
+                    dex: d,
+                    method,
+                    code,
+                });
+                if mc.writes.is_empty() {
+                    continue;
+                }
+                if mc.calls.iter().any(|c| self.facts(d, c.callee).state_write) {
+                    if let Some(v) = program.view(d) {
+                        for &f in &mc.writes {
+                            if let Some(name) = v.field_sig(f) {
+                                self.consent_fields.insert(name);
                             }
                         }
                     }
@@ -517,60 +544,63 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
         }
     }
 
-    /// Whether calling `sig` yields consent state: a framework or rules check, or an app method
-    /// returning a flag that it reads from consent state (two levels deep).
-    fn is_check(&mut self, dex: u16, sig: u32, depth: usize) -> bool {
-        if self.facts(dex, sig).check {
-            return true;
+    /// Whether field_idx `f` of DEX `dex` is consent state: a flag that a consent callback of
+    /// the field's package writes.
+    fn is_consent_field(&mut self, dex: u16, f: u32) -> bool {
+        if let Some(&v) = self.field_memo.get(&(dex, f)) {
+            return v;
         }
-        let Some(s) = self
-            .program
-            .code(dex)
-            .and_then(|c| c.sigs.get(sig as usize))
-        else {
+        let Some(name) = self.program.view(dex).and_then(|v| v.field_sig(f)) else {
             return false;
         };
-        if let Some(&v) = self.checks.get(s.as_str()) {
+        let package = name
+            .find(";->")
+            .and_then(|i| name[..i].rfind('/').map(|j| &name[..=j]))
+            .unwrap_or("L")
+            .to_string();
+        self.read_package(&package);
+        let v = self.consent_fields.contains(&name);
+        self.field_memo.insert((dex, f), v);
+        v
+    }
+
+    /// Whether calling method_idx `m` yields consent state: a framework or rules check, or an
+    /// app method returning a flag that it reads from consent state (two levels deep).
+    fn is_check(&mut self, dex: u16, m: u32, depth: usize) -> bool {
+        if self.facts(dex, m).check {
+            return true;
+        }
+        let s = self.sig_of(dex, m);
+        if let Some(&v) = self.checks.get(&s) {
             return v;
         }
         if depth > 2 {
             return false;
         }
         let mut v = false;
-        if let Some((desc, sub)) = split_sig(s) {
-            if let Some(m) = self.program.lookup(desc, sub) {
-                if let (Some(mc), Some(code)) = (self.program.method(m), self.program.code(m.dex)) {
-                    v = mc.reads.iter().any(|f| {
-                        code.fields
-                            .get(*f as usize)
-                            .is_some_and(|n| self.consent_fields.contains(n.as_str()))
-                    });
-                    if !v {
-                        let calls: Vec<u32> = mc.calls.iter().map(|c| c.callee).collect();
-                        v = calls
-                            .into_iter()
-                            .any(|c| self.is_check(m.dex, c, depth + 1));
-                    }
+        if let Some((desc, sub)) = split_sig(&s) {
+            if let Some(r) = self.program.lookup(desc, sub) {
+                let mc = self.program.method(r);
+                v = mc.reads.iter().any(|&f| self.is_consent_field(r.dex, f));
+                if !v {
+                    v = mc
+                        .calls
+                        .iter()
+                        .any(|c| self.is_check(r.dex, c.callee, depth + 1));
                 }
             }
         }
-        self.checks.insert(s.as_str(), v);
+        self.checks.insert(s, v);
         v
     }
 
     /// Bit k set: the method's condition k is consent state.
     fn consent_conds(&mut self, dex: u16, m: &MethodCode) -> u32 {
-        let Some(code) = self.program.code(dex) else {
-            return 0;
-        };
         let mut bits = 0u32;
         for (k, c) in m.conds.iter().enumerate() {
             let yes = match *c {
                 Cond::Call(sig) => self.is_check(dex, sig, 0),
-                Cond::Field(f) => code
-                    .fields
-                    .get(f as usize)
-                    .is_some_and(|n| self.consent_fields.contains(n.as_str())),
+                Cond::Field(f) => self.is_consent_field(dex, f),
             };
             if yes && k < 32 {
                 bits |= 1 << k;
@@ -582,12 +612,8 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
     /// Whether reaching `m` means consent was given: it writes consent state or calls a
     /// privacy-agree API.
     fn is_callback(&mut self, m: MethodRef, mc: &MethodCode) -> bool {
-        let code = self.program.code(m.dex);
-        let writes_state = mc.writes.iter().any(|f| {
-            code.and_then(|c| c.fields.get(*f as usize))
-                .is_some_and(|n| self.consent_fields.contains(n.as_str()))
-        });
-        writes_state || mc.calls.iter().any(|c| self.facts(m.dex, c.callee).privacy)
+        mc.calls.iter().any(|c| self.facts(m.dex, c.callee).privacy)
+            || mc.writes.iter().any(|&f| self.is_consent_field(m.dex, f))
     }
 
     fn run(&mut self, entries: &[(MethodRef, &'static str)]) {
@@ -610,17 +636,15 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
         }
         let program = self.program;
         while let Some(m) = queue.pop_front() {
-            let Some(mc) = program.method(m) else {
-                continue;
-            };
-            let Some(code) = program.code(m.dex) else {
+            let mc = program.method(m);
+            let Some(view) = program.view(m.dex) else {
                 continue;
             };
             let here = self.parent[&m];
-            if here.via != Via::Entry && self.is_callback(m, mc) {
+            if here.via != Via::Entry && self.is_callback(m, &mc) {
                 continue;
             }
-            let consent = self.consent_conds(m.dex, mc);
+            let consent = self.consent_conds(m.dex, &mc);
             let decided = here.decided && mc.complete;
             let mut next: Vec<(MethodRef, Via)> = Vec::new();
             for c in &mc.calls {
@@ -628,29 +652,32 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                     continue;
                 }
                 let f = self.facts(m.dex, c.callee);
-                let sig = code.sigs.get(c.callee as usize).map_or("", String::as_str);
+                let Some(sig) = view.method_sig(c.callee) else {
+                    continue;
+                };
                 if let Some(i) = f.init {
                     let sdk = self.know.sdk_ids[i].to_string();
-                    self.hits.push((Target::SdkInit { sdk }, sig, m));
+                    self.hits.push((Target::SdkInit { sdk }, sig.clone(), m));
                 }
                 if let Some(i) = f.data {
                     let data_type = self.know.data_ids[i].to_string();
-                    self.hits.push((Target::Data { data_type }, sig, m));
+                    self.hits.push((Target::Data { data_type }, sig.clone(), m));
                 }
                 if f.reflection {
-                    self.reflective.insert(program.sig(m).to_string());
+                    self.reflective.insert(program.sig(m));
                 }
-                for t in program.resolve(sig, c.kind) {
+                for t in program.resolve(&sig, c.kind) {
                     next.push((t, Via::Call));
                 }
-                let Some((desc, sub)) = split_sig(sig) else {
+                let Some((desc, sub)) = split_sig(&sig) else {
                     continue;
                 };
                 if f.hand_off {
                     for &ty in &mc.news {
-                        if let Some(t) = code.types.get(ty as usize) {
+                        if let Some(t) = view.type_desc(ty) {
+                            let t = String::from_utf8_lossy(t);
                             for run in ["run()V", "call()Ljava/lang/Object;"] {
-                                if let Some(r) = program.lookup(t, run) {
+                                if let Some(r) = program.lookup(&t, run) {
                                     next.push((r, Via::HandOff));
                                 }
                             }
@@ -671,8 +698,8 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 }
             }
             for &ty in &mc.touches {
-                if let Some(t) = code.types.get(ty as usize) {
-                    if let Some(r) = program.defined(t, "<clinit>()V") {
+                if let Some(t) = view.type_desc(ty) {
+                    if let Some(r) = program.defined(&String::from_utf8_lossy(t), "<clinit>()V") {
                         next.push((r, Via::StaticInit));
                     }
                 }
@@ -724,10 +751,10 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             while let Some(c) = cur {
                 let Some(r) = self.parent.get(&c) else { break };
                 steps.push(PathStep {
-                    method: self.program.sig(c).to_string(),
+                    method: self.program.sig(c),
                     via: r.via,
                 });
-                decided &= r.decided && self.program.method(c).is_some_and(|mc| mc.complete);
+                decided &= r.decided && self.program.method(c).complete;
                 entry = r.entry;
                 cur = r.parent;
                 if steps.len() > MAX_DEPTH + 1 {
@@ -739,7 +766,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 target: target.clone(),
                 entry_kind: entry.to_string(),
                 steps,
-                call: call.to_string(),
+                call: call.clone(),
                 dex: self.program.dex_name(m.dex).to_string(),
                 decided,
             });

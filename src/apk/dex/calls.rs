@@ -1,8 +1,9 @@
-//! The facts the consent analysis (src/consent) needs from one DEX file, read while the file
-//! is in memory: for every method with code, the calls it makes (with the branches that guard
-//! each call), the boolean fields it writes and reads, and the classes it touches (whose static
-//! initialisers run). Compact: method, field and type names are interned per file, and framework
-//! calls are kept only when they matter (sensitive APIs, hand-offs, consent state).
+//! What the consent analysis (src/consent) reads of the code: the DEX file is kept as it was
+//! read ([`DexCode`]) and a method's facts are decoded only when the search reaches it
+//! ([`DexView::read_method`]): the calls it makes (with the branches that guard each call), the
+//! boolean and int fields it writes and reads, and the classes it touches (whose static
+//! initialisers run). Only the few thousand methods reachable from the entry points are ever
+//! decoded; every id stays the file's own (method_idx, field_idx, type_idx).
 //!
 //! A call is *guarded* by a branch when every path from the method's entry to it takes one
 //! particular arm of that branch (the other arm's edge removed, the call is no longer
@@ -12,10 +13,9 @@
 //! through a handler counts as unguarded (the conservative side).
 
 use super::header::Dex;
-use super::{code_insns, method_signature, uleb, WIDTH};
+use super::{code_insns, field_signature, method_signature, uleb, WIDTH};
 use crate::cursor::to_usize;
 use crate::rules::apis::ApiCatalog;
-use std::collections::HashMap;
 
 /// Most guard conditions tracked per method (one bit each in [`CallSite::guards`]).
 pub const MAX_CONDS: usize = 32;
@@ -40,7 +40,7 @@ pub enum InvokeKind {
 /// One invoke in a method.
 #[derive(Debug, Clone, Copy)]
 pub struct CallSite {
-    /// The invoked method (index into [`DexCode::sigs`]).
+    /// The invoked method (the file's method_idx).
     pub callee: u32,
     /// The invoke opcode's kind.
     pub kind: InvokeKind,
@@ -51,57 +51,180 @@ pub struct CallSite {
 /// Where a branch's condition comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cond {
-    /// The result of a call (index into [`DexCode::sigs`]).
+    /// The result of a call (method_idx).
     Call(u32),
-    /// A field read (index into [`DexCode::fields`]).
+    /// A field read (field_idx).
     Field(u32),
 }
 
 /// What one method's code does, as far as the consent analysis cares.
 #[derive(Debug, Clone, Default)]
 pub struct MethodCode {
-    /// Its own signature (index into [`DexCode::sigs`]).
+    /// Its own method_idx.
     pub sig: u32,
     /// Its invokes, in bytecode order, duplicates removed.
     pub calls: Vec<CallSite>,
     /// Branch conditions that guard some call (at most [`MAX_CONDS`]).
     pub conds: Vec<Cond>,
-    /// Boolean and int fields it writes (sput/iput; indexes into [`DexCode::fields`]).
+    /// Boolean and int fields it writes (sput/iput; field_idx).
     pub writes: Vec<u32>,
-    /// Boolean and int fields it reads (indexes into [`DexCode::fields`]).
+    /// Boolean and int fields it reads (field_idx).
     pub reads: Vec<u32>,
-    /// Classes whose static fields it reads or writes (indexes into [`DexCode::types`]).
+    /// Classes whose static fields it reads or writes (type_idx).
     pub touches: Vec<u32>,
-    /// Classes it instantiates (indexes into [`DexCode::types`]): hand-off targets.
+    /// Classes it instantiates (type_idx): hand-off targets.
     pub news: Vec<u32>,
     /// False when its instructions could not all be read (the rest was skipped).
     pub complete: bool,
 }
 
-/// One class defined in the file.
-#[derive(Debug, Clone, Default)]
-pub struct ClassCode {
-    /// Its descriptor (index into [`DexCode::types`]).
-    pub name: u32,
-    /// Its superclass, if any.
-    pub superclass: Option<u32>,
-    /// The interfaces it implements.
-    pub interfaces: Vec<u32>,
-    /// Its methods that have code.
-    pub methods: Vec<MethodCode>,
-}
-
-/// The call facts of one DEX file.
+/// A DEX file kept for the consent search (read once by the archive reader; dropped when the
+/// search is done).
 #[derive(Debug, Clone, Default)]
 pub struct DexCode {
-    /// Method signatures, `Lcls;->name(params)ret`.
-    pub sigs: Vec<String>,
-    /// Field signatures, `Lcls;->name:type`.
-    pub fields: Vec<String>,
-    /// Type descriptors, `Lcls;`.
-    pub types: Vec<String>,
-    /// The classes defined here, in file order.
-    pub classes: Vec<ClassCode>,
+    bytes: Vec<u8>,
+}
+
+impl DexCode {
+    /// Keeps the bytes of a DEX file.
+    pub fn new(bytes: Vec<u8>) -> DexCode {
+        DexCode { bytes }
+    }
+
+    /// The file, its header and ids validated (None if they do not validate).
+    pub fn view<'a>(&'a self, catalog: &'a ApiCatalog) -> Option<DexView<'a>> {
+        Dex::parse(&self.bytes)
+            .ok()
+            .map(|dex| DexView { dex, catalog })
+    }
+}
+
+/// A validated DEX file, read method by method.
+pub struct DexView<'a> {
+    dex: Dex<'a>,
+    catalog: &'a ApiCatalog,
+}
+
+impl<'a> DexView<'a> {
+    /// Number of class_defs.
+    pub fn class_count(&self) -> usize {
+        self.dex.class_defs.count
+    }
+
+    /// The descriptor of class_def `i` (`Lcom/a/B;`, raw MUTF-8).
+    pub fn class_desc(&self, i: usize) -> Option<&'a [u8]> {
+        let def = self.dex.class_def(i).ok()?;
+        self.dex.type_bytes(def.class_idx).ok()
+    }
+
+    /// The superclass descriptor of class_def `i`.
+    pub fn superclass(&self, i: usize) -> Option<&'a [u8]> {
+        let off = self.dex.class_defs.off.checked_add(32 * i)?;
+        let s = read_u32(self.dex.data, off + 8).filter(|&s| s != u32::MAX)?;
+        self.dex.type_bytes(s).ok()
+    }
+
+    /// The interfaces class_def `i` implements.
+    pub fn interfaces(&self, i: usize) -> Vec<&'a [u8]> {
+        let Some(off) = self.dex.class_defs.off.checked_add(32 * i) else {
+            return Vec::new();
+        };
+        read_u32(self.dex.data, off + 12)
+            .filter(|&o| o != 0)
+            .map(|o| type_list(self.dex.data, to_usize(o)))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|t| self.dex.type_bytes(t).ok())
+            .collect()
+    }
+
+    /// The methods with code of class_def `i`: (method_idx, code_off); empty where the
+    /// class_data cannot be read.
+    pub fn methods(&self, i: usize) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        if let Ok(def) = self.dex.class_def(i) {
+            if def.class_data_off != 0 {
+                class_methods(self.dex.data, def.class_data_off, &mut out);
+            }
+        }
+        out
+    }
+
+    /// `Lcls;->name(params)ret` of method_idx `m`.
+    pub fn method_sig(&self, m: u32) -> Option<String> {
+        method_signature(&self.dex, m).ok()
+    }
+
+    /// `Lcls;->name:type` of field_idx `f`.
+    pub fn field_sig(&self, f: u32) -> Option<String> {
+        field_signature(&self.dex, f).ok()
+    }
+
+    /// The descriptor of type_idx `t`.
+    pub fn type_desc(&self, t: u32) -> Option<&'a [u8]> {
+        self.dex.type_bytes(t).ok()
+    }
+
+    /// The facts of the method whose code_item is at `code_off` (a method that cannot be read
+    /// is empty and incomplete).
+    pub fn read_method(&self, method_idx: u32, code_off: u32) -> MethodCode {
+        match code_insns(self.dex.data, code_off) {
+            Ok(insns) => read_method(self, method_idx, insns),
+            Err(_) => MethodCode {
+                sig: method_idx,
+                complete: false,
+                ..MethodCode::default()
+            },
+        }
+    }
+
+    /// Whether a call of method_idx `m` is worth keeping: the app's code, a sensitive API, or a
+    /// framework hand-off, consent-state or reflection call.
+    fn keep_call(&self, m: u32) -> bool {
+        let Ok(id) = self.dex.method(m) else {
+            return false;
+        };
+        let Ok(desc) = self.dex.type_bytes(u32::from(id.class_idx)) else {
+            return false;
+        };
+        !is_framework(desc)
+            || FRAMEWORK_KEPT.contains(&desc)
+            || self.catalog.class_methods(desc).is_some()
+    }
+
+    /// Whether field_idx `f` is a boolean or int field of the app's own code.
+    fn flag_field(&self, f: u32) -> bool {
+        let dex = &self.dex;
+        dex.field(f).ok().is_some_and(|id| {
+            let ty = dex.type_bytes(u32::from(id.type_idx)).unwrap_or_default();
+            let class = dex.type_bytes(u32::from(id.class_idx)).unwrap_or(b"L");
+            (ty == b"Z" || ty == b"I") && !is_framework(class)
+        })
+    }
+
+    /// The class of field_idx `f` when it is the app's own (type_idx).
+    fn field_class(&self, f: u32) -> Option<u32> {
+        let id = self.dex.field(f).ok()?;
+        let desc = self.dex.type_bytes(u32::from(id.class_idx)).ok()?;
+        (!is_framework(desc)).then_some(u32::from(id.class_idx))
+    }
+
+    /// Whether method_idx `m` returns a boolean or an int.
+    fn returns_flag(&self, m: u32) -> bool {
+        let dex = &self.dex;
+        dex.method(m)
+            .ok()
+            .and_then(|id| dex.proto(id.proto_idx).ok())
+            .and_then(|(ret, _)| dex.type_bytes(ret).ok())
+            .is_some_and(|r| r == b"Z" || r == b"I")
+    }
+
+    /// Whether type_idx `t` is a class type.
+    fn is_class(&self, t: u32) -> bool {
+        self.dex
+            .type_bytes(t)
+            .is_ok_and(|d| d.first() == Some(&b'L'))
+    }
 }
 
 /// Framework classes whose calls are kept besides the catalogue's: hand-offs, consent state,
@@ -142,149 +265,6 @@ pub fn is_framework(desc: &[u8]) -> bool {
     .any(|p| desc.starts_with(p))
 }
 
-/// Interns per-file ids into [`DexCode`]'s tables.
-struct Tables<'d, 'a> {
-    dex: &'d Dex<'a>,
-    out: DexCode,
-    methods: HashMap<u32, Option<u32>>,
-    fields: HashMap<u32, Option<u32>>,
-    types: HashMap<u32, Option<u32>>,
-    catalog: &'d ApiCatalog,
-    /// Code items already read: a hostile file can point many methods at one, and reading it
-    /// once keeps the work linear in the file size.
-    seen_code: std::collections::HashSet<u32>,
-}
-
-impl Tables<'_, '_> {
-    /// The interned signature of method id `m`, or None when the call is not worth keeping
-    /// (a framework method that is neither sensitive nor a hand-off) or cannot be read.
-    fn method(&mut self, m: u32, keep_all: bool) -> Option<u32> {
-        if let Some(&v) = self.methods.get(&m) {
-            if v.is_some() || !keep_all {
-                return v;
-            }
-        }
-        let dex = self.dex;
-        let id = dex.method(m).ok()?;
-        let desc = dex.type_bytes(u32::from(id.class_idx)).ok()?;
-        let keep = keep_all
-            || !is_framework(desc)
-            || FRAMEWORK_KEPT.contains(&desc)
-            || self.catalog.class_methods(desc).is_some();
-        if !keep {
-            self.methods.insert(m, None);
-            return None;
-        }
-        let s = method_signature(dex, m).ok()?;
-        self.out.sigs.push(s);
-        let v = u32::try_from(self.out.sigs.len() - 1).ok();
-        self.methods.insert(m, v);
-        v
-    }
-
-    /// The interned field `f` when it is a boolean or int field of the app's own code.
-    fn field(&mut self, f: u32) -> Option<u32> {
-        if let Some(v) = self.fields.get(&f) {
-            return *v;
-        }
-        let dex = self.dex;
-        let v = dex.field(f).ok().and_then(|id| {
-            let ty = dex.type_bytes(u32::from(id.type_idx)).ok()?;
-            let class = dex.type_bytes(u32::from(id.class_idx)).ok()?;
-            if !(ty == b"Z" || ty == b"I") || is_framework(class) {
-                return None;
-            }
-            let s = super::field_signature(dex, f).ok()?;
-            self.out.fields.push(s);
-            Some(u32::try_from(self.out.fields.len() - 1).unwrap_or(u32::MAX))
-        });
-        self.fields.insert(f, v);
-        v
-    }
-
-    /// The interned type `t` (any class; None for arrays, primitives, unreadable ids).
-    fn ty(&mut self, t: u32) -> Option<u32> {
-        if let Some(v) = self.types.get(&t) {
-            return *v;
-        }
-        let dex = self.dex;
-        let v = dex
-            .type_bytes(t)
-            .ok()
-            .filter(|d| d.first() == Some(&b'L'))
-            .and_then(|_| dex.string(dex.type_string_idx(t).ok()?).ok())
-            .map(|s| {
-                self.out.types.push(s.into_owned());
-                u32::try_from(self.out.types.len() - 1).unwrap_or(u32::MAX)
-            });
-        self.types.insert(t, v);
-        v
-    }
-
-    /// The field's class, interned, when it is the app's own.
-    fn field_class(&mut self, f: u32) -> Option<u32> {
-        let id = self.dex.field(f).ok()?;
-        let desc = self.dex.type_bytes(u32::from(id.class_idx)).ok()?;
-        if is_framework(desc) {
-            return None;
-        }
-        self.ty(u32::from(id.class_idx))
-    }
-
-    /// Whether method id `m` returns a boolean or an int.
-    fn returns_flag(&self, m: u32) -> bool {
-        let dex = self.dex;
-        dex.method(m)
-            .ok()
-            .and_then(|id| dex.proto(id.proto_idx).ok())
-            .and_then(|(ret, _)| dex.type_bytes(ret).ok())
-            .is_some_and(|r| r == b"Z" || r == b"I")
-    }
-}
-
-/// Reads the call facts of every class of `dex`. Problems never stop it: a class whose
-/// class_data cannot be read has no methods here, a method whose code cannot be walked is
-/// marked incomplete.
-pub(super) fn extract(dex: &Dex<'_>, catalog: &ApiCatalog) -> DexCode {
-    let mut t = Tables {
-        dex,
-        out: DexCode::default(),
-        methods: HashMap::new(),
-        fields: HashMap::new(),
-        types: HashMap::new(),
-        catalog,
-        seen_code: std::collections::HashSet::new(),
-    };
-    for i in 0..dex.class_defs.count {
-        let Ok(def) = dex.class_def(i) else { break };
-        let Some(name) = t.ty(def.class_idx) else {
-            continue;
-        };
-        let base = dex.class_defs.off + 32 * i;
-        let superclass = read_u32(dex.data, base + 8)
-            .filter(|&s| s != u32::MAX)
-            .and_then(|s| t.ty(s));
-        let interfaces = read_u32(dex.data, base + 12)
-            .filter(|&o| o != 0)
-            .map(|o| type_list(dex.data, to_usize(o)))
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|ti| t.ty(ti))
-            .collect();
-        let mut class = ClassCode {
-            name,
-            superclass,
-            interfaces,
-            methods: Vec::new(),
-        };
-        if def.class_data_off != 0 {
-            read_class_methods(&mut t, def.class_data_off, &mut class.methods);
-        }
-        t.out.classes.push(class);
-    }
-    t.out
-}
-
 fn read_u32(data: &[u8], off: usize) -> Option<u32> {
     let b = data.get(off..off.checked_add(4)?)?;
     Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -308,9 +288,9 @@ fn type_list(data: &[u8], off: usize) -> Vec<u32> {
         .collect()
 }
 
-/// Adds the methods with code of the class_data_item at `off` (stops quietly where it breaks).
-fn read_class_methods(t: &mut Tables<'_, '_>, off: u32, out: &mut Vec<MethodCode>) {
-    let data = t.dex.data;
+/// Adds the (method_idx, code_off) of the methods with code of the class_data_item at `off`
+/// (stops quietly where it breaks).
+fn class_methods(data: &[u8], off: u32, out: &mut Vec<(u32, u32)>) {
     let mut pos = to_usize(off);
     let next = |pos: &mut usize| uleb(data, pos);
     let (Some(sf), Some(inf), Some(direct), Some(virt)) = (
@@ -347,26 +327,9 @@ fn read_class_methods(t: &mut Tables<'_, '_>, off: u32, out: &mut Vec<MethodCode
                     None => return,
                 }
             };
-            if code_off == 0 {
-                continue;
+            if code_off != 0 {
+                out.push((idx, code_off));
             }
-            let Some(sig) = t.method(idx, true) else {
-                continue;
-            };
-            if !t.seen_code.insert(code_off) {
-                // Shared with another method (never in a compiler's output): not read again,
-                // and marked incomplete so a path through it is undecided.
-                out.push(MethodCode {
-                    sig,
-                    complete: false,
-                    ..MethodCode::default()
-                });
-                continue;
-            }
-            let Ok(insns) = code_insns(data, code_off) else {
-                continue;
-            };
-            out.push(read_method(t, sig, insns));
         }
     }
 }
@@ -426,7 +389,7 @@ fn invoke_kind(op: u8) -> InvokeKind {
     }
 }
 
-fn read_method(t: &mut Tables<'_, '_>, sig: u32, insns: &[u8]) -> MethodCode {
+fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8]) -> MethodCode {
     let (code, complete) = decode(insns);
     let unit = |i: usize| read_u16(insns, i * 2).map_or(0u32, u32::from);
     let mut m = MethodCode {
@@ -444,7 +407,8 @@ fn read_method(t: &mut Tables<'_, '_>, sig: u32, insns: &[u8]) -> MethodCode {
         match ins.op {
             op if is_invoke(op) => {
                 let kind = invoke_kind(op);
-                if let Some(callee) = t.method(unit(ins.pc + 1), false) {
+                let callee = unit(ins.pc + 1);
+                if t.keep_call(callee) {
                     call_at.push((
                         k,
                         CallSite {
@@ -456,24 +420,21 @@ fn read_method(t: &mut Tables<'_, '_>, sig: u32, insns: &[u8]) -> MethodCode {
                 }
             }
             0x22 => {
-                if let Some(ty) = t.ty(unit(ins.pc + 1)) {
-                    if !m.news.contains(&ty) && m.news.len() < 256 {
-                        m.news.push(ty);
-                    }
+                let ty = unit(ins.pc + 1);
+                if t.is_class(ty) && !m.news.contains(&ty) && m.news.len() < 256 {
+                    m.news.push(ty);
                 }
             }
             0x52 | 0x55 | 0x60 | 0x63 => {
-                if let Some(f) = t.field(unit(ins.pc + 1)) {
-                    if !m.reads.contains(&f) && m.reads.len() < 256 {
-                        m.reads.push(f);
-                    }
+                let f = unit(ins.pc + 1);
+                if t.flag_field(f) && !m.reads.contains(&f) && m.reads.len() < 256 {
+                    m.reads.push(f);
                 }
             }
             0x59 | 0x5c | 0x67 | 0x6a => {
-                if let Some(f) = t.field(unit(ins.pc + 1)) {
-                    if !m.writes.contains(&f) && m.writes.len() < 256 {
-                        m.writes.push(f);
-                    }
+                let f = unit(ins.pc + 1);
+                if t.flag_field(f) && !m.writes.contains(&f) && m.writes.len() < 256 {
+                    m.writes.push(f);
                 }
             }
             0x32..=0x3d if cond_at.len() < MAX_CONDS => {
@@ -517,7 +478,7 @@ fn read_method(t: &mut Tables<'_, '_>, sig: u32, insns: &[u8]) -> MethodCode {
 /// The source of the value register `reg` holds at the if at instruction `k`: the instruction
 /// just before (a field read into `reg`, or a move-result of a call returning a flag).
 fn condition_source(
-    t: &mut Tables<'_, '_>,
+    t: &DexView<'_>,
     code: &[Insn],
     k: usize,
     reg: u32,
@@ -535,10 +496,16 @@ fn condition_source(
             if !t.returns_flag(m) {
                 return None;
             }
-            t.method(m, false).map(Cond::Call)
+            t.keep_call(m).then_some(Cond::Call(m))
         }
-        0x60 | 0x63 if u0 >> 8 == reg => t.field(unit(prev.pc + 1)).map(Cond::Field),
-        0x52 | 0x55 if (u0 >> 8) & 0xf == reg => t.field(unit(prev.pc + 1)).map(Cond::Field),
+        0x60 | 0x63 if u0 >> 8 == reg => {
+            let f = unit(prev.pc + 1);
+            t.flag_field(f).then_some(Cond::Field(f))
+        }
+        0x52 | 0x55 if (u0 >> 8) & 0xf == reg => {
+            let f = unit(prev.pc + 1);
+            t.flag_field(f).then_some(Cond::Field(f))
+        }
         _ => None,
     }
 }

@@ -69,7 +69,7 @@ pub struct DexSummary {
     pub version_constants: Vec<DexConstant>,
     /// Problems that did not stop parsing (a broken class_data, a bad code item...).
     pub anomalies: Vec<String>,
-    /// The calls of every method, for the consent analysis (when [`DexOptions::call_graph`]).
+    /// The file itself, kept for the consent search (when [`DexOptions::call_graph`]).
     #[serde(skip)]
     pub code: Option<std::sync::Arc<calls::DexCode>>,
 }
@@ -89,7 +89,8 @@ pub struct DexOptions<'a> {
     /// Also report catalogue entries of `confidence = "low"` (generic calls such as
     /// `ContentResolver;->query`, too generic to be findings on their own). Default: skipped.
     pub include_low: bool,
-    /// Also read every method's calls and guarding branches ([`DexSummary::code`]).
+    /// Keep the file for the consent search ([`DexSummary::code`]; set by the archive reader,
+    /// which owns the bytes).
     pub call_graph: bool,
 }
 
@@ -257,9 +258,6 @@ pub fn parse_dex(name: &str, data: &[u8], opts: &DexOptions<'_>) -> Result<DexSu
     s.api_calls.sort();
     s.api_calls.dedup();
     s.strings_found = find_strings(&dex, opts.string_needles);
-    if opts.call_graph {
-        s.code = Some(std::sync::Arc::new(calls::extract(&dex, catalog)));
-    }
     Ok(s)
 }
 
