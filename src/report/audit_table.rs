@@ -263,7 +263,7 @@ fn before_consent(r: &AuditReport, lang: Lang) -> String {
         ]);
     }
     out.push_str(&t.to_string());
-    out.push_str("\n");
+    out.push('\n');
     out.push('\n');
     out
 }
