@@ -254,6 +254,9 @@ pub enum RulesAction {
     Explain {
         /// The rule id, e.g. undisclosed-sdk.
         rule: Option<String>,
+        /// Language of the documents.
+        #[arg(long, value_enum, default_value_t = crate::model::Lang::En)]
+        lang: crate::model::Lang,
     },
 }
 

@@ -248,23 +248,29 @@ fn rules_cmd(cli: &Cli, action: &RulesAction) -> Result<Outcome, Error> {
                 Err(Error::Rules(text))
             }
         }
-        RulesAction::Explain { rule } => {
+        RulesAction::Explain { rule, lang } => {
             let text = match rule {
-                Some(id) => audit::registry::get(id)
-                    .map(|r| r.explain())
+                Some(id) => appaudit::model::RuleId::parse(id)
+                    .map(|r| audit::registry::rule_in(r, *lang).explain())
                     .ok_or_else(|| {
                         Error::Usage(format!(
                             "unknown rule {id:?}; known rules: {}",
-                            audit::registry::RULES
+                            appaudit::model::RuleId::ALL
                                 .iter()
-                                .map(|r| r.id.as_str())
+                                .map(|r| r.as_str())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ))
                     })?,
-                None => audit::registry::RULES
+                None => audit::registry::rules(*lang)
                     .iter()
-                    .map(|r| format!("{:<36} {:<7} {}\n", r.id, r.severity(), r.summary))
+                    .map(|r| {
+                        let sev =
+                            appaudit::model::locale::word(*lang, "severity", r.severity().as_str());
+                        let pad = 7usize
+                            .saturating_sub(unicode_width::UnicodeWidthStr::width(sev.as_str()));
+                        format!("{:<36} {sev}{:pad$} {}\n", r.id, "", r.summary)
+                    })
                     .collect(),
             };
             emit(None, &text)?;

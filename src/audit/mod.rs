@@ -18,7 +18,7 @@ use crate::policy::PolicyDoc;
 use serde::Serialize;
 
 /// The rule registry lives in the model (renderers read it); kept reachable here.
-pub use crate::model::{registry, registry_zh};
+pub use crate::model::registry;
 pub use crate::model::{
     AttributedCall, DisclosedAs, Evidence, Finding, How, RuleId, SdkEvidence, Severity, SubjectKind,
 };

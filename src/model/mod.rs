@@ -5,7 +5,6 @@
 pub mod finding;
 pub mod locale;
 pub mod registry;
-pub mod registry_zh;
 pub mod rows;
 pub mod rule_id;
 

@@ -1,8 +1,8 @@
 //! SARIF 2.1.0: one reporting rule per finding rule, results with partialFingerprints so code
 //! scanning tracks a finding across runs.
 
-use crate::model::registry::RULES;
-use crate::model::{Location, Severity};
+use crate::model::registry;
+use crate::model::{Lang, Location, Severity};
 use crate::report::audit::AuditReport;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -23,7 +23,8 @@ fn uri(path: &str) -> String {
 
 /// Renders the report as a SARIF log.
 pub fn render(report: &AuditReport) -> String {
-    let rules: Vec<Value> = RULES
+    let docs = registry::rules(Lang::En);
+    let rules: Vec<Value> = docs
         .iter()
         .map(|r| {
             json!({
@@ -45,7 +46,7 @@ pub fn render(report: &AuditReport) -> String {
         .findings
         .iter()
         .map(|f| {
-            let index = RULES.iter().position(|r| r.id == f.rule);
+            let index = docs.iter().position(|r| r.id == f.rule);
             // The finding's own locations: policy lines as regions of the policy file, APK
             // entries as logical locations inside the app file.
             let mut locations: Vec<Value> = f

@@ -3,7 +3,7 @@
 
 use super::labels::Labels;
 use super::model::Section;
-use super::sections::{command, counts, rule_text, rules_fired, sdk_words};
+use super::sections::{command, counts, rules_fired, sdk_words};
 use crate::model::{locale, DataStatus, Finding, Lang, SdkStatus, Severity, Verdict};
 use crate::report::audit::AuditReport;
 use crate::report::svg;
@@ -401,14 +401,14 @@ fn findings(out: &mut String, rep: &AuditReport, l: &Labels) {
             .map(|f| f.severity)
             .max()
             .unwrap_or(Severity::Info);
-        let (summary, _, fix, clauses) = rule_text(rule, lang);
+        let doc = crate::model::registry::rule_in(rule, lang);
         let _ = writeln!(
             out,
             "#### {} {} ({}): {}\n",
             md(&l.severity(sev)),
             code(rule.as_str()),
             group.len(),
-            md(summary)
+            md(&doc.summary)
         );
         for f in group {
             let _ = writeln!(
@@ -427,10 +427,10 @@ fn findings(out: &mut String, rep: &AuditReport, l: &Labels) {
                 let _ = writeln!(out, "  - {}", md(&locale::evidence(lang, e)));
             }
         }
-        let _ = writeln!(out, "\n{}: {}\n", md(l.fix), md(fix));
-        if !clauses.is_empty() {
+        let _ = writeln!(out, "\n{}: {}\n", md(l.fix), md(&doc.fix));
+        if !doc.clauses.is_empty() {
             let _ = writeln!(out, "{}:\n", md(l.clauses));
-            for c in clauses {
+            for c in &doc.clauses {
                 let _ = writeln!(out, "- {}", md(c));
             }
             out.push('\n');

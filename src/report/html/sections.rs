@@ -4,8 +4,8 @@
 use super::labels::Labels;
 use super::model::Section;
 use super::{clean, link_markup, BR};
+use crate::model::registry;
 use crate::model::{locale, Finding, Lang, RuleId, Severity, SubjectKind, Verdict};
-use crate::model::{registry, registry_zh};
 use crate::report::audit::{AuditReport, SdkEntry};
 use crate::report::svg;
 use maud::{html, Markup};
@@ -379,23 +379,6 @@ fn subject_label(rep: &AuditReport, f: &Finding, lang: Lang) -> Markup {
     }
 }
 
-/// A rule's summary, why, fix and clauses in a language.
-pub fn rule_text(
-    rule: RuleId,
-    lang: Lang,
-) -> (&'static str, &'static str, &'static str, Vec<&'static str>) {
-    match lang {
-        Lang::Zh => {
-            let z = registry_zh::zh(rule);
-            (z.summary, z.why, z.fix, z.clauses.to_vec())
-        }
-        Lang::En => {
-            let d = registry::rule(rule);
-            (d.summary, d.why, d.fix, d.clauses.to_vec())
-        }
-    }
-}
-
 /// The rules that fired, in the order of their first finding.
 pub fn rules_fired(rep: &AuditReport) -> Vec<RuleId> {
     let mut rules: Vec<RuleId> = Vec::new();
@@ -415,11 +398,11 @@ fn findings(rep: &AuditReport, l: &Labels) -> Markup {
         @for rule in rules {
             @let group: Vec<&Finding> = rep.findings_of(rule).collect();
             @let sev = group.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
-            @let (summary, why, fix, clauses) = rule_text(rule, lang);
+            @let doc = registry::rule_in(rule, lang);
             article class={ "rule " (sev) } data-rule=(rule) {
                 h3 {
                     (badge(&format!("sev-{sev}"), &l.severity(sev)))
-                    " " code { (rule) } " " (summary) " " span.muted { "(" (group.len()) ")" }
+                    " " code { (rule) } " " (doc.summary) " " span.muted { "(" (group.len()) ")" }
                 }
                 table.findings { tbody {
                     @for f in &group {
@@ -441,10 +424,10 @@ fn findings(rep: &AuditReport, l: &Labels) -> Markup {
                         }
                     }
                 } }
-                dl { dt { (l.why) ":" } dd { (why) } dt { (l.fix) ":" } dd { (fix) } }
-                @if !clauses.is_empty() {
+                dl { dt { (l.why) ":" } dd { (doc.why) } dt { (l.fix) ":" } dd { (doc.fix) } }
+                @if !doc.clauses.is_empty() {
                     b.note { (l.clauses) ":" }
-                    ul.clauses { @for c in clauses { li { (c) } } }
+                    ul.clauses { @for c in &doc.clauses { li { (c) } } }
                 }
             }
             "\n"
