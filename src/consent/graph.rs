@@ -111,18 +111,26 @@ impl<'a> Program<'a> {
         rc
     }
 
-    /// The facts of a method (decoded once).
+    /// The facts of a method (decoded once), without guard bits.
     pub fn method(&self, m: MethodRef) -> Rc<MethodCode> {
         if let Some(f) = self.facts.borrow().get(&(m.dex, m.code)) {
             return f.clone();
         }
         let f = Rc::new(
             self.view(m.dex)
-                .map(|v| v.read_method(m.method, m.code))
+                .map(|v| v.read_method(m.method, m.code, 0))
                 .unwrap_or_default(),
         );
         self.facts.borrow_mut().insert((m.dex, m.code), f.clone());
         f
+    }
+
+    /// The facts of a method with the guard bits of the conditions in `mask` (decoded again:
+    /// only the few methods that branch on consent state).
+    pub fn method_guarded(&self, m: MethodRef, mask: u32) -> MethodCode {
+        self.view(m.dex)
+            .map(|v| v.read_method(m.method, m.code, mask))
+            .unwrap_or_default()
     }
 
     /// The method's signature, `Lcls;->name(params)ret`.

@@ -645,6 +645,11 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 continue;
             }
             let consent = self.consent_conds(m.dex, &mc);
+            let mc = if consent == 0 {
+                mc
+            } else {
+                std::rc::Rc::new(program.method_guarded(m, consent))
+            };
             let decided = here.decided && mc.complete;
             let mut next: Vec<(MethodRef, Via)> = Vec::new();
             for c in &mc.calls {

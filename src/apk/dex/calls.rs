@@ -166,10 +166,12 @@ impl<'a> DexView<'a> {
     }
 
     /// The facts of the method whose code_item is at `code_off` (a method that cannot be read
-    /// is empty and incomplete).
-    pub fn read_method(&self, method_idx: u32, code_off: u32) -> MethodCode {
+    /// is empty and incomplete). The guard bits are computed for the conditions set in `mask`
+    /// only (bit k: condition k), so the control-flow graph is built only for the methods whose
+    /// branches the caller found to be on consent state.
+    pub fn read_method(&self, method_idx: u32, code_off: u32, mask: u32) -> MethodCode {
         match code_insns(self.dex.data, code_off) {
-            Ok(insns) => read_method(self, method_idx, insns),
+            Ok(insns) => read_method(self, method_idx, insns, mask),
             Err(_) => MethodCode {
                 sig: method_idx,
                 complete: false,
@@ -389,7 +391,7 @@ fn invoke_kind(op: u8) -> InvokeKind {
     }
 }
 
-fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8]) -> MethodCode {
+fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8], mask: u32) -> MethodCode {
     let (code, complete) = decode(insns);
     let unit = |i: usize| read_u16(insns, i * 2).map_or(0u32, u32::from);
     let mut m = MethodCode {
@@ -453,10 +455,10 @@ fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8]) -> MethodCode {
             }
         }
     }
-    if !cond_at.is_empty() {
+    if !cond_at.is_empty() && mask != 0 {
         // A guard that cannot be computed leaves the calls unguarded: undecided, not clean.
-        let done =
-            insns.len() / 2 <= MAX_GUARD_UNITS && guard_calls(&code, &unit, &cond_at, &mut call_at);
+        let done = insns.len() / 2 <= MAX_GUARD_UNITS
+            && guard_calls(&code, &unit, &cond_at, mask, &mut call_at);
         m.complete &= done;
     }
     m.conds = cond_at.into_iter().map(|(_, c)| c).collect();
@@ -589,6 +591,7 @@ fn guard_calls(
     code: &[Insn],
     unit: &impl Fn(usize) -> u32,
     conds: &[(usize, Cond)],
+    mask: u32,
     calls: &mut [(usize, CallSite)],
 ) -> bool {
     let Some(succ) = successors(code, unit) else {
@@ -596,6 +599,9 @@ fn guard_calls(
     };
     let full = reachable(&succ, None);
     for (j, &(k, _)) in conds.iter().enumerate() {
+        if mask & (1 << j) == 0 {
+            continue;
+        }
         let arms = &succ[k];
         if arms.len() != 2 || arms[0] == arms[1] {
             continue;
