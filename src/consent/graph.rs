@@ -78,11 +78,13 @@ impl<'a> Program<'a> {
         self.classes.contains_key(desc.as_bytes())
     }
 
-    /// Every class the app defines whose descriptor starts with `prefix`, at most `max`.
+    /// Every class the app defines in package `prefix` (`Lcom/a/`; not its subpackages), at
+    /// most `max`.
     pub fn classes_under(&self, prefix: &str, max: usize) -> Vec<(u16, usize)> {
+        let p = prefix.as_bytes();
         self.classes
             .iter()
-            .filter(|(k, _)| k.starts_with(prefix.as_bytes()))
+            .filter(|(k, _)| k.starts_with(p) && !k[p.len()..].contains(&b'/'))
             .map(|(_, v)| *v)
             .take(max)
             .collect()

@@ -461,7 +461,7 @@ struct Reached {
 }
 
 /// Most classes of one package read to find the flags its consent callbacks write.
-const MAX_PACKAGE_CLASSES: usize = 4000;
+const MAX_PACKAGE_CLASSES: usize = 400;
 
 struct Search<'p, 'a, 'k, 'c> {
     program: &'p Program<'a>,
