@@ -478,6 +478,9 @@ struct Search<'p, 'a, 'k, 'c> {
     packages: HashSet<String>,
     reflective: HashSet<String>,
     limited: bool,
+    /// Per called method: its signature and what a call of it may run (resolved once).
+    sigs: HashMap<(u16, u32), std::rc::Rc<str>>,
+    targets: HashMap<(u16, u32, u8), std::rc::Rc<Vec<MethodRef>>>,
 }
 
 impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
@@ -494,14 +497,35 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             packages: HashSet::new(),
             reflective: HashSet::new(),
             limited: false,
+            sigs: HashMap::new(),
+            targets: HashMap::new(),
         }
     }
 
-    fn sig_of(&self, dex: u16, m: u32) -> String {
-        self.program
+    fn sig_of(&mut self, dex: u16, m: u32) -> std::rc::Rc<str> {
+        if let Some(s) = self.sigs.get(&(dex, m)) {
+            return s.clone();
+        }
+        let s: std::rc::Rc<str> = self
+            .program
             .view(dex)
             .and_then(|v| v.method_sig(m))
             .unwrap_or_default()
+            .into();
+        self.sigs.insert((dex, m), s.clone());
+        s
+    }
+
+    /// What a call of method_idx `m` (in DEX `dex`) with `kind` may run.
+    fn targets(&mut self, dex: u16, m: u32, kind: InvokeKind) -> std::rc::Rc<Vec<MethodRef>> {
+        let key = (dex, m, kind as u8);
+        if let Some(t) = self.targets.get(&key) {
+            return t.clone();
+        }
+        let sig = self.sig_of(dex, m);
+        let t = std::rc::Rc::new(self.program.resolve(&sig, kind));
+        self.targets.insert(key, t.clone());
+        t
     }
 
     fn facts(&mut self, dex: u16, m: u32) -> ApiFacts {
@@ -571,7 +595,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             return true;
         }
         let s = self.sig_of(dex, m);
-        if let Some(&v) = self.checks.get(&s) {
+        if let Some(&v) = self.checks.get(&*s) {
             return v;
         }
         if depth > 2 {
@@ -590,7 +614,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 }
             }
         }
-        self.checks.insert(s, v);
+        self.checks.insert(s.to_string(), v);
         v
     }
 
@@ -657,21 +681,24 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                     continue;
                 }
                 let f = self.facts(m.dex, c.callee);
-                let Some(sig) = view.method_sig(c.callee) else {
+                let sig = self.sig_of(m.dex, c.callee);
+                if sig.is_empty() {
                     continue;
-                };
+                }
                 if let Some(i) = f.init {
                     let sdk = self.know.sdk_ids[i].to_string();
-                    self.hits.push((Target::SdkInit { sdk }, sig.clone(), m));
+                    self.hits
+                        .push((Target::SdkInit { sdk }, sig.to_string(), m));
                 }
                 if let Some(i) = f.data {
                     let data_type = self.know.data_ids[i].to_string();
-                    self.hits.push((Target::Data { data_type }, sig.clone(), m));
+                    self.hits
+                        .push((Target::Data { data_type }, sig.to_string(), m));
                 }
                 if f.reflection {
                     self.reflective.insert(program.sig(m));
                 }
-                for t in program.resolve(&sig, c.kind) {
+                for &t in self.targets(m.dex, c.callee, c.kind).iter() {
                     next.push((t, Via::Call));
                 }
                 let Some((desc, sub)) = split_sig(&sig) else {
