@@ -189,7 +189,7 @@ pub struct ConsentResult {
     pub methods_reached: usize,
     /// Calls made before consent, unguarded.
     pub paths: Vec<ConsentPath>,
-    /// SDK providers that initialise their SDK at start-up.
+    /// SDK providers that initialise their SDK at start-up (declared, and their class defined).
     pub providers: Vec<AutoInitProvider>,
     /// Why the result may miss paths (packer, reflection, missing classes, limits).
     pub incomplete: Vec<String>,
@@ -322,6 +322,7 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
         ));
     }
     if dexes.is_empty() {
+        out.providers.clear();
         if !app.dex.is_empty() {
             out.incomplete
                 .push("the DEX files' calls were not read".to_string());
@@ -330,6 +331,10 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     }
     out.ran = true;
     let program = Program::new(dexes);
+    // A provider whose class the DEX files do not define is configuration only (issue #14):
+    // nothing runs.
+    out.providers
+        .retain(|p| program.defines(&format!("L{};", p.provider.replace('.', "/"))));
     let mut know = Knowledge::new(catalog, apis);
     let auto_providers: HashSet<&str> = out.providers.iter().map(|p| p.provider.as_str()).collect();
     let entries = entry_points(app, &program, &auto_providers, &mut out.incomplete);
