@@ -936,3 +936,38 @@ fn speed_100k_classes_over_5_dex() {
     eprintln!("{classes} classes, {calls} api calls, {mb} MiB of DEX in {took:?} (one thread)");
     assert_eq!(classes, 100_000);
 }
+
+#[test]
+fn classes_sharing_one_class_data_each_get_its_calls_and_problems() {
+    // A hostile (or merely deduplicated) file may point several class_defs at one
+    // class_data_item; it is walked once, and what it found is given to every class.
+    let mut b = DexBuilder::new();
+    let imei = b.method(TM, "getDeviceId", "Ljava/lang/String;", &[]);
+    let mut calls = invoke35(0x6e, imei);
+    calls.push(RETURN_VOID);
+    let mut bad = vec![0x0073]; // unused opcode
+    bad.push(RETURN_VOID);
+    b.class("Lcom/x/A;", vec![calls, bad], vec![]);
+    b.class("Lcom/x/B;", vec![vec![RETURN_VOID]], vec![]);
+    b.class("Lcom/x/Quiet;", vec![vec![RETURN_VOID]], vec![]);
+    b.class("Lcom/x/AlsoQuiet;", vec![vec![RETURN_VOID]], vec![]);
+    b.class("Lcom/x/C;", vec![vec![RETURN_VOID]], vec![]);
+    let (mut data, lay) = b.build();
+    let def = |i: usize| lay.class_defs_off + 32 * i + 24;
+    let a_data = lay.class_data[0] as u32;
+    let quiet_data = lay.class_data[2] as u32;
+    put_u32(&mut data, def(1), a_data);
+    put_u32(&mut data, def(4), a_data);
+    put_u32(&mut data, def(3), quiet_data);
+    fix_checksum(&mut data);
+    let s = parse_dex("c.dex", &data, &opts()).unwrap();
+    let callers: Vec<&str> = s.api_calls.iter().map(|c| c.caller.as_str()).collect();
+    assert_eq!(callers, ["com.x.A", "com.x.B", "com.x.C"]);
+    assert_eq!(s.anomalies.len(), 3, "{:?}", s.anomalies);
+    for (anomaly, class) in s.anomalies.iter().zip(["com.x.A", "com.x.B", "com.x.C"]) {
+        assert!(
+            anomaly.contains(&format!("class {class}:")) && anomaly.contains("unused opcode 0x73"),
+            "{anomaly}"
+        );
+    }
+}

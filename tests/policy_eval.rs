@@ -8,12 +8,15 @@ mod policy_support;
 #[allow(dead_code)]
 mod score;
 
-/// SDK-row F1 (micro, exact and fuzzy matches) the reader must reach (issue 13).
-const MIN_ROW_F1: f64 = 0.90;
-/// Vendor accuracy over matched rows with a vendor in the truth.
-const MIN_VENDOR_ACCURACY: f64 = 0.95;
-/// Permission F1: the issue's target is 0.90; this floor guards what is reached (see BENCHMARKS.md).
-const MIN_PERMISSION_F1: f64 = 0.60;
+// Floors: what the reader reaches (BENCHMARKS.md, "Policy understanding": rows 0.968, vendor
+// 0.994, permissions 0.902 on 2026-12-01) minus a small margin. Raise them as the reader improves.
+
+/// SDK-row F1 (micro, exact and fuzzy matches) the reader must reach (issue 13: 0.95).
+const MIN_ROW_F1: f64 = 0.95;
+/// Vendor accuracy over matched rows with a vendor in the truth (issue 13: 0.95).
+const MIN_VENDOR_ACCURACY: f64 = 0.98;
+/// Permission F1 (issue 13: 0.90).
+const MIN_PERMISSION_F1: f64 = 0.88;
 
 #[test]
 fn development_set_scores() {

@@ -234,3 +234,195 @@ fn sdks_named_in_running_text() {
         ]
     );
 }
+
+/// Short names of the permissions present only as data (`via: "data"`, never as a permission).
+fn only_data(d: &PolicyDoc) -> BTreeSet<String> {
+    let stated = disclosed(d);
+    d.permissions
+        .iter()
+        .filter(|p| p.via == "data")
+        .map(|p| p.permission.rsplit('.').next().unwrap_or("").to_string())
+        .filter(|p| !stated.contains(p))
+        .collect()
+}
+
+#[test]
+fn tiered_blank_line_table() {
+    let d = fixture("tiered-table/policy.txt");
+    use SdkSource::Table as T;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("个推推送SDK", "", "com.igexin", T, 35),
+            row("高德定位SDK", "", "com.amap.api", T, 63),
+            row("穿山甲SDK", "", "", T, 97),
+        ]
+    );
+    assert_eq!(d.sdks[1].purpose.as_deref(), Some("定位与附近门店"));
+    // The data cell came before the permission cell in the last row: it is still the data.
+    assert!(
+        d.sdks[2].data.iter().any(|f| f.contains("位置信息")),
+        "{:?}",
+        d.sdks[2].data
+    );
+    assert_eq!(
+        d.sdks[0].link.as_deref(),
+        Some("https://docs.getui.com/privacy")
+    );
+    assert_eq!(
+        disclosed(&d),
+        set(&["CAMERA", "READ_EXTERNAL_STORAGE", "WRITE_EXTERNAL_STORAGE"])
+    );
+    // The SDKs' permission cells (the cut-off row's line included) are data at most.
+    assert!(only_data(&d).contains("CHANGE_WIFI_STATE"));
+    assert!(only_data(&d).contains("READ_PHONE_STATE"));
+}
+
+#[test]
+fn grouped_table_with_run_together_cells() {
+    let d = fixture("grouped-runs/policy.txt");
+    use SdkSource::Table as T;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("友盟统计SDK", "友盟同欣（北京）科技有限公司", "", T, 13),
+            row("腾讯Bugly", "深圳市腾讯计算机系统有限公司", "", T, 30),
+            row("Glide", "bumptech", "", T, 43),
+            row("OkHttp", "Square", "", T, 56),
+            row("Okio", "Square", "", T, 56),
+            row("微信开放平台SDK", "深圳市腾讯计算机系统有限公司", "", T, 68),
+        ]
+    );
+    assert!(disclosed(&d).is_empty(), "{:?}", disclosed(&d));
+}
+
+#[test]
+fn one_line_policy_with_glued_outline_items() {
+    let d = fixture("oneline-outline/policy.txt");
+    assert!(d.sdks.is_empty(), "{:?}", d.sdks);
+    assert_eq!(
+        disclosed(&d),
+        set(&[
+            "CAMERA",
+            "READ_EXTERNAL_STORAGE",
+            "WRITE_EXTERNAL_STORAGE",
+            "VIBRATE",
+            "FLASHLIGHT",
+            "RECEIVE_BOOT_COMPLETED",
+            "READ_CONTACTS",
+            "RECORD_AUDIO",
+            "READ_CALENDAR",
+        ])
+    );
+    assert_eq!(only_data(&d), set(&["WRITE_CONTACTS", "WRITE_CALENDAR"]));
+    assert!(d
+        .permissions
+        .iter()
+        .filter(|p| p.via == "permission")
+        .all(|p| p.source == "permission-list"));
+}
+
+#[test]
+fn permission_statements_in_prose_and_lists() {
+    let d = fixture("permission-prose/policy.txt");
+    let stated: BTreeSet<(String, usize)> = d
+        .permissions
+        .iter()
+        .filter(|p| p.via == "permission")
+        .map(|p| (p.permission.clone(), p.line))
+        .collect();
+    let want: BTreeSet<(String, usize)> = [
+        ("android.permission.CAMERA", 5),
+        ("android.permission.ACCESS_FINE_LOCATION", 6),
+        ("android.permission.READ_EXTERNAL_STORAGE", 11),
+        ("android.permission.WRITE_EXTERNAL_STORAGE", 11),
+        ("android.permission.SYSTEM_ALERT_WINDOW", 15),
+        ("com.android.launcher.permission.INSTALL_SHORTCUT", 16),
+    ]
+    .iter()
+    .map(|(p, l)| (p.to_string(), *l))
+    .collect();
+    assert_eq!(stated, want);
+    let data = only_data(&d);
+    for p in [
+        "READ_PHONE_STATE",
+        "ACCESS_WIFI_STATE",
+        "ACCESS_COARSE_LOCATION",
+        "RECORD_AUDIO",
+        "READ_CALENDAR",
+    ] {
+        assert!(data.contains(p), "{p} as data: {data:?}");
+    }
+    let all: BTreeSet<String> = d
+        .permissions
+        .iter()
+        .map(|p| p.permission.rsplit('.').next().unwrap_or("").to_string())
+        .collect();
+    for p in [
+        "READ_CONTACTS",
+        "BLUETOOTH",
+        "POST_NOTIFICATIONS",
+        "READ_SMS",
+    ] {
+        assert!(!all.contains(p), "{p} disclosed: {all:?}");
+    }
+}
+
+#[test]
+fn glued_header_table() {
+    let d = fixture("glued-header/policy.txt");
+    use SdkSource::Table as T;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("极光推送", "", "", T, 6),
+            row("高德地图SDK", "", "", T, 8),
+            row("阿里云号码认证SDK", "", "", T, 10),
+            row("微信/朋友圈分享", "", "", T, 14),
+        ]
+    );
+    assert_eq!(d.sdks[0].purpose.as_deref(), Some("消息推送"));
+    assert!(
+        d.sdks[1].data.iter().any(|f| f == "位置信息"),
+        "{:?}",
+        d.sdks[1].data
+    );
+    assert!(disclosed(&d).is_empty(), "{:?}", disclosed(&d));
+}
+
+#[test]
+fn branches_in_the_contact_section_are_not_rows() {
+    let d = fixture("contact-branches/policy.txt");
+    use SdkSource::KeyValue as K;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("极光推送SDK", "深圳市和讯华谷信息技术有限公司", "", K, 4),
+            row("百度地图SDK", "北京百度网讯科技有限公司", "", K, 7),
+        ]
+    );
+}
+
+#[test]
+fn fragmented_runs_joined_back() {
+    let d = fixture("fragmented/policy.txt");
+    use SdkSource::KeyValue as K;
+    assert_eq!(
+        rows(&d),
+        vec![
+            row("极光推送SDK", "深圳市和讯华谷信息技术有限公司", "", K, 49),
+            row("高德定位SDK", "高德软件有限公司", "", K, 87),
+        ]
+    );
+    assert_eq!(d.sdks[0].purpose.as_deref(), Some("推送订单状态消息"));
+    assert_eq!(disclosed(&d), set(&["CAMERA"]));
+    assert!(d
+        .permissions
+        .iter()
+        .all(|p| !p.permission.ends_with("READ_CONTACTS")));
+    let camera = d
+        .permissions
+        .iter()
+        .find(|p| p.permission.ends_with("CAMERA"));
+    assert_eq!(camera.map(|p| p.line), Some(125));
+}

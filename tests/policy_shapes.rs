@@ -420,7 +420,8 @@ fn wallet_permission_chapter() {
     assert_eq!(at(63), set(&["READ_PHONE_STATE"]));
     assert_eq!(at(64), set(&["INTERNET"]));
     assert_eq!(at(65), set(&["QUERY_ALL_PACKAGES", "GET_INSTALLED_APPS"]));
-    assert_eq!(at(66), set(&["POST_NOTIFICATIONS"]));
+    // 通知与振动: notifications and vibration, both stated.
+    assert_eq!(at(66), set(&["POST_NOTIFICATIONS", "VIBRATE"]));
     assert_eq!(at(67), set(&["READ_CALENDAR", "WRITE_CALENDAR"]));
     for p in &d.permissions {
         if p.permission == "android.permission.CAMERA" {

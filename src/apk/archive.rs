@@ -317,6 +317,31 @@ impl<'a> Archive<'a> {
     /// Reads an entry's data, inflating it when needed, within the limits. Stored data is borrowed.
     /// A CRC mismatch is returned as the second value (an anomaly to record), not an error.
     pub fn read(&self, entry: &Entry) -> Result<(Cow<'a, [u8]>, Option<String>), ParseError> {
+        let mut buf = Vec::new();
+        let (stored, bad_crc) = self.read_into(entry, &mut buf)?;
+        Ok((stored.map_or(Cow::Owned(buf), Cow::Borrowed), bad_crc))
+    }
+
+    /// Like [`read`](Self::read), but inflates into `buf` (cleared first, its allocation reused:
+    /// a reader of many entries keeps one buffer, as large as the largest entry, instead of
+    /// allocating, faulting in and freeing one per entry). Returns the entry's bytes.
+    pub fn read_with<'s>(
+        &'s self,
+        entry: &Entry,
+        buf: &'s mut Vec<u8>,
+    ) -> Result<(&'s [u8], Option<String>), ParseError> {
+        let (stored, bad_crc) = self.read_into(entry, buf)?;
+        Ok((stored.unwrap_or(&buf[..]), bad_crc))
+    }
+
+    /// The entry's bytes: `Some` (borrowed from the archive) when stored, else inflated into
+    /// `buf`; and a CRC mismatch message.
+    fn read_into(
+        &self,
+        entry: &Entry,
+        buf: &mut Vec<u8>,
+    ) -> Result<(Option<&'a [u8]>, Option<String>), ParseError> {
+        buf.clear();
         let structure = "local file header";
         let hdr = usize::try_from(entry.header_offset).map_err(|_| {
             ParseError::invalid(structure, entry.header_offset, "offset out of range")
@@ -354,8 +379,8 @@ impl<'a> Archive<'a> {
                 ),
             ));
         }
-        let data: Cow<'a, [u8]> = if entry.method == 0 {
-            Cow::Borrowed(raw)
+        let stored: Option<&'a [u8]> = if entry.method == 0 {
+            Some(raw)
         } else {
             if entry.size > (1 << 20)
                 && entry.size / (entry.compressed_size.max(1)) > self.limits.max_ratio
@@ -375,21 +400,21 @@ impl<'a> Archive<'a> {
                 .max_total
                 .saturating_sub(self.inflated.load(Ordering::Relaxed));
             let cap = entry.size.min(self.limits.max_entry_size).min(budget);
-            match inflate(raw, entry.size, cap) {
+            match inflate(raw, entry.size, cap, buf) {
                 // Data stored under an unknown method may happen to read as a short deflate
                 // stream: the raw bytes, of exactly the declared size, are the better reading.
-                Ok(v)
+                Ok(())
                     if entry.method != 8
-                        && v.len() as u64 != entry.size
+                        && buf.len() as u64 != entry.size
                         && csize as u64 == entry.size =>
                 {
-                    Cow::Borrowed(raw)
+                    Some(raw)
                 }
-                Ok(v) => Cow::Owned(v),
+                Ok(()) => None,
                 Err(msg) if entry.method != 8 && csize as u64 == entry.size => {
                     // An unknown method over data that is not deflate: it may simply be stored.
                     let _ = msg;
-                    Cow::Borrowed(raw)
+                    Some(raw)
                 }
                 Err(msg) => {
                     return Err(ParseError::invalid(
@@ -400,6 +425,7 @@ impl<'a> Archive<'a> {
                 }
             }
         };
+        let data: &[u8] = stored.unwrap_or(&buf[..]);
         self.inflated
             .fetch_add(data.len() as u64, Ordering::Relaxed);
         if self.inflated.load(Ordering::Relaxed) > self.limits.max_total {
@@ -413,7 +439,7 @@ impl<'a> Archive<'a> {
             ));
         }
         let mut crc = flate2::Crc::new();
-        crc.update(&data);
+        crc.update(data);
         let bad_crc = (crc.sum() != entry.crc32).then(|| {
             format!(
                 "{}: CRC-32 {:#010x} does not match the declared {:#010x}",
@@ -422,7 +448,7 @@ impl<'a> Archive<'a> {
                 entry.crc32
             )
         });
-        Ok((data, bad_crc))
+        Ok((stored, bad_crc))
     }
 }
 
@@ -556,26 +582,31 @@ fn apply_zip64_extra(extra: &[u8], size: &mut u64, csize: &mut u64, offset: &mut
     }
 }
 
-/// Inflates raw deflate data, expecting `expected` bytes, never producing more than `cap`.
-fn inflate(raw: &[u8], expected: u64, cap: u64) -> Result<Vec<u8>, String> {
+/// Inflates raw deflate data into `out` (cleared first; its allocation is reused), expecting
+/// `expected` bytes, never producing more than `cap`.
+fn inflate(raw: &[u8], expected: u64, cap: u64, out: &mut Vec<u8>) -> Result<(), String> {
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-    // Trust the declared size for the first allocation only up to the cap; grow as needed.
-    let mut out: Vec<u8> = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).min(cap));
+    out.clear();
+    // Trust the declared size for the first allocation only up to the cap; grow as needed. The
+    // output is written into the initialised part of `out` (`len` bytes of it are filled), so a
+    // reused buffer's larger capacity can never let it pass the cap.
+    out.resize(usize::try_from(expected).unwrap_or(0).min(cap), 0);
+    let mut len = 0usize;
     let mut z = Decompress::new(false);
+    let in_pos = |z: &Decompress| {
+        usize::try_from(z.total_in())
+            .unwrap_or(raw.len())
+            .min(raw.len())
+    };
     loop {
-        if out.len() == out.capacity() {
-            if out.len() >= cap {
+        if len == out.len() {
+            if len >= cap {
                 // One more byte would pass the limit: is there any more data?
+                out.truncate(len);
                 let mut probe = [0u8; 1];
                 let before = z.total_out();
                 let st = z
-                    .decompress(
-                        &raw[usize::try_from(z.total_in())
-                            .unwrap_or(raw.len())
-                            .min(raw.len())..],
-                        &mut probe,
-                        FlushDecompress::Finish,
-                    )
+                    .decompress(&raw[in_pos(&z)..], &mut probe, FlushDecompress::Finish)
                     .map_err(|e| format!("corrupt deflate data: {e}"))?;
                 if z.total_out() > before {
                     return Err(format!(
@@ -583,30 +614,28 @@ fn inflate(raw: &[u8], expected: u64, cap: u64) -> Result<Vec<u8>, String> {
                     ));
                 }
                 if st == Status::StreamEnd {
-                    return Ok(out);
+                    return Ok(());
                 }
                 return Err("deflate data ends early".to_string());
             }
-            let grow = (out.capacity().max(64 << 10)).min(cap - out.len());
-            out.reserve_exact(grow);
+            let grow = (len.max(64 << 10)).min(cap - len);
+            out.resize(len + grow, 0);
         }
-        let in_pos = usize::try_from(z.total_in())
-            .unwrap_or(raw.len())
-            .min(raw.len());
         let before_in = z.total_in();
         let before_out = z.total_out();
         let st = z
-            .decompress_vec(&raw[in_pos..], &mut out, FlushDecompress::Finish)
+            .decompress(&raw[in_pos(&z)..], &mut out[len..], FlushDecompress::Finish)
             .map_err(|e| format!("corrupt deflate data: {e}"))?;
+        len += usize::try_from(z.total_out() - before_out).unwrap_or(0);
         match st {
-            Status::StreamEnd => return Ok(out),
-            _ if z.total_in() == before_in
-                && z.total_out() == before_out
-                && out.len() < out.capacity() =>
-            {
+            Status::StreamEnd => {
+                out.truncate(len);
+                return Ok(());
+            }
+            _ if z.total_in() == before_in && z.total_out() == before_out && len < out.len() => {
+                out.truncate(len);
                 return Err(format!(
-                    "deflate data ends early after {} bytes of output",
-                    out.len()
+                    "deflate data ends early after {len} bytes of output"
                 ));
             }
             _ => {}
@@ -658,10 +687,12 @@ mod tests {
         let mut enc = DeflateEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(&[0u8; 100_000]).unwrap();
         let raw = enc.finish().unwrap();
-        assert_eq!(inflate(&raw, 100_000, 100_000).unwrap().len(), 100_000);
-        assert!(inflate(&raw, 100_000, 1000).is_err());
+        let mut out = vec![7u8; 300_000]; // a reused buffer, larger than the cap
+        inflate(&raw, 100_000, 100_000, &mut out).unwrap();
+        assert_eq!(out.len(), 100_000);
+        assert!(inflate(&raw, 100_000, 1000, &mut out).is_err());
         // A lying declared size (smaller than reality) is caught.
-        assert!(inflate(&raw, 10, 10).is_err());
-        assert!(inflate(&raw[..raw.len() / 2], 100_000, 100_000).is_err());
+        assert!(inflate(&raw, 10, 10, &mut out).is_err());
+        assert!(inflate(&raw[..raw.len() / 2], 100_000, 100_000, &mut out).is_err());
     }
 }

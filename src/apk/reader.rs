@@ -343,6 +343,16 @@ pub(crate) fn read_code(
     (dex, native_libs)
 }
 
+/// A buffer kept by each thread that reads code entries: every DEX or library it inflates goes
+/// into the same allocation, so memory stays at (threads x the largest entry) and pages are
+/// faulted in once, not once per entry. A nested archive's entries, read while the outer one's
+/// bytes are in use, get their own buffer.
+const KEEP_BUFFER: usize = 256 << 20;
+
+thread_local! {
+    static INFLATE_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Reads one code entry; items and anomalies are named after `entry.name`.
 pub(crate) fn read_unit(
     archive: &Archive<'_>,
@@ -352,6 +362,38 @@ pub(crate) fn read_unit(
     native_strings: Option<&regex::RegexSet>,
     depth: u32,
 ) -> Unit {
+    let mut buf = INFLATE_BUFFER.with(std::cell::Cell::take);
+    let unit = read_unit_in(
+        archive,
+        kind,
+        entry,
+        dex_opts,
+        native_strings,
+        depth,
+        &mut buf,
+    );
+    if buf.capacity() <= KEEP_BUFFER {
+        INFLATE_BUFFER.with(|b| {
+            let kept = b.take();
+            b.set(if kept.capacity() > buf.capacity() {
+                kept
+            } else {
+                buf
+            });
+        });
+    }
+    unit
+}
+
+fn read_unit_in(
+    archive: &Archive<'_>,
+    kind: CodeKind,
+    entry: &Entry,
+    dex_opts: &DexOptions<'_>,
+    native_strings: Option<&regex::RegexSet>,
+    depth: u32,
+    buf: &mut Vec<u8>,
+) -> Unit {
     let mut unit = Unit::default();
     let note = |unit: &mut Unit, source: &str, message: String| {
         unit.anomalies.push(Anomaly {
@@ -359,7 +401,7 @@ pub(crate) fn read_unit(
             message,
         })
     };
-    let bytes = match archive.read(entry) {
+    let bytes = match archive.read_with(entry, buf) {
         Ok((b, bad_crc)) => {
             if let Some(msg) = bad_crc {
                 note(&mut unit, &entry.name, msg);
@@ -372,12 +414,13 @@ pub(crate) fn read_unit(
         }
     };
     match kind {
-        CodeKind::PrimaryDex(_) => match parse_dex(&entry.name, &bytes, dex_opts) {
+        CodeKind::PrimaryDex(_) => match parse_dex(&entry.name, bytes, dex_opts) {
             Ok(mut d) => {
                 if dex_opts.call_graph {
-                    // Kept until the consent search is done (engine::analyze_app drops it).
+                    // A copy out of the reused inflate buffer, kept until the consent search is
+                    // done (engine::analyze_app drops it).
                     d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::new(
-                        bytes.into_owned(),
+                        bytes.to_vec(),
                     )));
                 }
                 unit.dex.push(d)
@@ -388,7 +431,7 @@ pub(crate) fn read_unit(
             if bytes.starts_with(b"\x7fELF") {
                 let name = entry.name.rsplit('/').next().unwrap_or(&entry.name);
                 let keep_strings = native_strings.is_none_or(|set| set.is_match(name));
-                match parse_elf_keeping_strings(&entry.name, &bytes, keep_strings) {
+                match parse_elf_keeping_strings(&entry.name, bytes, keep_strings) {
                     Ok(lib) => unit.native.push(lib),
                     Err(e) => note(&mut unit, &entry.name, format!("ELF not parsed: {e}")),
                 }
@@ -409,7 +452,7 @@ pub(crate) fn read_unit(
             &mut unit,
             archive,
             entry,
-            &bytes,
+            bytes,
             dex_opts,
             native_strings,
             depth,

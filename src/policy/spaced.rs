@@ -34,6 +34,7 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
     let mut header: Vec<(String, usize)> = Vec::new();
     let mut j = i;
     let mut gaps = 0;
+    let mut header_gaps: Vec<usize> = Vec::new();
     while let Some(k) = next_line(lines, j) {
         let t = lines[k].trim();
         // A second cell of a role the header has is the first row's (`阿里weexSDK` after `SDK名称`).
@@ -46,6 +47,9 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         if k > j {
             gaps += 1;
         }
+        if !header.is_empty() {
+            header_gaps.push(k - j);
+        }
         header.push((t.to_string(), k + 1));
         j = k + 1;
     }
@@ -53,6 +57,9 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         return None;
     }
     let roles: Vec<HeaderRole> = header.iter().map(|(t, _)| role_of_header(t)).collect();
+    if let Some(found) = tiered_table(lines, i, j, &header, &header_gaps, &roles) {
+        return Some(found);
+    }
     // The row boundary is the link cell: the table must end in one, and name its SDK.
     if roles.last() != Some(&HeaderRole::Link) || !roles.contains(&HeaderRole::Name) {
         return None;
@@ -89,6 +96,140 @@ pub(crate) fn spaced_table(lines: &[&str], i: usize) -> Option<(Table, usize)> {
         }
     }
     Table::flattened(i + 1, rows, 3, end)
+}
+
+/// A table whose blank lines come in tiers: the header's cells are `g` blank lines apart, rows
+/// are a wider gap `r` apart, and the lines of one cell (a list of permissions) fewer than `g`.
+/// A gap of `g + k(g + 1)` holds `k` empty cells; a gap above `r` that is not one ends the table,
+/// as do a heading and a gap above `MAX_GAP` with no empty cell in it. `j` is the line after
+/// the header.
+fn tiered_table(
+    lines: &[&str],
+    i: usize,
+    j: usize,
+    header: &[(String, usize)],
+    header_gaps: &[usize],
+    roles: &[HeaderRole],
+) -> Option<(Table, usize)> {
+    let g = *header_gaps.first()?;
+    if g < 2 || header_gaps.iter().any(|&x| x != g) {
+        return None;
+    }
+    let ncols = header.len();
+    // The gap before the first row is the row gap; it must be wider than the cell gap.
+    let first = (j..lines.len()).find(|&k| !blank(lines[k]))?;
+    let r = first - j;
+    if r <= g {
+        return None;
+    }
+    let empties = |gap: usize| -> Option<usize> {
+        (gap > g && (gap - g) % (g + 1) == 0).then(|| (gap - g) / (g + 1))
+    };
+    let mut rows = vec![header
+        .iter()
+        .map(|(t, l)| Cell::new(t.clone(), *l))
+        .collect::<Vec<_>>()];
+    // The cells of the row being read: lines of each.
+    let mut cur: Vec<Vec<(String, usize)>> = Vec::new();
+    let mut end = j;
+    let mut k = j;
+    let finish = |cur: &mut Vec<Vec<(String, usize)>>, rows: &mut Vec<Vec<Cell>>| {
+        let cells = std::mem::take(cur);
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        if filled * 2 < ncols {
+            // A row of one or two cells (a cell cut off from the row before it): its lines go to
+            // the previous row's column they fit, never a row of their own.
+            let has_prev = rows.len() > 1;
+            if let (Some(prev), Some(pc)) = (
+                rows.last_mut().filter(|_| has_prev),
+                roles.iter().position(|&x| x == HeaderRole::Permission),
+            ) {
+                for (t, _) in cells.iter().flatten() {
+                    if t.contains("permission.") && pc < prev.len() {
+                        prev[pc].text.push('\n');
+                        prev[pc].text.push_str(t);
+                    }
+                }
+            }
+            return;
+        }
+        rows.push(tier_row(cells, ncols, roles));
+    };
+    loop {
+        let start = k;
+        while k < lines.len() && blank(lines[k]) {
+            k += 1;
+        }
+        if k >= lines.len() {
+            break;
+        }
+        let gap = k - start;
+        let t = lines[k].trim();
+        if zh_heading_level(t).is_some() || t.starts_with('#') || t.chars().count() > 300 {
+            break;
+        }
+        if gap == r {
+            finish(&mut cur, &mut rows);
+            end = start;
+            cur.push(Vec::new());
+        } else if gap >= g && gap < r {
+            cur.push(Vec::new());
+        } else if gap < g && !cur.is_empty() {
+            // Another line of the same cell.
+        } else if let Some(n) = empties(gap).filter(|_| !cur.is_empty()) {
+            for _ in 0..=n {
+                cur.push(Vec::new());
+            }
+        } else {
+            break;
+        }
+        if cur.len() > ncols {
+            break;
+        }
+        if let Some(c) = cur.last_mut() {
+            c.push((squash_ws(t), k + 1));
+        }
+        k += 1;
+    }
+    if !cur.is_empty() && cur.len() <= ncols {
+        finish(&mut cur, &mut rows);
+        end = k;
+    }
+    Table::flattened(i + 1, rows, 3, end)
+}
+
+/// The cells of one row of a tiered table: in header order, the first being the name; the
+/// cells that do not fit their column by content (a link, Android permission names) are moved to
+/// the column they fit when that column is empty.
+fn tier_row(cells: Vec<Vec<(String, usize)>>, ncols: usize, roles: &[HeaderRole]) -> Vec<Cell> {
+    let mut out: Vec<Cell> = cells
+        .into_iter()
+        .map(|ls| {
+            let line = ls.first().map_or(0, |l| l.1);
+            let text = ls.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+            Cell::new(text, line)
+        })
+        .collect();
+    out.resize_with(ncols, || Cell::new("", 0));
+    let fits = |t: &str, role: HeaderRole| match role {
+        HeaderRole::Permission => t.contains("permission."),
+        HeaderRole::Link => !urls(t).is_empty(),
+        _ => false,
+    };
+    for role in [HeaderRole::Permission, HeaderRole::Link] {
+        let Some(want) = roles.iter().position(|&x| x == role) else {
+            continue;
+        };
+        if want >= out.len() || fits(&out[want].text, role) {
+            continue;
+        }
+        if let Some(from) =
+            (0..out.len()).find(|&c| c != want && c != 0 && fits(&out[c].text, role))
+        {
+            out.swap(from, want);
+        }
+    }
+    out
 }
 
 /// The lines of one row to its columns: the first line names it, links, packages and Android
@@ -202,33 +343,141 @@ pub(crate) fn grouped_table(lines: &[&str], i: usize) -> Option<(Table, usize)> 
     let mut cur: Vec<Vec<(String, usize)>> = Vec::new();
     let mut end = j;
     let mut last_line = j;
+    // The lines the last column has held (`Android` / `iOS`): a group made only of them is a
+    // row's last cell, whatever the gap after it.
+    let mut last_values: Vec<String> = Vec::new();
+    let is_last = |g: &[(String, usize)], seen: &[String]| {
+        !g.is_empty() && g.iter().all(|(t, _)| seen.contains(t))
+    };
+    let mut ended = false;
     for (n, (gap, g)) in groups.into_iter().enumerate() {
-        if n > 0 && gap >= widest && !cur.is_empty() {
+        if n > 0 && (gap >= widest || ended) && !cur.is_empty() {
             if cur.len() > header.len() {
                 break;
             }
-            rows.push(group_row(std::mem::take(&mut cur), header.len()));
+            if cur.len() == header.len() {
+                if let Some(l) = cur.last() {
+                    last_values.extend(l.iter().map(|(t, _)| t.clone()));
+                }
+            }
+            rows.push(group_row(std::mem::take(&mut cur), &roles, &last_values));
             end = last_line;
         }
+        ended = !cur.is_empty() && is_last(&g, &last_values);
         last_line = g.last().map_or(last_line, |l| l.1);
         cur.push(g);
     }
     if !cur.is_empty() && cur.len() <= header.len() && cur.len() + 1 >= header.len() {
-        rows.push(group_row(cur, header.len()));
+        rows.push(group_row(cur, &roles, &last_values));
         end = last_line;
     }
     Table::flattened(i + 1, rows, 3, end)
 }
 
-fn group_row(groups: Vec<Vec<(String, usize)>>, ncols: usize) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = groups
-        .into_iter()
-        .map(|g| {
-            let line = g.first().map_or(0, |l| l.1);
-            let text = g.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
-            Cell::new(text, line)
-        })
-        .collect();
+/// The cells of one row of a grouped table. A row with fewer groups than columns has cells run
+/// together (`type` / `company` / `permissions…` on consecutive lines): such a group is cut at its
+/// anchors, the company's name (a legal-name ending, or the line just before the permissions
+/// when the vendor column precedes the permission column) and the run of permission lines, so
+/// each part lands in its column; a last group of the last column's values goes to the last column.
+/// A line that reads as an Android permission (`连接网络权限`, `获取网络状态`, `读取日志权限`).
+fn permission_line(t: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "获取", "读取", "写入", "访问", "修改", "连接", "使用", "允许", "开启", "调用", "拨打",
+    ];
+    t.chars().count() <= 40
+        && (t.ends_with("权限")
+            || t.contains("permission")
+            || VERBS.iter().any(|v| t.starts_with(v)))
+}
+
+/// Groups of a short row, cut at their anchors (see `group_row`); one group per column at most
+/// before the last.
+fn split_run_together(
+    groups: Vec<Vec<(String, usize)>>,
+    roles: &[HeaderRole],
+) -> Vec<Vec<(String, usize)>> {
+    let vendor = roles.iter().position(|&r| r == HeaderRole::Vendor);
+    let perm = roles.iter().position(|&r| r == HeaderRole::Permission);
+    let is_org = |t: &str| {
+        crate::policy::text::org_name(t).is_some_and(|o| o.chars().count() + 2 >= t.chars().count())
+    };
+    let mut out: Vec<Vec<(String, usize)>> = Vec::new();
+    for g in groups {
+        let c = out.len();
+        let p = perm
+            .filter(|&pc| pc > c)
+            .and_then(|_| g.iter().position(|(t, _)| permission_line(t)));
+        let o = vendor.filter(|&v| v >= c).and_then(|v| {
+            g.iter()
+                .position(|(t, _)| is_org(t))
+                .or_else(|| p.filter(|&p| p > 0 && perm == Some(v + 1)).map(|p| p - 1))
+        });
+        let (Some(v), Some(o)) = (vendor.filter(|&v| v >= c), o) else {
+            out.push(g);
+            continue;
+        };
+        if g.len() < 2 || (o == 0 && v == c && p.is_none()) {
+            out.push(g);
+            continue;
+        }
+        // Lines before the company: one cell per column up to the vendor's, the last of them
+        // taking any extra lines.
+        for (n, l) in g[..o].iter().enumerate() {
+            if c + n < v {
+                out.push(vec![l.clone()]);
+            } else if let Some(last) = out.last_mut() {
+                last.push(l.clone());
+            }
+        }
+        out.resize_with(v, Vec::new);
+        out.push(vec![g[o].clone()]);
+        let rest = &g[o + 1..];
+        if rest.is_empty() {
+            continue;
+        }
+        // The permission lines, then what follows them (data), each a cell.
+        let k = rest
+            .iter()
+            .position(|(t, _)| !permission_line(t))
+            .unwrap_or(rest.len());
+        match perm {
+            Some(pc) if pc == out.len() && k > 0 => {
+                out.push(rest[..k].to_vec());
+                if k < rest.len() {
+                    out.push(rest[k..].to_vec());
+                }
+            }
+            _ => out.push(rest.to_vec()),
+        }
+    }
+    out
+}
+
+fn group_row(
+    groups: Vec<Vec<(String, usize)>>,
+    roles: &[HeaderRole],
+    last_values: &[String],
+) -> Vec<Cell> {
+    let ncols = roles.len();
+    let mut groups = if groups.len() < ncols {
+        split_run_together(groups, roles)
+    } else {
+        groups
+    };
+    let last_is_last = groups.len() < ncols
+        && groups
+            .last()
+            .is_some_and(|g| !g.is_empty() && g.iter().all(|(t, _)| last_values.contains(t)));
+    let tail = if last_is_last { groups.pop() } else { None };
+    let to_cell = |g: Vec<(String, usize)>| {
+        let line = g.first().map_or(0, |l| l.1);
+        let text = g.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+        Cell::new(text, line)
+    };
+    let mut cells: Vec<Cell> = groups.into_iter().map(to_cell).collect();
     cells.resize_with(ncols, || Cell::new("", 0));
+    if let (Some(t), Some(last)) = (tail, cells.last_mut()) {
+        *last = to_cell(t);
+    }
     cells
 }

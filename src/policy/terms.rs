@@ -18,6 +18,8 @@ pub(crate) struct Matcher {
 pub(crate) struct Hit {
     pub ids: Vec<String>,
     pub words: String,
+    /// Byte offset of the words in the text searched.
+    pub start: usize,
 }
 
 impl Matcher {
@@ -78,6 +80,7 @@ impl Matcher {
                 out.push(Hit {
                     ids: ids.clone(),
                     words,
+                    start: s,
                 });
             }
         }

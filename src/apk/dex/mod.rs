@@ -286,9 +286,15 @@ fn read_classes(
     let mut hits: Vec<usize> = Vec::new();
     // A hostile file can point many methods at one code item and many classes at one
     // class_data_item: each is walked once, and its hits (and problems) reused, so the work stays
-    // linear in the file size.
+    // linear in the file size. Offsets walked are marked in a bit set (one bit per byte of the
+    // file); only walks that found something (a hit or a problem) are kept in a map, so a
+    // well-formed file, where every offset is met once and most walks find nothing, costs one
+    // bit per byte instead of a map entry per method and per class.
+    let mut seen_code = OffsetSet::new(dex.data.len());
+    let mut seen_class = OffsetSet::new(dex.data.len());
     let mut code_memo: HashMap<u32, (Vec<usize>, Option<code::WalkError>)> = HashMap::new();
     let mut class_memo: HashMap<u32, ClassWalk> = HashMap::new();
+    let mut local: Vec<usize> = Vec::new();
     let mut wanted_memo: HashMap<u32, values::Wanted> = HashMap::new();
     // Fields looked at and values skipped while reading version constants, for the whole file.
     let mut budget = dex.data.len().saturating_mul(2).saturating_add(4096);
@@ -303,36 +309,47 @@ fn read_classes(
         }
         if def.class_data_off != 0 {
             hits.clear();
-            let walked = match class_memo.get(&def.class_data_off) {
-                Some((h, walked)) => {
-                    hits.extend_from_slice(h);
-                    walked.clone()
+            let walked = if seen_class.test_and_set(def.class_data_off) {
+                match class_memo.get(&def.class_data_off) {
+                    Some((h, walked)) => {
+                        hits.extend_from_slice(h);
+                        walked.clone()
+                    }
+                    None => Ok(Vec::new()),
                 }
-                None => {
-                    let walked = walk_class_code(dex, def.class_data_off, |code_off, insns| {
-                        if let Some((h, err)) = code_memo.get(&code_off) {
-                            hits.extend_from_slice(h);
-                            return err.clone().map_or(Ok(()), Err);
-                        }
-                        let mut local = Vec::new();
-                        let r = code::walk(insns, |r| {
-                            if let Some(rule) = matcher.rule_for(r)? {
-                                local.push(rule);
+            } else {
+                let walked = walk_class_code(dex, def.class_data_off, |code_off, insns| {
+                    if seen_code.test_and_set(code_off) {
+                        return match code_memo.get(&code_off) {
+                            Some((h, err)) => {
+                                hits.extend_from_slice(h);
+                                err.clone().map_or(Ok(()), Err)
                             }
-                            Ok(())
-                        });
-                        local.sort_unstable();
-                        local.dedup();
-                        hits.extend_from_slice(&local);
-                        code_memo.insert(code_off, (local, r.clone().err()));
-                        r
-                    })
-                    .map(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>());
-                    hits.sort_unstable();
-                    hits.dedup();
+                            None => Ok(()),
+                        };
+                    }
+                    local.clear();
+                    let r = code::walk(insns, |r| {
+                        if let Some(rule) = matcher.rule_for(r)? {
+                            local.push(rule);
+                        }
+                        Ok(())
+                    });
+                    local.sort_unstable();
+                    local.dedup();
+                    hits.extend_from_slice(&local);
+                    if !local.is_empty() || r.is_err() {
+                        code_memo.insert(code_off, (local.clone(), r.clone().err()));
+                    }
+                    r
+                })
+                .map(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>());
+                hits.sort_unstable();
+                hits.dedup();
+                if !hits.is_empty() || walked.as_ref().map_or(true, |p| !p.is_empty()) {
                     class_memo.insert(def.class_data_off, (hits.clone(), walked.clone()));
-                    walked
                 }
+                walked
             };
             match walked {
                 Ok(method_problems) => out.anomalies.extend(
@@ -399,6 +416,30 @@ fn read_version_constants(
         Err(e) => out
             .anomalies
             .push(format!("class {class}: static values: {e}")),
+    }
+}
+
+/// A set of file offsets: one bit per byte of the file.
+struct OffsetSet(Vec<u64>);
+
+impl OffsetSet {
+    fn new(len: usize) -> Self {
+        OffsetSet(vec![0; len.div_ceil(64).max(1)])
+    }
+
+    /// Whether `off` was in the set; it is afterwards. Offsets past the file are never marked
+    /// (their walk fails at once, so memoising them would save nothing).
+    fn test_and_set(&mut self, off: u32) -> bool {
+        let off = to_usize(off);
+        match self.0.get_mut(off / 64) {
+            Some(w) => {
+                let bit = 1u64 << (off % 64);
+                let was = *w & bit != 0;
+                *w |= bit;
+                was
+            }
+            None => false,
+        }
     }
 }
 
@@ -532,6 +573,21 @@ fn class_name(
 ) -> Result<String, ParseError> {
     let sidx = dex.type_string_idx(type_idx)?;
     let (start, bytes) = dex.string_span(sidx)?;
+    // Almost every class name is ASCII (bytes 0x01..=0x7f, the same in MUTF-8 and UTF-8): one
+    // pass builds the Java name, with no decoding, UTF-8 check or intermediate string.
+    if let Some(inner) = bytes
+        .strip_prefix(b"L")
+        .and_then(|b| b.strip_suffix(b";"))
+        .filter(|b| b.iter().all(|&c| (1..0x80).contains(&c)))
+    {
+        let mut name = String::with_capacity(inner.len());
+        name.extend(
+            inner
+                .iter()
+                .map(|&c| if c == b'/' { '.' } else { char::from(c) }),
+        );
+        return Ok(name);
+    }
     let (desc, bad) = mutf8::decode_lossy(bytes);
     if let Some(e) = bad {
         let err = Dex::mutf8_error(sidx, start, e);
@@ -740,10 +796,16 @@ fn find_strings(dex: &Dex<'_>, needles: &[String]) -> Vec<String> {
     };
     let mut found = vec![false; needles.len()];
     let mut left = needles.len();
+    // A string shorter than every needle cannot hold one (most of a pool's strings are short
+    // member names and shorties): skipped without starting a search.
+    let shortest = encoded.iter().map(Vec::len).min().unwrap_or(0);
     for i in 0..dex.strings.count {
         let Ok(bytes) = dex.string_bytes(u32::try_from(i).unwrap_or(u32::MAX)) else {
             continue;
         };
+        if bytes.len() < shortest {
+            continue;
+        }
         for m in ac.find_overlapping_iter(bytes) {
             if let Some(f) = found.get_mut(m.pattern().as_usize()) {
                 if !*f {

@@ -240,6 +240,36 @@ pub(super) fn generic_name(name: &str) -> bool {
 
 /// Rows under a heading (or a list introduction) about open-source components are kept apart
 /// (`source: "open-source"`): they disclose no third party.
+/// Rows named by a company's legal name under a heading about contacting the app's publisher
+/// (`联系我们`, `Contact us`) are its own entities (branches and their addresses), never third
+/// parties: dropped. (An SDK list may follow the contact section as an appendix: rows named by
+/// an SDK stay.)
+fn drop_contact_rows(blocks: &[Block], doc: &mut PolicyDoc) {
+    let contact = |t: &str| {
+        let l = t.to_lowercase();
+        ["联系我们", "联系方式", "contact us", "how to contact"]
+            .iter()
+            .any(|w| l.contains(w))
+    };
+    let headings: Vec<(usize, bool)> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { text, line, .. } => Some((*line, contact(text))),
+            _ => None,
+        })
+        .collect();
+    doc.sdks.retain(|s| {
+        s.source == SdkSource::Prose
+            || crate::policy::text::org_name(&s.name)
+                .is_none_or(|o| o.chars().count() + 2 < s.name.chars().count())
+            || !headings
+                .iter()
+                .rev()
+                .find(|(l, _)| *l < s.line)
+                .is_some_and(|&(_, c)| c)
+    });
+}
+
 fn mark_open_source(blocks: &[Block], doc: &mut PolicyDoc) {
     let open_source = |t: &str| {
         let l = t.to_lowercase();
@@ -323,6 +353,7 @@ pub(crate) fn understand(
     prose_lists(&blocks, &mut consumed, &mut doc);
     prose_mentions(&blocks, &consumed, &mut doc);
     doc.sdks.retain(|s| !generic_name(&s.name));
+    drop_contact_rows(&blocks, &mut doc);
     mark_open_source(&blocks, &mut doc);
     permission_lists(&blocks, zh, &in_sdk, &mut doc);
     permission_text(&blocks, zh, &in_sdk, &mut doc);

@@ -114,6 +114,14 @@ const NEGATIONS: &[&str] = &[
     "并不",
     "不访问",
     "不开启",
+    "没有使用",
+    "没有申请",
+    "没有获取",
+    "未获取",
+    "已去除",
+    "已移除",
+    "已删除",
+    "已下线",
     "never ",
     "do not ",
     "does not ",
@@ -123,6 +131,7 @@ const NEGATIONS: &[&str] = &[
     "not use",
     "not access",
     "no longer",
+    "removed",
     "without ",
 ];
 
@@ -142,6 +151,60 @@ const PERMISSION_CONTEXT: &[&str] = &[
     "access to",
 ];
 
+/// Words before a Chinese term that make it a permission asked for (`开启相机`, `申请通讯录`).
+const ASK_VERBS: &[&str] = &[
+    "开启", "申请", "打开", "授权", "授予", "允许", "请求", "访问", "调用",
+];
+
+/// Words of a clause on turning permissions off or withdrawing them.
+const USER_CONTROL: &[&str] = &["关闭", "撤回", "撤销", "取消授权"];
+
+/// Characters that join the items of one enumeration (`相机、麦克风及通讯录权限`).
+fn enumeration_gap(s: &str) -> bool {
+    s.chars().count() <= 30 && !s.contains(['，', ',', '。', '；', ';', '：', ':', '!', '！'])
+}
+
+/// Whether a Chinese term (at byte range `start..end` of its clause) is stated as a permission:
+/// its enumeration ends in 权限 (`相机、麦克风权限`), follows `权限：`, or an asking verb comes just
+/// before it (`开启定位`, `申请访问您的通讯录`). A data word in a sentence that mentions
+/// permissions elsewhere (`根据您授予的权限，记录IMEI、MAC地址`) is data.
+fn stated_as_permission(clause: &str, start: usize, end: usize) -> bool {
+    // How to turn permissions off (`您可以在系统设置中关闭位置、通讯录等权限`) is about the user's
+    // control, not what the app asks for.
+    if USER_CONTROL.iter().any(|w| clause[..start].contains(w)) {
+        return false;
+    }
+    if clause[start..end].contains("权限") {
+        return true;
+    }
+    let after = &clause[end..];
+    for w in ["权限", "授权"] {
+        if after.find(w).is_some_and(|k| enumeration_gap(&after[..k])) {
+            return true;
+        }
+    }
+    let before = &clause[..start];
+    if let Some(k) = before.rfind("权限") {
+        let rest = &before[k + "权限".len()..];
+        if let Some(items) = rest.strip_prefix(['：', ':', '（', '(']) {
+            if enumeration_gap(items) {
+                return true;
+            }
+        }
+    }
+    let near: String = before
+        .chars()
+        .rev()
+        .take(10)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    ASK_VERBS
+        .iter()
+        .any(|v| near.rfind(v).is_some_and(|k| enumeration_gap(&near[k..])))
+}
+
 /// The clause around byte range `at` of `text`: from the previous to the next sentence end.
 fn clause(text: &str, start: usize, end: usize) -> &str {
     let stops = ['。', '；', ';', '！', '？', '!', '?', '\n'];
@@ -150,6 +213,22 @@ fn clause(text: &str, start: usize, end: usize) -> &str {
     });
     let to = text[end..].find(stops).map_or(text.len(), |i| end + i);
     &text[from..to]
+}
+
+/// Words that say a permission was taken out (`…权限在最新版本中已去除`), wherever they stand in
+/// the clause.
+const REMOVALS: &[&str] = &[
+    "已去除",
+    "已移除",
+    "已删除",
+    "已下线",
+    "不再使用",
+    "removed",
+];
+
+fn removed(clause: &str) -> bool {
+    let l = clause.to_lowercase();
+    REMOVALS.iter().any(|w| l.contains(w))
 }
 
 /// Whether the words before a term in its clause negate it.
@@ -235,6 +314,22 @@ fn paragraph_item(text: &str, zh: bool) -> Option<String> {
     names_permission(title, zh).then(|| title.to_string())
 }
 
+/// `3.2.1 为了…，我们需要…的权限;` as a paragraph of its own: an item numbered with a multi-level
+/// outline number; its title is its first clause.
+fn outline_item(text: &str) -> Option<String> {
+    let num: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let parts = num.trim_end_matches('.').split('.').count();
+    if parts < 2 || num.split('.').any(|p| p.is_empty() && !num.ends_with('.')) {
+        return None;
+    }
+    let rest = text[num.len()..].trim_start();
+    let title = item_title(rest);
+    (!title.is_empty()).then_some(title)
+}
+
 /// Whether a title (an item's first words) names a permission, with the list vocabulary.
 fn names_permission(title: &str, zh: bool) -> bool {
     if zh {
@@ -259,6 +354,53 @@ pub(super) fn permission_lists(blocks: &[Block], zh: bool, in_sdk: &[bool], doc:
             Some(intro) => i = permission_section(blocks, i, intro, zh, in_sdk, doc).max(i + 1),
             None => i += 1,
         }
+    }
+    titled_lists(blocks, zh, in_sdk, doc);
+}
+
+/// Items in a run of list items that must name permissions for the run to be a permission list.
+const MIN_TITLED_ITEMS: usize = 3;
+
+/// A list none of whose introductions says 权限 is still a permission list when most of its items'
+/// titles name a permission with the specific words (`1.基于相机的附加服务：…`, `2.基于读取手机状态
+/// 和身份信息的…`): a run of list items of one marker style, at least three of them, three in five
+/// naming one. Each item is then read as a permission-list item.
+fn titled_lists(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: &mut PolicyDoc) {
+    let specific = if zh { Vocab::ZhSpecific } else { Vocab::En };
+    let mut i = 0;
+    while i < blocks.len() {
+        let Block::ListItem { marker, .. } = &blocks[i] else {
+            i += 1;
+            continue;
+        };
+        let style = marker_style(marker);
+        let mut j = i;
+        let mut items: Vec<(String, String, usize)> = Vec::new();
+        while j < blocks.len() {
+            match &blocks[j] {
+                Block::ListItem { marker, text, line }
+                    if marker_style(marker) == style
+                        && !in_sdk.get(j).copied().unwrap_or(false) =>
+                {
+                    items.push((item_title(text), text.clone(), *line));
+                }
+                _ => break,
+            }
+            j += 1;
+        }
+        let naming = items
+            .iter()
+            .filter(|(t, _, _)| !terms::permissions(specific).find(t).is_empty())
+            .count();
+        if items.len() >= MIN_TITLED_ITEMS
+            && naming >= MIN_TITLED_ITEMS
+            && naming * 5 >= items.len() * 3
+        {
+            for it in &items {
+                perm_item(it, zh, doc);
+            }
+        }
+        i = j.max(i + 1);
     }
 }
 
@@ -326,7 +468,7 @@ fn permission_section(
                 if is_section_line(text, intro == Intro::Section(7)) {
                     break;
                 }
-                if let Some(title) = paragraph_item(text, zh) {
+                if let Some(title) = paragraph_item(text, zh).or_else(|| outline_item(text)) {
                     flush(&mut item, doc);
                     item = Some((title, text.clone(), *line));
                 } else if let Some(it) = item.as_mut() {
@@ -365,8 +507,8 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
         (Vocab::En, Vocab::En)
     };
     let mut found: Vec<(String, &'static str)> = Vec::new();
-    // A long "title" is a sentence: read it as the body is read.
-    let title_vocab = if title.chars().count() > MAX_TITLE_CHARS {
+    // A long "title", or one with a comma, is a sentence: read it as the body is read.
+    let title_vocab = if title.chars().count() > MAX_TITLE_CHARS || title.contains(['，', ',']) {
         body_vocab
     } else {
         title_vocab
@@ -374,18 +516,41 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
     for h in terms::permissions(title_vocab).find(title) {
         found.extend(primary(&h.ids, &h.words));
     }
-    if !zh {
+    if !zh && capability_title(title) {
         // In an English list the title is the capability: "Camera", "Contacts", "Storage".
         found.extend(primary(&english_list_terms(title), title));
     }
+    // An item for iOS alone (`蓝牙：iOS系统默认…`) says nothing about the Android app.
+    if ios_only(&format!("{title} {body}")) {
+        return;
+    }
     // The body explains the purpose and often names other things (照片, 网络类型): read it only
-    // when the title names no permission.
-    if found.is_empty() {
+    // when the title names no permission, and the title is not a short label of its own that
+    // names something else (`剪切板读取：…`).
+    let label = {
+        let n = title.chars().count();
+        (1..=MAX_LABEL_CHARS).contains(&n)
+            && body
+                .strip_prefix(title.as_str())
+                .is_some_and(|r| r.trim_start().starts_with(['：', ':']))
+    };
+    if found.is_empty() && !label {
         for h in terms::permissions(body_vocab).find(body) {
             // A negated clause of the body (`我们不会读取您的通讯录`) discloses nothing.
             let at = body.find(h.words.as_str()).unwrap_or(0);
             let c = clause(body, at, at + h.words.len());
-            if negated(&c[..c.find(h.words.as_str()).unwrap_or(0)]) {
+            let k = c.find(h.words.as_str()).unwrap_or(0);
+            if negated(&c[..k]) || removed(c) {
+                continue;
+            }
+            // When the title does not say 权限, a data word of the body (`MAC地址`, `IMEI`) counts
+            // only when the body states it as a permission.
+            let named = h.words.contains('_') || h.words.contains("permission.");
+            if zh
+                && !named
+                && !title.contains("权限")
+                && !stated_as_permission(c, k, k + h.words.len())
+            {
                 continue;
             }
             found.extend(primary(&h.ids, &h.words));
@@ -399,8 +564,31 @@ pub(super) fn perm_item(item: &(String, String, usize), zh: bool, doc: &mut Poli
     }
 }
 
+/// A title this short before a colon is a label (`剪切板读取：`).
+const MAX_LABEL_CHARS: usize = 8;
+
+/// Whether a text speaks of iOS and not of Android.
+fn ios_only(text: &str) -> bool {
+    let l = text.to_lowercase();
+    let word = l.match_indices("ios").any(|(i, _)| {
+        let before = l[..i].chars().next_back();
+        let after = l[i + 3..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    });
+    word && !l.contains("android") && !l.contains("安卓")
+}
+
 /// Item titles longer than this are sentences.
 const MAX_TITLE_CHARS: usize = 24;
+
+/// Words in an English item title that is a capability (`Camera`, `Location access`), not a
+/// sentence about something else, nor a permission's own name (`READ_EXTERNAL_STORAGE`).
+const MAX_CAPABILITY_WORDS: usize = 4;
+
+fn capability_title(title: &str) -> bool {
+    !title.contains('_') && title.split_whitespace().count() <= MAX_CAPABILITY_WORDS
+}
 
 /// English capability words valid inside a permission list only.
 pub(super) fn english_list_terms(title: &str) -> Vec<String> {
@@ -486,7 +674,7 @@ pub(super) fn permission_table(t: &Table, zh: bool, in_section: bool, doc: &mut 
                 .collect()
         };
         let mut found = by_hit(vocab, &cell.text);
-        if !zh {
+        if !zh && capability_title(&cell.text) {
             found.extend(primary(&english_list_terms(&cell.text), &cell.text));
         }
         if found.is_empty() {
@@ -510,6 +698,15 @@ pub(super) fn permission_text(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: 
     let vocab = if zh { Vocab::ZhSpecific } else { Vocab::En };
     for (bi, b) in blocks.iter().enumerate() {
         let sdk = in_sdk.get(bi).copied().unwrap_or(false);
+        // An item whose title disclaims its permission (`通知权限(当前版本没有使用该权限)：…`)
+        // discloses it nowhere in its text.
+        let title = item_title(b.text());
+        if title.chars().count() <= MAX_TITLE_CHARS * 2
+            && (negated(&title) || removed(&title))
+            && names_permission(&title, zh)
+        {
+            continue;
+        }
         for_each_text(std::slice::from_ref(b), |text, line| {
             text_permissions(text, line, sdk, vocab, doc)
         });
@@ -517,6 +714,25 @@ pub(super) fn permission_text(blocks: &[Block], zh: bool, in_sdk: &[bool], doc: 
 }
 
 fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &mut PolicyDoc) {
+    if matches!(vocab, Vocab::ZhSpecific) && !in_sdk {
+        // An umbrella word right before 权限 names the permission (`位置信息权限`, `日历权限`).
+        for h in terms::permissions(Vocab::ZhAll).find(text) {
+            let (start, end) = (h.start, h.start + h.words.len());
+            if !text.get(end..).is_some_and(|a| a.starts_with("权限")) {
+                continue;
+            }
+            let c = clause(text, start, end);
+            // The clause starts at or before the term: the term's offset in it.
+            let from = c.as_ptr() as usize - text.as_ptr() as usize;
+            let k = start.saturating_sub(from).min(c.len());
+            if negated(&c[..k]) || removed(c) || USER_CONTROL.iter().any(|w| c[..k].contains(w)) {
+                continue;
+            }
+            for (p, v) in primary(&h.ids, &h.words) {
+                push_perm(doc, &p, &h.words, line, "text", v);
+            }
+        }
+    }
     {
         for (name, start, end) in written_names(text) {
             if in_sdk {
@@ -536,11 +752,17 @@ fn text_permissions(text: &str, line: usize, in_sdk: bool, vocab: Vocab, doc: &m
                 .map_or((0, 0), |s| (s, s + h.words.len()));
             let c = clause(text, start, end);
             let before = &c[..c.find(h.words.as_str()).unwrap_or(0)];
-            if negated(before) {
+            if negated(before) || removed(c) {
                 continue;
             }
             let lc = c.to_lowercase();
-            let context = named || PERMISSION_CONTEXT.iter().any(|w| lc.contains(w));
+            let context = named
+                || if matches!(vocab, Vocab::En) {
+                    PERMISSION_CONTEXT.iter().any(|w| lc.contains(w))
+                } else {
+                    let at = c.find(h.words.as_str()).unwrap_or(0);
+                    stated_as_permission(c, at, at + h.words.len())
+                };
             let via = if context && !in_sdk {
                 "permission"
             } else {

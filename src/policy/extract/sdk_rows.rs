@@ -62,6 +62,25 @@ pub(super) fn tables(blocks: &[Block], in_sdk: &mut [bool], doc: &mut PolicyDoc)
             if is_sdk_table {
                 in_sdk[bi] = true;
                 let raw_name = get(row, Col::Name);
+                // A name cell listing several libraries, one a line, is one row per library.
+                let names = name_lines(&raw_name);
+                if names.len() > 1 {
+                    for n in names {
+                        let (name, pk) = name_and_packages(n);
+                        doc.sdks.push(SdkDisclosure {
+                            name,
+                            vendor: nonempty(&get(row, Col::Vendor)),
+                            purpose: nonempty(&get(row, Col::Purpose)),
+                            data: data_fields(&get(row, Col::Data)),
+                            packages: pk,
+                            link: urls(&get(row, Col::Link)).into_iter().next(),
+                            line,
+                            source: SdkSource::Table,
+                            file: None,
+                        });
+                    }
+                    continue;
+                }
                 let (name, mut pk) = name_and_packages(&raw_name);
                 if name.is_empty()
                     || classify(&name) == Col::Name
@@ -109,6 +128,30 @@ pub(super) fn tables(blocks: &[Block], in_sdk: &mut [bool], doc: &mut PolicyDoc)
                 });
             }
         }
+    }
+}
+
+/// The lines of a name cell when it lists several names, one a line (`OKio` / `OkHttp`): every
+/// line short, no sentence, no package or link of its own, no bracketed note.
+fn name_lines(cell: &str) -> Vec<&str> {
+    let lines: Vec<&str> = cell
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let name_like = |l: &str| {
+        let n = l.chars().count();
+        (2..=40).contains(&n)
+            && !l.contains(['。', '，', ',', '；', ';', '：', ':', '、', '/'])
+            && !l.starts_with(['(', '（', '-', '*'])
+            && packages(l).is_empty()
+            && urls(l).is_empty()
+            && classify(l) != Col::Name
+    };
+    if lines.len() > 1 && lines.iter().all(|l| name_like(l)) {
+        lines
+    } else {
+        Vec::new()
     }
 }
 

@@ -1,16 +1,12 @@
-//! SDK records made of `key：value` attribute lines: `SDK名称：…` / `提供方：…` blocks, a title
-//! line (list item, heading, numbered name) followed by its attribute lines, records run
-//! together on one line, and two-column key-value tables. An attribute line is always part of a
-//! record, never a record of its own.
+//! The keys of `key：value` attribute lines and their roles (`SDK名称` is the name, `提供方` the
+//! vendor, …), and lines cut into `(role, value)` pairs, records run together on one line
+//! included.
 
 use regex::Regex;
 use std::sync::OnceLock;
 
-use super::{classify, data_fields, name_and_packages, nonempty, Col};
-use crate::policy::blocks::Block;
-use crate::policy::gazetteer;
-use crate::policy::text::{packages, split_marker, urls};
-use crate::policy::{PolicyDoc, SdkDisclosure, SdkSource};
+use super::super::{classify, Col};
+use crate::policy::text::split_marker;
 
 /// Attribute keys recognised even when records run together on one line (most specific first;
 /// `第三方`/`三方` and `SDK` may precede any of them).
@@ -139,7 +135,7 @@ const KEYS: &[&str] = &[
     "package",
 ];
 
-pub(super) fn kv_regex() -> &'static Regex {
+pub(in crate::policy::extract) fn kv_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let mut keys: Vec<&str> = KEYS.to_vec();
@@ -156,7 +152,7 @@ pub(super) fn kv_regex() -> &'static Regex {
 }
 
 /// The role of a key such as `SDK名称`, `使用目的/理由`, `Name of SDK service provider`.
-pub(super) fn key_role(key: &str) -> Col {
+pub(in crate::policy::extract) fn key_role(key: &str) -> Col {
     let k: String = key
         .trim()
         .trim_end_matches(['：', ':'])
@@ -269,7 +265,7 @@ pub(super) fn key_role(key: &str) -> Col {
 }
 
 /// The role of a key of a two-column key-value table, when it is a known key.
-pub(super) fn kv_key(key: &str) -> Option<Col> {
+pub(in crate::policy::extract) fn kv_key(key: &str) -> Option<Col> {
     let k = format!("{}：", key.trim().trim_end_matches(['：', ':']));
     let m = kv_regex().find(&k)?;
     (m.start() == 0 && m.end() == k.len()).then(|| key_role(key))
@@ -277,7 +273,7 @@ pub(super) fn kv_key(key: &str) -> Option<Col> {
 
 /// `(role, value)` pairs of a text that starts with a known key; keys glued to the value before
 /// them count only in such a line with three keys or more (records run together).
-pub(super) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
+pub(in crate::policy::extract) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
     let all: Vec<regex::Match> = kv_regex().find_iter(text).collect();
     let dense = all.len() >= 3 && all.first().is_some_and(|m| m.start() == 0);
     let mut hits = Vec::new();
@@ -314,7 +310,7 @@ pub(super) fn kv_pairs(text: &str) -> Vec<(Col, String)> {
 }
 
 /// A value without the separators and the next item's marker that run into it.
-fn clean_value(v: &str) -> String {
+pub(super) fn clean_value(v: &str) -> String {
     static TAIL: OnceLock<Option<Regex>> = OnceLock::new();
     let v = v.trim();
     let v = match TAIL.get_or_init(|| {
@@ -340,7 +336,7 @@ fn clean_value(v: &str) -> String {
 }
 
 /// A line's item marker (`1、`, `（2）`, `2.1.3`, `a.`, `一）`, `-`) removed.
-pub(super) fn strip_item_marker(text: &str) -> &str {
+pub(in crate::policy::extract) fn strip_item_marker(text: &str) -> &str {
     let t = text.trim_start();
     if let Some((_, rest)) = split_marker(t) {
         return rest.trim_start();
@@ -368,7 +364,7 @@ pub(super) fn strip_item_marker(text: &str) -> &str {
 
 /// One attribute line of no known key: a short label, a colon, a value (`数据类型：…`,
 /// `Usage scenario: …`). Sentences ending in a colon (`我们会收集以下信息：`) are not labels.
-fn generic_pair(body: &str) -> Option<(Col, String)> {
+pub(super) fn generic_pair(body: &str) -> Option<(Col, String)> {
     let (i, c) = body
         .char_indices()
         .find(|&(i, c)| (c == '：' || c == ':') && !body[i + c.len_utf8()..].starts_with("//"))?;
@@ -409,7 +405,7 @@ fn generic_pair(body: &str) -> Option<(Col, String)> {
 }
 
 /// The pairs of one line: known keys first, else one generic label.
-fn line_pairs(body: &str) -> Vec<(Col, String)> {
+pub(super) fn line_pairs(body: &str) -> Vec<(Col, String)> {
     let starts_at_key = kv_regex().find(body).is_some_and(|m| m.start() == 0);
     if starts_at_key {
         let pairs = kv_pairs(body);
@@ -422,7 +418,7 @@ fn line_pairs(body: &str) -> Vec<(Col, String)> {
 
 /// A line split before every name key, so that records run together on one line come apart;
 /// the text before the first name key is a segment too.
-fn segments(text: &str) -> Vec<&str> {
+pub(super) fn segments(text: &str) -> Vec<&str> {
     let mut cuts = vec![0];
     for m in kv_regex().find_iter(text) {
         // A bare `名称` / `name` after a word is the end of a longer label
@@ -453,225 +449,6 @@ fn segments(text: &str) -> Vec<&str> {
         .map(|w| text[w[0]..w[1]].trim())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// A record being read.
-struct Record {
-    sdk: SdkDisclosure,
-    roles: Vec<Col>,
-    by_key: bool,
-    lines: Vec<usize>,
-}
-
-impl Record {
-    fn new(name_cell: &str, line: usize, by_key: bool, idx: usize) -> Record {
-        let (name, pk) = name_and_packages(name_cell);
-        Record {
-            sdk: SdkDisclosure {
-                name: strip_quotes(&name),
-                vendor: None,
-                purpose: None,
-                data: Vec::new(),
-                packages: pk,
-                link: None,
-                line,
-                source: SdkSource::KeyValue,
-                file: None,
-            },
-            roles: Vec::new(),
-            by_key,
-            lines: vec![idx],
-        }
-    }
-
-    fn add(&mut self, role: Col, value: &str) {
-        let s = &mut self.sdk;
-        match role {
-            Col::Vendor => s.vendor = s.vendor.take().or_else(|| nonempty(value)),
-            Col::Purpose => s.purpose = s.purpose.take().or_else(|| nonempty(value)),
-            Col::Data => s.data.extend(data_fields(value)),
-            Col::Package => {
-                for p in packages(value) {
-                    if !s.packages.contains(&p) {
-                        s.packages.push(p);
-                    }
-                }
-            }
-            Col::Link => s.link = s.link.take().or_else(|| urls(value).into_iter().next()),
-            _ => {}
-        }
-        self.roles.push(role);
-    }
-
-    /// A record named by a key needs one attribute; one named by a title line needs two kinds
-    /// of SDK attribute, or one beside a title that looks like an SDK (a known name, "SDK", a
-    /// package), so that a list of data types or permissions is never read as SDKs.
-    fn complete(&self) -> bool {
-        if self.sdk.name.is_empty() || self.sdk.name.chars().count() > 60 {
-            return false;
-        }
-        let kinds = [
-            Col::Vendor,
-            Col::Purpose,
-            Col::Data,
-            Col::Link,
-            Col::Package,
-            Col::Permission,
-        ];
-        let distinct = kinds.iter().filter(|k| self.roles.contains(k)).count();
-        if self.by_key {
-            return !self.roles.is_empty();
-        }
-        let sdk_like = gazetteer::is_known_sdk(&self.sdk.name)
-            || self.sdk.name.to_lowercase().contains("sdk")
-            || !self.sdk.packages.is_empty();
-        let strong = self.roles.contains(&Col::Vendor) || self.roles.contains(&Col::Link);
-        distinct >= 2 && (sdk_like || strong || self.roles.len() >= 4) || distinct >= 1 && sdk_like
-    }
-}
-
-fn strip_quotes(s: &str) -> String {
-    s.trim_matches(['“', '”', '"', '「', '」', '【', '】', '《', '》', ' '])
-        .to_string()
-}
-
-/// A line that may name the record whose attributes follow it.
-fn title_of(text: &str) -> Option<&str> {
-    let body = strip_item_marker(text);
-    let n = body.chars().count();
-    ((2..=60).contains(&n)
-        && !body.contains(['。', '；', ';'])
-        && !body.ends_with(['：', ':'])
-        && line_pairs(body).is_empty())
-    .then_some(body)
-}
-
-/// Records from lines of text; which lines they used. A line in `breaks` (a heading) always
-/// ends the record before it.
-pub(super) fn kv_records(
-    lines: &[(String, usize)],
-    breaks: &[bool],
-    doc: &mut PolicyDoc,
-) -> Vec<bool> {
-    let mut used = vec![false; lines.len()];
-    let mut cur: Option<Record> = None;
-    let finish = |cur: &mut Option<Record>, used: &mut Vec<bool>, doc: &mut PolicyDoc| {
-        if let Some(r) = cur.take() {
-            if r.complete() {
-                for &i in &r.lines {
-                    used[i] = true;
-                }
-                doc.sdks.push(r.sdk);
-            }
-        }
-    };
-    let first_role = |i: usize| -> Option<Col> {
-        let (t, _) = lines.get(i)?;
-        let seg = segments(t).into_iter().next()?;
-        line_pairs(strip_item_marker(seg)).first().map(|p| p.0)
-    };
-    for (i, (text, line)) in lines.iter().enumerate() {
-        for seg in segments(text) {
-            let body = strip_item_marker(seg);
-            let pairs = line_pairs(body);
-            if pairs.is_empty() {
-                // Wrapped text of the value before, or the title of the next record: the next
-                // line tells (an attribute the current record already has starts another).
-                let next = first_role(i + 1);
-                let heading = breaks.get(i).copied().unwrap_or(false);
-                let goes_on = match (&cur, next) {
-                    (Some(r), Some(role)) => {
-                        !heading && role != Col::Name && !r.roles.contains(&role)
-                    }
-                    _ => false,
-                };
-                if !goes_on {
-                    finish(&mut cur, &mut used, doc);
-                }
-                continue;
-            }
-            for (role, value) in pairs {
-                if role == Col::Serial {
-                    // A list introduced inside the text: the record before it has ended.
-                    finish(&mut cur, &mut used, doc);
-                    continue;
-                }
-                if role == Col::Name {
-                    if value.is_empty() {
-                        continue;
-                    }
-                    finish(&mut cur, &mut used, doc);
-                    cur = Some(Record::new(&value, *line, true, i));
-                    continue;
-                }
-                let repeated = cur
-                    .as_ref()
-                    .is_some_and(|r| role != Col::Other && r.roles.contains(&role));
-                if cur.is_none() || repeated {
-                    // A new record when a title line comes just before; an attribute repeated
-                    // with no title before it stays with the record it is in.
-                    let prev = i.checked_sub(1).and_then(|p| lines.get(p).map(|l| (p, l)));
-                    if let Some((p, title, l)) =
-                        prev.and_then(|(p, (t, l))| title_of(t).map(|b| (p, b, *l)))
-                    {
-                        finish(&mut cur, &mut used, doc);
-                        let mut r = Record::new(title, l, false, p);
-                        r.lines.push(i);
-                        cur = Some(r);
-                    } else if cur.is_none() {
-                        continue;
-                    }
-                }
-                if let Some(r) = cur.as_mut() {
-                    r.add(role, &value);
-                    if r.lines.last() != Some(&i) {
-                        r.lines.push(i);
-                    }
-                }
-            }
-        }
-    }
-    finish(&mut cur, &mut used, doc);
-    used
-}
-
-pub(super) fn key_values(
-    blocks: &[Block],
-    consumed: &mut [bool],
-    in_sdk: &mut [bool],
-    doc: &mut PolicyDoc,
-) {
-    let idx: Vec<usize> = (0..blocks.len())
-        .filter(|&i| !matches!(blocks[i], Block::Table(_)))
-        .collect();
-    let lines: Vec<(String, usize)> = idx
-        .iter()
-        .map(|&i| (block_line_text(&blocks[i]), blocks[i].line()))
-        .collect();
-    let breaks: Vec<bool> = idx
-        .iter()
-        .map(|&i| matches!(blocks[i], Block::Heading { .. }))
-        .collect();
-    let used = kv_records(&lines, &breaks, doc);
-    for (k, u) in used.into_iter().enumerate() {
-        if u {
-            if let Some(&i) = idx.get(k) {
-                consumed[i] = true;
-                in_sdk[i] = true;
-            }
-        }
-    }
-}
-
-pub(super) fn block_line_text(b: &Block) -> String {
-    match b {
-        // A bullet needs its space back to be read as a marker again.
-        Block::ListItem { marker, text, .. } if matches!(marker.as_str(), "-" | "*" | "+") => {
-            format!("{marker} {text}")
-        }
-        Block::ListItem { marker, text, .. } => format!("{marker}{text}"),
-        other => other.text().to_string(),
-    }
 }
 
 #[cfg(test)]
