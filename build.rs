@@ -17,6 +17,9 @@ use std::{env, fs};
 #[path = "src/rules/sdks/blob.rs"]
 mod blob;
 #[allow(dead_code)]
+#[path = "src/rules/sdks/consent.rs"]
+mod consent;
+#[allow(dead_code)]
 #[path = "src/rules/sdks/literal.rs"]
 mod literal;
 #[allow(dead_code)]
@@ -33,7 +36,7 @@ fn main() {
     let root = Path::new(&manifest_dir);
     let dir = root.join("rules").join("sdks");
     println!("cargo:rerun-if-changed={}", dir.display());
-    for src in ["types.rs", "load.rs", "blob.rs", "literal.rs"] {
+    for src in ["types.rs", "load.rs", "blob.rs", "literal.rs", "consent.rs"] {
         println!("cargo:rerun-if-changed=src/rules/sdks/{src}");
     }
     let mut names: Vec<String> = match fs::read_dir(&dir) {

@@ -3,7 +3,7 @@
 //! so both print exactly the same JSON contract.
 
 use crate::apk::archive::Limits;
-use crate::apk::reader::{self, Options};
+use crate::apk::reader;
 use crate::audit::baseline::Baseline;
 use crate::audit::Severity;
 use crate::engine::{self, Analysis};
@@ -32,16 +32,18 @@ pub enum AppSource<'a> {
     },
 }
 
-/// Reads one app (file or bytes) and detects what it contains.
-pub fn analyze(source: AppSource<'_>, limits: Limits, catalog: &SdkCatalog) -> Result<Analysis> {
+/// Reads one app (file or bytes) and detects what it contains; `consent` runs the consent
+/// search (audits need it, `inspect` does not: [`engine::analyze_with`]).
+pub fn analyze(
+    source: AppSource<'_>,
+    limits: Limits,
+    catalog: &SdkCatalog,
+    consent: bool,
+) -> Result<Analysis> {
     match source {
-        AppSource::Path(p) => engine::analyze(p, limits, catalog),
+        AppSource::Path(p) => engine::analyze_with(p, limits, catalog, consent),
         AppSource::Bytes { name, data } => {
-            let opts = Options {
-                limits,
-                string_needles: crate::detect::string_needles(catalog),
-                native_strings: Some(catalog.native_string_libs().clone()),
-            };
+            let opts = engine::reader_options(limits, catalog, consent);
             let app = reader::analyze_bytes(name, data, &opts)?;
             Ok(engine::analyze_app(app, catalog))
         }
@@ -55,7 +57,7 @@ pub fn inspect(
     catalog: &SdkCatalog,
     lang: Option<Lang>,
 ) -> Result<InspectReport> {
-    let analysis = analyze(source, limits, catalog)?;
+    let analysis = analyze(source, limits, catalog, false)?;
     Ok(engine::inspect_report(&analysis, catalog).with_lang(lang))
 }
 
@@ -125,7 +127,7 @@ pub fn audit(
     catalog: &SdkCatalog,
 ) -> Result<AuditReport> {
     let (policy_doc, policy_files) = load_policies(req.policies, req.encoding)?;
-    let analysis = analyze(source, limits, catalog)?;
+    let analysis = analyze(source, limits, catalog, true)?;
     Ok(engine::audit_report(
         &analysis,
         catalog,
@@ -215,7 +217,7 @@ pub fn scan_item(
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match source {
         AppSource::Path(p) => scan::scan_one(p, opts, catalog, policies),
         AppSource::Bytes { name, .. } => {
-            let analysis = analyze(source, opts.limits, catalog);
+            let analysis = analyze(source, opts.limits, catalog, policies.is_some());
             scan::scan_analysis(name, analysis, opts, catalog, policies)
         }
     }))

@@ -28,6 +28,8 @@ pub struct Analysis {
     pub detections: Detections,
     /// Sensitive API calls, attributed to SDKs or the app.
     pub calls: Vec<AttributedCall>,
+    /// What runs before the user can consent (SDK inits, sensitive reads, with call paths).
+    pub consent: crate::consent::ConsentResult,
 }
 
 impl InspectReport {
@@ -291,19 +293,37 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<&'static SdkCatalog> {
     }
 }
 
-/// Reads one APK and detects what it contains.
+/// Reads one APK and detects what it contains, with the consent search (what `audit` needs).
 pub fn analyze(path: &Path, limits: Limits, catalog: &SdkCatalog) -> Result<Analysis> {
-    let opts = Options {
-        limits,
-        string_needles: detect::string_needles(catalog),
-        native_strings: Some(catalog.native_string_libs().clone()),
-    };
+    analyze_with(path, limits, catalog, true)
+}
+
+/// [`analyze`], with the consent search only when `consent` is set: without it the DEX bytes are
+/// dropped as soon as each file is read (`inspect`'s memory stays bounded by the largest DEX) and
+/// `Analysis::consent` says the search did not run.
+pub fn analyze_with(
+    path: &Path,
+    limits: Limits,
+    catalog: &SdkCatalog,
+    consent: bool,
+) -> Result<Analysis> {
+    let opts = reader_options(limits, catalog, consent);
     let app = reader::analyze(path, &opts)?;
     Ok(analyze_app(app, catalog))
 }
 
+/// What the reader needs from the knowledge base; `call_graph` keeps the DEX for the consent search.
+pub fn reader_options(limits: Limits, catalog: &SdkCatalog, call_graph: bool) -> Options {
+    Options {
+        limits,
+        string_needles: detect::string_needles(catalog),
+        native_strings: Some(catalog.native_string_libs().clone()),
+        call_graph,
+    }
+}
+
 /// Detection and attribution over an app already read.
-pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
+pub fn analyze_app(mut app: App, catalog: &SdkCatalog) -> Analysis {
     let detections = detect::detect(&app, catalog);
     let mut calls: Vec<AttributedCall> = app
         .dex
@@ -322,10 +342,16 @@ pub fn analyze_app(app: App, catalog: &SdkCatalog) -> Analysis {
         .collect();
     calls.sort_by(|a, b| (&a.data_type, &a.caller, &a.api).cmp(&(&b.data_type, &b.caller, &b.api)));
     calls.dedup();
+    let consent = crate::consent::analyze(&app, catalog, detections.packer.as_deref());
+    // The DEX files were kept for the consent search only.
+    for d in &mut app.dex {
+        d.code = None;
+    }
     Analysis {
         app,
         detections,
         calls,
+        consent,
     }
 }
 
@@ -439,6 +465,7 @@ pub fn audit_report(
         packer: analysis.detections.packer.as_deref(),
         calls: &analysis.calls,
         policy: policy_doc,
+        consent: &analysis.consent,
     };
     let outcome = audit::run(&input);
     let mut findings = outcome.findings.clone();
@@ -504,6 +531,12 @@ pub fn audit_report(
         permission_table: tables.permissions,
         data_table: tables.data,
         manifest: tables.manifest,
+        consent: crate::model::ConsentSummary {
+            ran: analysis.consent.ran,
+            entries: analysis.consent.entries,
+            methods_reached: analysis.consent.methods_reached,
+            incomplete: analysis.consent.incomplete.clone(),
+        },
         view: ViewOptions::default(),
     })
 }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod apk;
 pub mod audit;
 pub mod cli;
+pub mod consent;
 pub mod cursor;
 pub mod detect;
 pub mod diff;

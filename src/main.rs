@@ -70,7 +70,7 @@ fn inspect(cli: &Cli, args: &InspectArgs) -> Result<Outcome, Error> {
         return Ok(Outcome::Pass);
     }
     let catalog = engine::load_catalog(cli.rules.as_deref())?;
-    let analysis = engine::analyze(&args.app, limits, catalog)?;
+    let analysis = engine::analyze_with(&args.app, limits, catalog, false)?;
     if args.classes {
         let mut classes: Vec<&str> = analysis
             .app
@@ -182,6 +182,7 @@ fn draft_cmd(cli: &Cli, args: &DraftArgs) -> Result<Outcome, Error> {
             packer: analysis.detections.packer.as_deref(),
             calls: &analysis.calls,
             policy: p,
+            consent: &analysis.consent,
         })
     });
     let lang = args.lang.unwrap_or_else(|| {

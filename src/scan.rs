@@ -192,7 +192,7 @@ pub fn scan_one(
     catalog: &SdkCatalog,
     policies: Option<&PolicyIndex>,
 ) -> ScanResult {
-    let analysis = engine::analyze(path, opts.limits, catalog);
+    let analysis = engine::analyze_with(path, opts.limits, catalog, policies.is_some());
     scan_analysis(path, analysis, opts, catalog, policies)
 }
 

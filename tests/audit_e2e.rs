@@ -271,6 +271,8 @@ fn every_rule_has_a_case_that_fires_it_and_one_that_does_not() {
     let (_, clean) = audit_json(CLEAN, &[CLEAN_POLICY], &[]);
     let (_, prose) = audit_json(CLEAN, &[&prose_policy], &[]);
     let (_, multidex) = audit_json("fixtures/multidex.apk", &[CLEAN_POLICY], &[]);
+    let (_, consent_bad) = audit_json("fixtures/consent-bad.apk", &[CLEAN_POLICY], &[]);
+    let (_, consent_ok) = audit_json("fixtures/consent-ok.apk", &[CLEAN_POLICY], &[]);
     let fired = |r: &Value, rule: &str| rules_fired(r).contains(rule);
     let cases: &[(&str, &Value, &Value)] = &[
         ("undisclosed-sdk", &wallet, &clean),
@@ -286,6 +288,9 @@ fn every_rule_has_a_case_that_fires_it_and_one_that_does_not() {
         ("cleartext-traffic", &wallet, &clean),
         ("allow-backup", &wallet, &clean),
         ("exported-without-permission", &wallet, &clean),
+        ("sdk-init-before-consent", &consent_bad, &consent_ok),
+        ("data-before-consent", &consent_bad, &consent_ok),
+        ("sdk-auto-init-provider", &consent_bad, &consent_ok),
     ];
     for (rule, fires, quiet) in cases {
         assert!(fired(fires, rule), "{rule} does not fire where it should");

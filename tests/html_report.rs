@@ -258,9 +258,10 @@ fn english_on_request_and_markdown_carries_the_same_content() {
         "### 3. Third-party SDKs",
         "### 4. Permissions",
         "### 5. Sensitive data access",
-        "### 6. Manifest hygiene",
-        "### 7. Findings",
-        "### 8. Reproducing",
+        "### 6. Before consent",
+        "### 7. Manifest hygiene",
+        "### 8. Findings",
+        "### 9. Reproducing",
     ] {
         assert!(md.contains(heading), "{heading}");
     }

@@ -77,6 +77,19 @@ fn messages() -> Vec<(RuleId, &'static str, &'static [&'static str])> {
         (ExportedWithoutPermission, "", &["tag", "component"]),
         (TamperedArchive, "", &["count"]),
         (TamperedManifest, "", &["count"]),
+        (SdkInitBeforeConsent, "", &["sdk", "call", "entry", "count"]),
+        (
+            SdkInitBeforeConsent,
+            "undecided",
+            &["sdk", "call", "entry", "count"],
+        ),
+        (DataBeforeConsent, "", &["data", "call", "entry", "count"]),
+        (
+            DataBeforeConsent,
+            "undecided",
+            &["data", "call", "entry", "count"],
+        ),
+        (SdkAutoInitProvider, "", &["sdk", "provider"]),
         (BaselineEntryUnmatched, "", &["rule", "subject", "date"]),
         (BaselineEntryExpired, "", &["rule", "subject", "date"]),
     ]

@@ -23,6 +23,9 @@ const STABLE: &[&str] = &[
     "exported-without-permission",
     "tampered-archive",
     "tampered-manifest",
+    "sdk-init-before-consent",
+    "data-before-consent",
+    "sdk-auto-init-provider",
     "baseline-entry-unmatched",
     "baseline-entry-expired",
 ];

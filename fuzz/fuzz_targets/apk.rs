@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         limits,
         string_needles: appaudit::detect::string_needles(catalog),
         native_strings: None,
+        call_graph: true,
     };
     let path = Path::new("fuzz.apk");
     match manifest_document(path, data, limits) {
@@ -58,7 +59,16 @@ fuzz_target!(|data: &[u8]| {
         packer: analysis.detections.packer.as_deref(),
         calls: &analysis.calls,
         policy: &policy,
+        consent: &analysis.consent,
     };
+    // The consent paths start at an entry point and name real methods.
+    for p in &analysis.consent.paths {
+        assert!(p
+            .steps
+            .first()
+            .is_some_and(|s| s.via == appaudit::consent::Via::Entry));
+        assert!(p.call.contains("->"), "{}", p.call);
+    }
     // Tamper findings: one per layer, every anomaly of the layer listed as evidence.
     let tamper = audit::tamper::check_app(&analysis.app);
     for (rule, source) in [
@@ -84,9 +94,11 @@ fuzz_target!(|data: &[u8]| {
         analysis.app.manifest.uses_permissions.len()
     );
     for f in &outcome.findings {
-        assert!(!f.rule.is_empty() && !f.message.is_empty());
+        assert!(!f.rule.as_str().is_empty() && !f.message.is_empty());
         assert!(
-            audit::registry::RULES.iter().any(|r| r.id == f.rule),
+            audit::registry::rules(appaudit::model::Lang::En)
+                .iter()
+                .any(|r| r.id == f.rule),
             "finding {} has no registered rule",
             f.rule
         );

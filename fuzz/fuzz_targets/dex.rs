@@ -76,4 +76,22 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => check_parse_error(&e),
         }
     }
+    // The consent search's facts (issue #19): every method of the first classes reads without
+    // panicking, with and without guard analysis, and the guards only name its conditions.
+    let code = dex::calls::DexCode::new(data.to_vec());
+    if let Some(view) = code.view(appaudit::rules::apis::ApiCatalog::builtin()) {
+        for c in 0..view.class_count().min(16) {
+            for (m, off) in view.methods(c).into_iter().take(64) {
+                let plain = view.read_method(m, off, 0);
+                let guarded = view.read_method(m, off, u32::MAX);
+                assert!(plain.calls.iter().all(|c| c.guards == 0));
+                assert_eq!(plain.calls.len(), guarded.calls.len());
+                let limit = guarded.conds.len();
+                assert!(guarded
+                    .calls
+                    .iter()
+                    .all(|c| limit >= 32 || c.guards >> limit == 0));
+            }
+        }
+    }
 });

@@ -130,6 +130,7 @@ fn analyze_split_set(
         limits,
         string_needles: opts.string_needles.clone(),
         native_strings: opts.native_strings.clone(),
+        call_graph: opts.call_graph,
     };
     let mut app = reader::analyze_bytes(
         Path::new(&base_split.name),

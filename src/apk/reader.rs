@@ -30,6 +30,8 @@ pub struct Options {
     /// ([`NativeLib::version_strings`]; the SDK rules' `native-string` libraries). `None`: every
     /// library's.
     pub native_strings: Option<regex::RegexSet>,
+    /// Read every method's calls for the consent analysis ([`DexOptions::call_graph`]).
+    pub call_graph: bool,
 }
 
 /// What kind of code an archive entry holds.
@@ -315,6 +317,7 @@ pub(crate) fn read_code(
 ) -> (Vec<DexSummary>, Vec<NativeLib>) {
     let dex_opts = DexOptions {
         string_needles: &opts.string_needles,
+        call_graph: opts.call_graph,
         ..DexOptions::default()
     };
     let results: Vec<Unit> = code
@@ -412,7 +415,16 @@ fn read_unit_in(
     };
     match kind {
         CodeKind::PrimaryDex(_) => match parse_dex(&entry.name, bytes, dex_opts) {
-            Ok(d) => unit.dex.push(d),
+            Ok(mut d) => {
+                if dex_opts.call_graph {
+                    // A copy out of the reused inflate buffer, kept until the consent search is
+                    // done (engine::analyze_app drops it).
+                    d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::new(
+                        bytes.to_vec(),
+                    )));
+                }
+                unit.dex.push(d)
+            }
             Err(e) => note(&mut unit, &entry.name, format!("DEX not parsed: {e}")),
         },
         CodeKind::Native => {

@@ -3,6 +3,7 @@
 //! are applied in one place, [`finish`].
 
 pub mod baseline;
+pub mod consent;
 pub mod data;
 pub mod hygiene;
 pub mod normalize;
@@ -74,6 +75,8 @@ pub struct AuditInput<'a> {
     pub calls: &'a [AttributedCall],
     /// The (merged) policy.
     pub policy: &'a PolicyDoc,
+    /// What runs before consent.
+    pub consent: &'a crate::consent::ConsentResult,
 }
 
 /// Everything the audit concluded.
@@ -98,6 +101,7 @@ pub fn run(input: &AuditInput<'_>) -> AuditOutcome {
     findings.extend(data::check(input, &sdk_part.rows_of_sdk));
     findings.extend(hygiene::check(input));
     findings.extend(tamper::check(input));
+    findings.extend(consent::check(input));
     AuditOutcome {
         sdk_disclosures: sdk_part.disclosed,
         permissions: perm_part.statuses,

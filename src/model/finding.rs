@@ -232,6 +232,20 @@ pub enum Evidence {
         /// The reader's words.
         message: String,
     },
+    /// A call path from code that runs before consent to a call (an SDK's init, a sensitive
+    /// read), as the DEX has the names.
+    CallPath {
+        /// The entry point's kind (`application`, `provider`, `startup-initializer`).
+        entry: String,
+        /// From the entry point to the calling method.
+        steps: Vec<CallStep>,
+        /// The call made, `Lcls;->name(params)ret`.
+        call: String,
+        /// The DEX file holding the calling method.
+        dex: String,
+        /// False when a method on the path could not be read completely.
+        decided: bool,
+    },
     /// A baseline entry's reason.
     BaselineReason {
         /// The reason.
@@ -247,11 +261,11 @@ impl Evidence {
                 file: file.clone(),
                 line: *line,
             }),
-            Evidence::NativeLib { path } | Evidence::Call { dex: path, .. } => {
-                Some(Location::Apk {
-                    entry: path.clone(),
-                })
-            }
+            Evidence::NativeLib { path }
+            | Evidence::Call { dex: path, .. }
+            | Evidence::CallPath { dex: path, .. } => Some(Location::Apk {
+                entry: path.clone(),
+            }),
             Evidence::ManifestElement { .. }
             | Evidence::ManifestDefault { .. }
             | Evidence::Component { .. }
@@ -269,6 +283,32 @@ impl Evidence {
     pub fn english(&self) -> String {
         super::locale::evidence(super::Lang::En, self)
     }
+}
+
+/// One method of a call path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallStep {
+    /// `Lcls;->name(params)ret`.
+    pub method: String,
+    /// How the previous step reaches it: `entry`, `call`, `hand-off`, `static-init`.
+    pub via: String,
+}
+
+impl CallStep {
+    /// `Lcom/a/B;->run()V` -> `com.a.B.run()`.
+    pub fn readable(&self) -> String {
+        readable_method(&self.method)
+    }
+}
+
+/// `Lcom/a/B$C;->run()V` -> `com.a.B$C.run()`: a method as a reader writes it.
+pub fn readable_method(sig: &str) -> String {
+    let Some(i) = sig.find(";->") else {
+        return sig.to_string();
+    };
+    let class = sig[..i].trim_start_matches('L').replace('/', ".");
+    let name = sig[i + 3..].split('(').next().unwrap_or("");
+    format!("{class}.{name}()")
 }
 
 /// One coded finding with its evidence.

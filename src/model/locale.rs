@@ -225,12 +225,41 @@ pub fn evidence(lang: Lang, e: &Evidence) -> String {
         Evidence::BaselineReason { reason } => {
             ("baseline-reason", vec![("reason", reason.clone())])
         }
+        Evidence::CallPath {
+            entry,
+            steps,
+            call,
+            decided,
+            ..
+        } => {
+            let mut path: Vec<String> = steps.iter().map(|s| s.readable()).collect();
+            path.push(super::readable_method(call));
+            (
+                if *decided {
+                    "call-path"
+                } else {
+                    "call-path-undecided"
+                },
+                vec![
+                    ("entry", entry_name(lang, entry)),
+                    ("path", path.join(" → ")),
+                ],
+            )
+        }
     };
     fill(&cat.text("evidence", key), &|name| {
         args.iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
     })
+}
+
+/// An entry point's kind as a report names it.
+pub fn entry_name(lang: Lang, kind: &str) -> String {
+    let key = format!("entry-{kind}");
+    catalogue(lang)
+        .get("evidence", &key)
+        .map_or_else(|| kind.to_string(), str::to_string)
 }
 
 #[cfg(test)]

@@ -8,9 +8,26 @@ pub mod registry;
 pub mod rows;
 pub mod rule_id;
 
-pub use finding::{Arg, Evidence, Finding, Location, Severity, SubjectKind};
+pub use finding::{
+    readable_method, Arg, CallStep, Evidence, Finding, Location, Severity, SubjectKind,
+};
 pub use rows::*;
 pub use rule_id::RuleId;
+
+/// What the search for collection before consent covered (the report's "before consent"
+/// section).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ConsentSummary {
+    /// Whether the search ran (the app's code was read).
+    pub ran: bool,
+    /// Entry points that run before consent.
+    pub entries: usize,
+    /// Methods reached from them.
+    pub methods_reached: usize,
+    /// Why the result may miss paths (packer, reflection, missing classes, limits); empty when
+    /// complete.
+    pub incomplete: Vec<String>,
+}
 
 use serde::Serialize;
 

@@ -65,6 +65,12 @@ rule_ids! {
     TamperedArchive = "tampered-archive" @ Info,
     /// Binary-XML tricks Android tolerates.
     TamperedManifest = "tampered-manifest" @ Info,
+    /// An SDK is initialised on a path that runs before the user can consent.
+    SdkInitBeforeConsent = "sdk-init-before-consent" @ High,
+    /// Personal data is read on a path that runs before the user can consent.
+    DataBeforeConsent = "data-before-consent" @ High,
+    /// An SDK's content provider initialises it at process start.
+    SdkAutoInitProvider = "sdk-auto-init-provider" @ Medium,
     /// A baseline entry matched no finding.
     BaselineEntryUnmatched = "baseline-entry-unmatched" @ Low,
     /// A baseline entry expired.
@@ -86,6 +92,14 @@ impl RuleId {
                 | RuleId::CleartextTraffic
                 | RuleId::AllowBackup
                 | RuleId::ExportedWithoutPermission
+        )
+    }
+
+    /// The rules about what runs before consent (their own report section).
+    pub fn is_consent(self) -> bool {
+        matches!(
+            self,
+            RuleId::SdkInitBeforeConsent | RuleId::DataBeforeConsent | RuleId::SdkAutoInitProvider
         )
     }
 

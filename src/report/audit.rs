@@ -1,8 +1,8 @@
 //! The `audit` report: the JSON contract (schema_version 1), and its table and Markdown views.
 
 use crate::model::{
-    AttributedCall, DataRow, DisclosedAs, Evidence, FailOn, Finding, Lang, ManifestFlags,
-    PermissionRow, RuleId, SdkEvidence, SdkRow, Severity, Verdict,
+    AttributedCall, ConsentSummary, DataRow, DisclosedAs, Evidence, FailOn, Finding, Lang,
+    ManifestFlags, PermissionRow, RuleId, SdkEvidence, SdkRow, Severity, Verdict,
 };
 use crate::report::inspect::AppInfo;
 use crate::report::{ToolInfo, SCHEMA_VERSION};
@@ -140,6 +140,8 @@ pub struct AuditReport {
     pub data_table: Vec<DataRow>,
     /// The manifest flags the hygiene rules read.
     pub manifest: ManifestFlags,
+    /// What the search for collection before consent covered, and what it could not see.
+    pub consent: ConsentSummary,
     /// How the report was asked for (not serialized: not a fact of the audit).
     #[serde(skip)]
     pub view: ViewOptions,
@@ -180,6 +182,8 @@ pub struct ReportParts {
     pub data_table: Vec<DataRow>,
     /// Manifest flags.
     pub manifest: ManifestFlags,
+    /// The consent search's coverage.
+    pub consent: ConsentSummary,
     /// Language and command line.
     pub view: ViewOptions,
 }
@@ -201,6 +205,7 @@ impl AuditReport {
             permission_table,
             data_table,
             manifest,
+            consent,
             view,
         } = parts;
         if let Some(lang) = view.lang {
@@ -243,6 +248,7 @@ impl AuditReport {
             permission_table,
             data_table,
             manifest,
+            consent,
             view,
         }
     }

@@ -194,6 +194,7 @@ pub fn render(r: &AuditReport) -> String {
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     }
+    out.push_str(&before_consent(r, lang));
     let suppressed: Vec<&Finding> = findings(r)
         .iter()
         .filter(|f| is_suppressed(f).is_some())
@@ -214,6 +215,58 @@ pub fn render(r: &AuditReport) -> String {
         out.push('\n');
     }
     out.push_str(&term(lang, "explain", &[]));
+    out.push('\n');
+    out
+}
+
+/// The "before consent" block: every call path of the consent findings, and why the search
+/// may be incomplete; nothing when the search found nothing and saw everything.
+fn before_consent(r: &AuditReport, lang: Lang) -> String {
+    let c = &r.consent;
+    let found: Vec<&Finding> = findings(r)
+        .iter()
+        .filter(|f| f.rule.is_consent() && is_suppressed(f).is_none())
+        .collect();
+    if found.is_empty() && c.incomplete.is_empty() {
+        return String::new();
+    }
+    let mut out = term(
+        lang,
+        "consent_heading",
+        &[
+            ("entries", c.entries.to_string()),
+            ("methods", c.methods_reached.to_string()),
+        ],
+    );
+    out.push('\n');
+    // A table, so that long paths wrap at the terminal's width.
+    let heads = ["col_rule_subject", "col_finding"].map(|k| term(lang, k, &[]));
+    let mut t = table::new(&heads.each_ref().map(String::as_str));
+    t.priority(0, Priority::High).priority(1, Priority::High);
+    if !c.incomplete.is_empty() {
+        t.add_row(vec![
+            "-".to_string(),
+            term(
+                lang,
+                "consent_incomplete",
+                &[("reasons", c.incomplete.join("; "))],
+            ),
+        ]);
+    }
+    for f in found {
+        let paths: Vec<String> = f
+            .evidence_items
+            .iter()
+            .filter(|e| matches!(e, crate::model::Evidence::CallPath { .. }))
+            .map(|e| locale::evidence(lang, e))
+            .collect();
+        t.add_row(vec![
+            format!("{}\n{}", rule_id(f), subject(f)),
+            paths.join("\n"),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
     out.push('\n');
     out
 }

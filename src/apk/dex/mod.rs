@@ -18,6 +18,7 @@
 //! is replaced by U+FFFD and recorded as an anomaly (strict mode: an error naming the string index
 //! and the offset of the bad byte).
 
+pub mod calls;
 mod code;
 mod header;
 pub mod mutf8;
@@ -26,7 +27,7 @@ mod values;
 use crate::cursor::{to_usize, Cursor};
 use crate::error::ParseError;
 use crate::rules::apis::{ApiCatalog, Confidence};
-use code::Ref;
+use code::{Ref, WIDTH};
 use header::Dex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -68,6 +69,9 @@ pub struct DexSummary {
     pub version_constants: Vec<DexConstant>,
     /// Problems that did not stop parsing (a broken class_data, a bad code item...).
     pub anomalies: Vec<String>,
+    /// The file itself, kept for the consent search (when [`DexOptions::call_graph`]).
+    #[serde(skip)]
+    pub code: Option<std::sync::Arc<calls::DexCode>>,
 }
 
 /// What to look for while parsing.
@@ -85,6 +89,9 @@ pub struct DexOptions<'a> {
     /// Also report catalogue entries of `confidence = "low"` (generic calls such as
     /// `ContentResolver;->query`, too generic to be findings on their own). Default: skipped.
     pub include_low: bool,
+    /// Keep the file for the consent search ([`DexSummary::code`]; set by the archive reader,
+    /// which owns the bytes).
+    pub call_graph: bool,
 }
 
 /// Matches the references met in the bytecode against the catalogue, resolving each method,

@@ -57,6 +57,7 @@ pub fn render(rep: &AuditReport) -> String {
             Section::Sdks => sdks(&mut out, rep, l),
             Section::Permissions => permissions(&mut out, rep, l),
             Section::DataAccess => data_access(&mut out, rep, l),
+            Section::Consent => consent(&mut out, rep, l),
             Section::Hygiene => hygiene(&mut out, rep, l),
             Section::Findings => findings(&mut out, rep, l),
             Section::Repro => repro(&mut out, rep, l),
@@ -315,6 +316,49 @@ fn data_access(out: &mut String, rep: &AuditReport, l: &Labels) {
         );
     }
     out.push('\n');
+}
+
+fn consent(out: &mut String, rep: &AuditReport, l: &Labels) {
+    let c = &rep.consent;
+    if c.ran {
+        let coverage = locale::fill(l.consent_coverage, &|n| match n {
+            "entries" => Some(c.entries.to_string()),
+            "methods" => Some(c.methods_reached.to_string()),
+            _ => None,
+        });
+        let _ = writeln!(out, "{}\n", md(&coverage));
+    } else {
+        let _ = writeln!(out, "{}\n", md(l.consent_not_run));
+    }
+    if !c.incomplete.is_empty() {
+        let text = locale::fill(l.consent_incomplete, &|n| {
+            (n == "reasons").then(|| c.incomplete.join("; "))
+        });
+        let _ = writeln!(out, "**{}**\n", md(&text));
+    }
+    let found: Vec<&Finding> = rep
+        .findings
+        .iter()
+        .filter(|x| x.rule.is_consent())
+        .collect();
+    if found.is_empty() {
+        let _ = writeln!(out, "{}", md(l.no_findings_here));
+    }
+    for x in found {
+        let _ = writeln!(
+            out,
+            "- **{}** {}: {}",
+            md(&l.severity(x.severity)),
+            code(x.rule.as_str()),
+            md(&x.message_in(l.lang))
+        );
+        for e in &x.evidence_items {
+            if let crate::model::Evidence::CallPath { .. } = e {
+                let _ = writeln!(out, "  - {}", md(&locale::evidence(l.lang, e)));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{}\n", md(l.consent_note));
 }
 
 fn hygiene(out: &mut String, rep: &AuditReport, l: &Labels) {

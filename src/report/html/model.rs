@@ -17,6 +17,8 @@ pub enum Section {
     Permissions,
     /// Data access by SDK.
     DataAccess,
+    /// What runs before the user can consent, with the call paths.
+    Consent,
     /// Manifest flags and hygiene findings.
     Hygiene,
     /// Every finding, by rule, with its clauses.
@@ -27,12 +29,13 @@ pub enum Section {
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Verdict,
         Section::AppPolicy,
         Section::Sdks,
         Section::Permissions,
         Section::DataAccess,
+        Section::Consent,
         Section::Hygiene,
         Section::Findings,
         Section::Repro,
@@ -46,6 +49,7 @@ impl Section {
             Section::Sdks => "sdks",
             Section::Permissions => "permissions",
             Section::DataAccess => "data-access",
+            Section::Consent => "before-consent",
             Section::Hygiene => "hygiene",
             Section::Findings => "findings",
             Section::Repro => "repro",
@@ -60,9 +64,10 @@ impl Section {
             Section::Sdks => (3, l.sdks),
             Section::Permissions => (4, l.permissions),
             Section::DataAccess => (5, l.data),
-            Section::Hygiene => (6, l.hygiene),
-            Section::Findings => (7, l.findings),
-            Section::Repro => (8, l.repro),
+            Section::Consent => (6, l.consent),
+            Section::Hygiene => (7, l.hygiene),
+            Section::Findings => (8, l.findings),
+            Section::Repro => (9, l.repro),
         };
         format!("{n}. {t}")
     }

@@ -18,6 +18,7 @@ pub fn body(s: Section, rep: &AuditReport, l: &Labels) -> Markup {
         Section::Sdks => sdks(rep, l),
         Section::Permissions => permissions(rep, l),
         Section::DataAccess => data_access(rep, l),
+        Section::Consent => consent(rep, l),
         Section::Hygiene => hygiene(rep, l),
         Section::Findings => findings(rep, l),
         Section::Repro => repro(rep, l),
@@ -309,6 +310,46 @@ fn hygiene(rep: &AuditReport, l: &Labels) -> Markup {
                 }
             }
         }
+        "\n"
+    }
+}
+
+/// What runs before consent: coverage, completeness, each finding with its call paths.
+fn consent(rep: &AuditReport, l: &Labels) -> Markup {
+    let c = &rep.consent;
+    let found: Vec<&Finding> = rep
+        .findings
+        .iter()
+        .filter(|f| f.rule.is_consent())
+        .collect();
+    let coverage = locale::fill(l.consent_coverage, &|n| match n {
+        "entries" => Some(c.entries.to_string()),
+        "methods" => Some(c.methods_reached.to_string()),
+        _ => None,
+    });
+    let incomplete = locale::fill(l.consent_incomplete, &|n| {
+        (n == "reasons").then(|| c.incomplete.join("; "))
+    });
+    html! {
+        @if c.ran { p { (coverage) } } @else { p { (l.consent_not_run) } }
+        @if !c.incomplete.is_empty() { p.warn { (clean(&incomplete)) } }
+        ul #consent-findings {
+            @for f in &found {
+                li {
+                    (badge(&format!("sev-{}", f.severity), &l.severity(f.severity)))
+                    " " code { (f.rule) } " " (clean(&f.message_in(l.lang)))
+                    ol {
+                        @for e in &f.evidence_items {
+                            @if let crate::model::Evidence::CallPath { .. } = e {
+                                li { code { (clean(&locale::evidence(l.lang, e))) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if found.is_empty() { li { (l.no_findings_here) } }
+        }
+        p.sub { (l.consent_note) }
         "\n"
     }
 }

@@ -10,6 +10,7 @@
 //! each struct its fields in declaration order (the `codec!` list names every field: a new field
 //! that is not added to it fails to compile).
 
+use super::consent::{ConsentApi, ConsentKind};
 use super::literal::Needles;
 use super::types::Sigs;
 use super::{
@@ -18,7 +19,7 @@ use super::{
 };
 
 /// The first bytes of a blob.
-const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x04";
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x05";
 
 /// Reads values back from a blob; every read is bounds-checked.
 pub(crate) struct Reader<'a> {
@@ -324,6 +325,30 @@ codec!(VersionSig {
     source,
     line
 });
+impl Codec for ConsentKind {
+    fn put(&self, w: &mut Writer) {
+        let i = ConsentKind::ALL
+            .iter()
+            .position(|(_, k)| k == self)
+            .unwrap_or(0);
+        i.put(w);
+    }
+
+    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+        let i = usize::get(r)?;
+        match ConsentKind::ALL.get(i) {
+            Some((_, k)) => Ok(*k),
+            None => r.err("bad consent kind"),
+        }
+    }
+}
+
+codec!(ConsentApi {
+    kind,
+    target,
+    source,
+    line
+});
 codec!(DataTypes {
     confidence,
     items,
@@ -350,6 +375,7 @@ codec!(SdkRule {
     assets,
     dex_strings,
     versions,
+    consent,
     file
 });
 

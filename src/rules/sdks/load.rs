@@ -65,6 +65,8 @@ struct RawSdk {
     dex_strings: Vec<RawStringSig>,
     #[serde(default)]
     version: Vec<RawVersion>,
+    #[serde(default)]
+    consent: Vec<super::consent::RawConsent>,
 }
 
 #[derive(Deserialize)]
@@ -548,6 +550,15 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
         .iter()
         .filter_map(|v| version_sig(v, ctx))
         .collect();
+    let mut consent_errors = Vec::new();
+    let consent = super::consent::convert(
+        &raw.consent,
+        |s| ctx.line(s),
+        |l, m| consent_errors.push((l, m)),
+    );
+    for (l, m) in consent_errors {
+        ctx.err(l, m);
+    }
     let rule = SdkRule {
         id,
         name_en: raw.name_en,
@@ -576,6 +587,7 @@ fn convert(raw: RawSdk, ctx: &mut FileCtx<'_>) -> (SdkRule, Positions) {
         assets,
         dex_strings,
         versions,
+        consent,
         file: ctx.file.to_string(),
     };
     (rule, Positions { id_line, refs })

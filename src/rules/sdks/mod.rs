@@ -7,6 +7,7 @@
 //! not parsed, and its regexes are compiled on first use.
 
 mod blob;
+pub mod consent;
 mod index;
 mod literal;
 mod load;

@@ -296,6 +296,8 @@ pub struct SdkRule {
     pub dex_strings: Vec<DexStringSig>,
     /// Where its version can be read, in order of preference.
     pub versions: Vec<VersionSig>,
+    /// Consent knowledge: init methods, pre-init, privacy APIs, auto-init providers.
+    pub consent: Vec<super::consent::ConsentApi>,
     /// The rules file it came from.
     #[serde(skip)]
     pub file: String,

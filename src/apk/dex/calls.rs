@@ -1,0 +1,619 @@
+//! What the consent analysis (src/consent) reads of the code: the DEX file is kept as it was
+//! read ([`DexCode`]) and a method's facts are decoded only when the search reaches it
+//! ([`DexView::read_method`]): the calls it makes (with the branches that guard each call), the
+//! boolean and int fields it writes and reads, and the classes it touches (whose static
+//! initialisers run). Only the few thousand methods reachable from the entry points are ever
+//! decoded; every id stays the file's own (method_idx, field_idx, type_idx).
+//!
+//! A call is *guarded* by a branch when every path from the method's entry to it takes one
+//! particular arm of that branch (the other arm's edge removed, the call is no longer
+//! reachable). Only branches whose condition comes straight from a call returning a boolean or an
+//! int, or from a boolean/int field read, are candidates; the consent analysis decides which of
+//! those conditions are consent state. Exception edges are not followed: code reachable only
+//! through a handler counts as unguarded (the conservative side).
+
+use super::header::Dex;
+use super::{code_insns, field_signature, method_signature, uleb, WIDTH};
+use crate::cursor::to_usize;
+use crate::rules::apis::ApiCatalog;
+
+/// Most guard conditions tracked per method (one bit each in [`CallSite::guards`]).
+pub const MAX_CONDS: usize = 32;
+/// Methods longer than this (code units) get no guard analysis: their calls count as unguarded.
+const MAX_GUARD_UNITS: usize = 1 << 16;
+
+/// How a method is invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvokeKind {
+    /// invoke-virtual: resolved over the class hierarchy.
+    Virtual,
+    /// invoke-super: the superclass's implementation.
+    Super,
+    /// invoke-direct: constructors and private methods, exact.
+    Direct,
+    /// invoke-static, exact.
+    Static,
+    /// invoke-interface: every implementation in the app.
+    Interface,
+}
+
+/// One invoke in a method.
+#[derive(Debug, Clone, Copy)]
+pub struct CallSite {
+    /// The invoked method (the file's method_idx).
+    pub callee: u32,
+    /// The invoke opcode's kind.
+    pub kind: InvokeKind,
+    /// Bit k set: the call is guarded by the method's condition k ([`MethodCode::conds`]).
+    pub guards: u32,
+}
+
+/// Where a branch's condition comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cond {
+    /// The result of a call (method_idx).
+    Call(u32),
+    /// A field read (field_idx).
+    Field(u32),
+}
+
+/// What one method's code does, as far as the consent analysis cares.
+#[derive(Debug, Clone, Default)]
+pub struct MethodCode {
+    /// Its own method_idx.
+    pub sig: u32,
+    /// Its invokes, in bytecode order, duplicates removed.
+    pub calls: Vec<CallSite>,
+    /// Branch conditions that guard some call (at most [`MAX_CONDS`]).
+    pub conds: Vec<Cond>,
+    /// Boolean and int fields it writes (sput/iput; field_idx).
+    pub writes: Vec<u32>,
+    /// Boolean and int fields it reads (field_idx).
+    pub reads: Vec<u32>,
+    /// Classes whose static fields it reads or writes (type_idx).
+    pub touches: Vec<u32>,
+    /// Classes it instantiates (type_idx): hand-off targets.
+    pub news: Vec<u32>,
+    /// False when its instructions could not all be read (the rest was skipped).
+    pub complete: bool,
+}
+
+/// A DEX file kept for the consent search (read once by the archive reader; dropped when the
+/// search is done).
+#[derive(Debug, Clone, Default)]
+pub struct DexCode {
+    bytes: Vec<u8>,
+}
+
+impl DexCode {
+    /// Keeps the bytes of a DEX file.
+    pub fn new(bytes: Vec<u8>) -> DexCode {
+        DexCode { bytes }
+    }
+
+    /// The file, its header and ids validated (None if they do not validate).
+    pub fn view<'a>(&'a self, catalog: &'a ApiCatalog) -> Option<DexView<'a>> {
+        Dex::parse(&self.bytes)
+            .ok()
+            .map(|dex| DexView { dex, catalog })
+    }
+}
+
+/// A validated DEX file, read method by method.
+pub struct DexView<'a> {
+    dex: Dex<'a>,
+    catalog: &'a ApiCatalog,
+}
+
+impl<'a> DexView<'a> {
+    /// Number of class_defs.
+    pub fn class_count(&self) -> usize {
+        self.dex.class_defs.count
+    }
+
+    /// The descriptor of class_def `i` (`Lcom/a/B;`, raw MUTF-8).
+    pub fn class_desc(&self, i: usize) -> Option<&'a [u8]> {
+        let def = self.dex.class_def(i).ok()?;
+        self.dex.type_bytes(def.class_idx).ok()
+    }
+
+    /// The superclass descriptor of class_def `i`.
+    pub fn superclass(&self, i: usize) -> Option<&'a [u8]> {
+        let off = self.dex.class_defs.off.checked_add(32 * i)?;
+        let s = read_u32(self.dex.data, off + 8).filter(|&s| s != u32::MAX)?;
+        self.dex.type_bytes(s).ok()
+    }
+
+    /// The interfaces class_def `i` implements.
+    pub fn interfaces(&self, i: usize) -> Vec<&'a [u8]> {
+        let Some(off) = self.dex.class_defs.off.checked_add(32 * i) else {
+            return Vec::new();
+        };
+        read_u32(self.dex.data, off + 12)
+            .filter(|&o| o != 0)
+            .map(|o| type_list(self.dex.data, to_usize(o)))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|t| self.dex.type_bytes(t).ok())
+            .collect()
+    }
+
+    /// The methods with code of class_def `i`: (method_idx, code_off); empty where the
+    /// class_data cannot be read.
+    pub fn methods(&self, i: usize) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        if let Ok(def) = self.dex.class_def(i) {
+            if def.class_data_off != 0 {
+                class_methods(self.dex.data, def.class_data_off, &mut out);
+            }
+        }
+        out
+    }
+
+    /// `Lcls;->name(params)ret` of method_idx `m`.
+    pub fn method_sig(&self, m: u32) -> Option<String> {
+        method_signature(&self.dex, m).ok()
+    }
+
+    /// `Lcls;->name:type` of field_idx `f`.
+    pub fn field_sig(&self, f: u32) -> Option<String> {
+        field_signature(&self.dex, f).ok()
+    }
+
+    /// The descriptor of type_idx `t`.
+    pub fn type_desc(&self, t: u32) -> Option<&'a [u8]> {
+        self.dex.type_bytes(t).ok()
+    }
+
+    /// The facts of the method whose code_item is at `code_off` (a method that cannot be read
+    /// is empty and incomplete). The guard bits are computed for the conditions set in `mask`
+    /// only (bit k: condition k), so the control-flow graph is built only for the methods whose
+    /// branches the caller found to be on consent state.
+    pub fn read_method(&self, method_idx: u32, code_off: u32, mask: u32) -> MethodCode {
+        match code_insns(self.dex.data, code_off) {
+            Ok(insns) => read_method(self, method_idx, insns, mask),
+            Err(_) => MethodCode {
+                sig: method_idx,
+                complete: false,
+                ..MethodCode::default()
+            },
+        }
+    }
+
+    /// Whether a call of method_idx `m` is worth keeping: the app's code, a sensitive API, or a
+    /// framework hand-off, consent-state or reflection call.
+    fn keep_call(&self, m: u32) -> bool {
+        let Ok(id) = self.dex.method(m) else {
+            return false;
+        };
+        let Ok(desc) = self.dex.type_bytes(u32::from(id.class_idx)) else {
+            return false;
+        };
+        !is_framework(desc)
+            || FRAMEWORK_KEPT.contains(&desc)
+            || self.catalog.class_methods(desc).is_some()
+    }
+
+    /// Whether field_idx `f` is a boolean or int field of the app's own code.
+    fn flag_field(&self, f: u32) -> bool {
+        let dex = &self.dex;
+        dex.field(f).ok().is_some_and(|id| {
+            let ty = dex.type_bytes(u32::from(id.type_idx)).unwrap_or_default();
+            let class = dex.type_bytes(u32::from(id.class_idx)).unwrap_or(b"L");
+            (ty == b"Z" || ty == b"I") && !is_framework(class)
+        })
+    }
+
+    /// The class of field_idx `f` when it is the app's own (type_idx).
+    fn field_class(&self, f: u32) -> Option<u32> {
+        let id = self.dex.field(f).ok()?;
+        let desc = self.dex.type_bytes(u32::from(id.class_idx)).ok()?;
+        (!is_framework(desc)).then_some(u32::from(id.class_idx))
+    }
+
+    /// Whether method_idx `m` returns a boolean or an int.
+    fn returns_flag(&self, m: u32) -> bool {
+        let dex = &self.dex;
+        dex.method(m)
+            .ok()
+            .and_then(|id| dex.proto(id.proto_idx).ok())
+            .and_then(|(ret, _)| dex.type_bytes(ret).ok())
+            .is_some_and(|r| r == b"Z" || r == b"I")
+    }
+
+    /// Whether type_idx `t` is a class type.
+    fn is_class(&self, t: u32) -> bool {
+        self.dex
+            .type_bytes(t)
+            .is_ok_and(|d| d.first() == Some(&b'L'))
+    }
+}
+
+/// Framework classes whose calls are kept besides the catalogue's: hand-offs, consent state,
+/// reflection.
+const FRAMEWORK_KEPT: &[&[u8]] = &[
+    b"Landroid/os/Handler;",
+    b"Landroid/view/View;",
+    b"Landroid/app/Activity;",
+    b"Landroid/os/AsyncTask;",
+    b"Ljava/lang/Thread;",
+    b"Ljava/util/concurrent/Executor;",
+    b"Ljava/util/concurrent/ExecutorService;",
+    b"Ljava/util/concurrent/ThreadPoolExecutor;",
+    b"Ljava/util/concurrent/ScheduledExecutorService;",
+    b"Landroid/content/SharedPreferences;",
+    b"Landroid/content/SharedPreferences$Editor;",
+    b"Ljava/lang/Class;",
+    b"Ljava/lang/reflect/Method;",
+    b"Ldalvik/system/DexClassLoader;",
+];
+
+/// Whether a class descriptor is the platform's (its calls are not followed).
+pub fn is_framework(desc: &[u8]) -> bool {
+    [
+        &b"Landroid/"[..],
+        b"Ljava/",
+        b"Ljavax/",
+        b"Lkotlin/",
+        b"Lkotlinx/",
+        b"Ldalvik/",
+        b"Lorg/json/",
+        b"Lorg/w3c/",
+        b"Lorg/xml/",
+        b"Lsun/",
+        b"[",
+    ]
+    .iter()
+    .any(|p| desc.starts_with(p))
+}
+
+fn read_u32(data: &[u8], off: usize) -> Option<u32> {
+    let b = data.get(off..off.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn read_u16(data: &[u8], off: usize) -> Option<u16> {
+    let b = data.get(off..off.checked_add(2)?)?;
+    Some(u16::from_le_bytes([b[0], b[1]]))
+}
+
+/// The type ids of a type_list (empty when it runs past the file).
+fn type_list(data: &[u8], off: usize) -> Vec<u32> {
+    let Some(n) = read_u32(data, off).map(to_usize) else {
+        return Vec::new();
+    };
+    if n.saturating_mul(2) > data.len().saturating_sub(off + 4) {
+        return Vec::new();
+    }
+    (0..n)
+        .filter_map(|k| read_u16(data, off + 4 + 2 * k).map(u32::from))
+        .collect()
+}
+
+/// Adds the (method_idx, code_off) of the methods with code of the class_data_item at `off`
+/// (stops quietly where it breaks).
+fn class_methods(data: &[u8], off: u32, out: &mut Vec<(u32, u32)>) {
+    let mut pos = to_usize(off);
+    let next = |pos: &mut usize| uleb(data, pos);
+    let (Some(sf), Some(inf), Some(direct), Some(virt)) = (
+        next(&mut pos),
+        next(&mut pos),
+        next(&mut pos),
+        next(&mut pos),
+    ) else {
+        return;
+    };
+    let fields = u64::from(sf) + u64::from(inf);
+    let methods = u64::from(direct) + u64::from(virt);
+    if fields * 2 + methods * 3 > data.len().saturating_sub(pos) as u64 {
+        return;
+    }
+    for _ in 0..fields {
+        if next(&mut pos).and(next(&mut pos)).is_none() {
+            return;
+        }
+    }
+    for count in [direct, virt] {
+        let mut idx: u32 = 0;
+        for n in 0..count {
+            let (Some(diff), Some(_flags), Some(code_off)) =
+                (next(&mut pos), next(&mut pos), next(&mut pos))
+            else {
+                return;
+            };
+            idx = if n == 0 {
+                diff
+            } else {
+                match idx.checked_add(diff) {
+                    Some(v) => v,
+                    None => return,
+                }
+            };
+            if code_off != 0 {
+                out.push((idx, code_off));
+            }
+        }
+    }
+}
+
+/// One decoded instruction: where it starts and its opcode.
+struct Insn {
+    pc: usize,
+    op: u8,
+    width: usize,
+}
+
+/// Decodes the instruction starts of a method; the bool is false when a bad opcode or an
+/// overrun stopped the decoding.
+fn decode(insns: &[u8]) -> (Vec<Insn>, bool) {
+    let n = insns.len() / 2;
+    let unit = |i: usize| read_u16(insns, i * 2);
+    let mut out = Vec::new();
+    let mut pc = 0usize;
+    while let Some(u) = unit(pc) {
+        let op = (u & 0xff) as u8;
+        let width = if op == 0 && u != 0 {
+            let get = |i: usize| unit(pc + i).map_or(0usize, usize::from);
+            match u {
+                0x0100 => 4 + 2 * get(1),
+                0x0200 => 2 + 4 * get(1),
+                0x0300 => 4 + (get(1).saturating_mul(get(2) | (get(3) << 16))).div_ceil(2),
+                _ => return (out, false),
+            }
+        } else {
+            match WIDTH[usize::from(op)] {
+                0 => return (out, false),
+                w => usize::from(w),
+            }
+        };
+        if pc.saturating_add(width) > n {
+            return (out, false);
+        }
+        if !(op == 0 && u != 0) {
+            out.push(Insn { pc, op, width });
+        }
+        pc += width;
+    }
+    (out, true)
+}
+
+fn is_invoke(op: u8) -> bool {
+    matches!(op, 0x6e..=0x72 | 0x74..=0x78)
+}
+
+fn invoke_kind(op: u8) -> InvokeKind {
+    match op {
+        0x6e | 0x74 => InvokeKind::Virtual,
+        0x6f | 0x75 => InvokeKind::Super,
+        0x70 | 0x76 => InvokeKind::Direct,
+        0x71 | 0x77 => InvokeKind::Static,
+        _ => InvokeKind::Interface,
+    }
+}
+
+fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8], mask: u32) -> MethodCode {
+    let (code, complete) = decode(insns);
+    let unit = |i: usize| read_u16(insns, i * 2).map_or(0u32, u32::from);
+    let mut m = MethodCode {
+        sig,
+        complete,
+        ..MethodCode::default()
+    };
+    // Per instruction index, the call kept there.
+    let mut call_at: Vec<(usize, CallSite)> = Vec::new();
+    // Candidate conditions: (instruction index of the if, condition).
+    let mut cond_at: Vec<(usize, Cond)> = Vec::new();
+    for (k, ins) in code.iter().enumerate() {
+        let u0 = unit(ins.pc);
+        let a8 = u0 >> 8;
+        match ins.op {
+            op if is_invoke(op) => {
+                let kind = invoke_kind(op);
+                let callee = unit(ins.pc + 1);
+                if t.keep_call(callee) {
+                    call_at.push((
+                        k,
+                        CallSite {
+                            callee,
+                            kind,
+                            guards: 0,
+                        },
+                    ));
+                }
+            }
+            0x22 => {
+                let ty = unit(ins.pc + 1);
+                if t.is_class(ty) && !m.news.contains(&ty) && m.news.len() < 256 {
+                    m.news.push(ty);
+                }
+            }
+            0x52 | 0x55 | 0x60 | 0x63 => {
+                let f = unit(ins.pc + 1);
+                if t.flag_field(f) && !m.reads.contains(&f) && m.reads.len() < 256 {
+                    m.reads.push(f);
+                }
+            }
+            0x59 | 0x5c | 0x67 | 0x6a => {
+                let f = unit(ins.pc + 1);
+                if t.flag_field(f) && !m.writes.contains(&f) && m.writes.len() < 256 {
+                    m.writes.push(f);
+                }
+            }
+            0x32..=0x3d if cond_at.len() < MAX_CONDS => {
+                let reg = if ins.op >= 0x38 { a8 } else { a8 & 0xf };
+                if let Some(c) = condition_source(t, &code, k, reg, &unit) {
+                    cond_at.push((k, c));
+                }
+            }
+            _ => {}
+        }
+        if matches!(ins.op, 0x60..=0x6d) {
+            if let Some(c) = t.field_class(unit(ins.pc + 1)) {
+                if !m.touches.contains(&c) && m.touches.len() < 256 {
+                    m.touches.push(c);
+                }
+            }
+        }
+    }
+    if !cond_at.is_empty() && mask != 0 {
+        // A guard that cannot be computed leaves the calls unguarded: undecided, not clean.
+        let done = insns.len() / 2 <= MAX_GUARD_UNITS
+            && guard_calls(&code, &unit, &cond_at, mask, &mut call_at);
+        m.complete &= done;
+    }
+    m.conds = cond_at.into_iter().map(|(_, c)| c).collect();
+    for (_, c) in call_at {
+        if let Some(prev) = m
+            .calls
+            .iter_mut()
+            .find(|p| p.callee == c.callee && p.kind == c.kind)
+        {
+            // The same call made twice is guarded only by what guards both.
+            prev.guards &= c.guards;
+        } else {
+            m.calls.push(c);
+        }
+    }
+    m
+}
+
+/// The source of the value register `reg` holds at the if at instruction `k`: the instruction
+/// just before (a field read into `reg`, or a move-result of a call returning a flag).
+fn condition_source(
+    t: &DexView<'_>,
+    code: &[Insn],
+    k: usize,
+    reg: u32,
+    unit: &impl Fn(usize) -> u32,
+) -> Option<Cond> {
+    let prev = code.get(k.checked_sub(1)?)?;
+    let u0 = unit(prev.pc);
+    match prev.op {
+        0x0a if u0 >> 8 == reg => {
+            let call = code.get(k.checked_sub(2)?)?;
+            if !is_invoke(call.op) {
+                return None;
+            }
+            let m = unit(call.pc + 1);
+            if !t.returns_flag(m) {
+                return None;
+            }
+            t.keep_call(m).then_some(Cond::Call(m))
+        }
+        0x60 | 0x63 if u0 >> 8 == reg => {
+            let f = unit(prev.pc + 1);
+            t.flag_field(f).then_some(Cond::Field(f))
+        }
+        0x52 | 0x55 if (u0 >> 8) & 0xf == reg => {
+            let f = unit(prev.pc + 1);
+            t.flag_field(f).then_some(Cond::Field(f))
+        }
+        _ => None,
+    }
+}
+
+/// Most branch edges per method (switches included) before the guard analysis gives up.
+const MAX_EDGES: usize = 1 << 18;
+
+/// The instruction indexes each instruction can go to next (exception edges aside); None when
+/// the method has more than [`MAX_EDGES`] (a hostile file pointing many switches at one payload).
+fn successors(code: &[Insn], unit: &impl Fn(usize) -> u32) -> Option<Vec<Vec<usize>>> {
+    let mut edges = 0usize;
+    let index_of = |pc: i64| -> Option<usize> {
+        let pc = usize::try_from(pc).ok()?;
+        code.binary_search_by_key(&pc, |i| i.pc).ok()
+    };
+    let s32 = |at: usize| (unit(at) | (unit(at + 1) << 16)) as i32 as i64;
+    code.iter()
+        .enumerate()
+        .map(|(k, ins)| {
+            let pc = ins.pc as i64;
+            let mut out = Vec::new();
+            let falls = !matches!(ins.op, 0x0e..=0x11 | 0x27 | 0x28..=0x2a);
+            if falls && k + 1 < code.len() {
+                out.push(k + 1);
+            }
+            let target = match ins.op {
+                0x28 => Some(pc + i64::from((unit(ins.pc) >> 8) as u8 as i8)),
+                0x29 | 0x32..=0x3d => Some(pc + i64::from(unit(ins.pc + 1) as u16 as i16)),
+                0x2a => Some(pc + s32(ins.pc + 1)),
+                _ => None,
+            };
+            if let Some(t) = target.and_then(index_of) {
+                out.push(t);
+            }
+            if matches!(ins.op, 0x2b | 0x2c) {
+                let payload = pc + s32(ins.pc + 1);
+                if let Ok(p) = usize::try_from(payload) {
+                    let size = unit(p + 1) as usize;
+                    let first = if ins.op == 0x2b {
+                        p + 4
+                    } else {
+                        p + 2 + 2 * size
+                    };
+                    for j in 0..size.min(4096) {
+                        if let Some(t) = index_of(pc + s32(first + 2 * j)) {
+                            out.push(t);
+                        }
+                    }
+                }
+            }
+            let _ = ins.width;
+            edges += out.len();
+            (edges <= MAX_EDGES).then_some(out)
+        })
+        .collect()
+}
+
+/// Instructions reachable from the entry, the edge `cut` (from, to) removed.
+fn reachable(succ: &[Vec<usize>], cut: Option<(usize, usize)>) -> Vec<bool> {
+    let mut seen = vec![false; succ.len()];
+    let mut stack = Vec::new();
+    if !succ.is_empty() {
+        seen[0] = true;
+        stack.push(0usize);
+    }
+    while let Some(k) = stack.pop() {
+        for &s in &succ[k] {
+            if cut == Some((k, s)) || seen[s] {
+                continue;
+            }
+            seen[s] = true;
+            stack.push(s);
+        }
+    }
+    seen
+}
+
+/// Sets the guard bits of the calls: condition j guards a call when cutting one arm of its
+/// branch makes the call unreachable. False when the method is too branchy to analyse.
+fn guard_calls(
+    code: &[Insn],
+    unit: &impl Fn(usize) -> u32,
+    conds: &[(usize, Cond)],
+    mask: u32,
+    calls: &mut [(usize, CallSite)],
+) -> bool {
+    let Some(succ) = successors(code, unit) else {
+        return false;
+    };
+    let full = reachable(&succ, None);
+    for (j, &(k, _)) in conds.iter().enumerate() {
+        if mask & (1 << j) == 0 {
+            continue;
+        }
+        let arms = &succ[k];
+        if arms.len() != 2 || arms[0] == arms[1] {
+            continue;
+        }
+        for &arm in arms {
+            let cut = reachable(&succ, Some((k, arm)));
+            for (at, c) in calls.iter_mut() {
+                if full[*at] && !cut[*at] {
+                    c.guards |= 1 << j;
+                }
+            }
+        }
+    }
+    true
+}

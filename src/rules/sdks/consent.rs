@@ -1,0 +1,127 @@
+//! The consent knowledge of an SDK (`[[consent]]` tables): its initialisation methods, its
+//! compliant pre-initialisation, its privacy/consent APIs, its consent checks and its
+//! auto-initialising providers, each with the vendor's compliance guide as source.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// What a `[[consent]]` entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentKind {
+    /// A method that starts the SDK (collects): must run after consent.
+    Init,
+    /// A compliant pre-initialisation that collects nothing (Umeng `UMConfigure.preInit`).
+    PreInit,
+    /// A privacy/consent API (AMap `updatePrivacyAgree`, Baidu `setAgreePrivacy`): calling it
+    /// records the user's answer, so a method that calls it is a consent callback.
+    PrivacyApi,
+    /// A method whose result says whether the user agreed: a branch on it guards.
+    ConsentCheck,
+    /// A content provider the SDK declares that initialises it at process start.
+    AutoInitProvider,
+}
+
+impl ConsentKind {
+    /// Every kind, as written in the rules.
+    pub const ALL: [(&'static str, ConsentKind); 5] = [
+        ("init", ConsentKind::Init),
+        ("pre-init", ConsentKind::PreInit),
+        ("privacy-api", ConsentKind::PrivacyApi),
+        ("consent-check", ConsentKind::ConsentCheck),
+        ("auto-init-provider", ConsentKind::AutoInitProvider),
+    ];
+
+    fn parse(s: &str) -> Option<ConsentKind> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
+    }
+}
+
+/// One `[[consent]]` entry, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentApi {
+    /// What it is.
+    pub kind: ConsentKind,
+    /// `com.umeng.commonsdk.UMConfigure.init` (class and method, Java form; every overload), or
+    /// for a provider its class.
+    pub target: String,
+    /// The vendor's compliance guide (URL).
+    pub source: String,
+    /// Line in the rules file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl ConsentApi {
+    /// The class descriptor and method name of a method entry (`Lcom/umeng/x/Y;`, `init`).
+    pub fn method_parts(&self) -> Option<(String, &str)> {
+        let (class, method) = self.target.rsplit_once('.')?;
+        Some((format!("L{};", class.replace('.', "/")), method))
+    }
+}
+
+/// A `[[consent]]` table as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConsent {
+    kind: Spanned<String>,
+    target: Spanned<String>,
+    #[serde(default)]
+    source: String,
+}
+
+/// Checks the `[[consent]]` tables of one file; problems go to `err(line, message)`.
+pub(super) fn convert(
+    raw: &[RawConsent],
+    line_of: impl Fn(&Spanned<String>) -> usize,
+    mut err: impl FnMut(usize, String),
+) -> Vec<ConsentApi> {
+    let mut out = Vec::new();
+    for r in raw {
+        let line = line_of(&r.target);
+        let Some(kind) = ConsentKind::parse(r.kind.get_ref()) else {
+            let names: Vec<&str> = ConsentKind::ALL.iter().map(|(n, _)| *n).collect();
+            err(
+                line_of(&r.kind),
+                format!(
+                    "unknown consent kind {:?} (one of: {})",
+                    r.kind.get_ref(),
+                    names.join(", ")
+                ),
+            );
+            continue;
+        };
+        let t = r.target.get_ref();
+        let java = !t.is_empty()
+            && t.split('.').count() >= 2
+            && t.split('.').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+            });
+        if !java {
+            let what = if kind == ConsentKind::AutoInitProvider {
+                "a provider class (com.example.sdk.InitProvider)"
+            } else {
+                "a class and method (com.example.sdk.Sdk.init)"
+            };
+            err(line, format!("consent target {t:?} must name {what}"));
+        }
+        if !(r.source.starts_with("https://") || r.source.starts_with("http://")) {
+            err(
+                line,
+                format!(
+                    "consent target {t:?} needs a source: the URL of the vendor's compliance guide"
+                ),
+            );
+        }
+        out.push(ConsentApi {
+            kind,
+            target: t.clone(),
+            source: r.source.clone(),
+            line,
+        });
+    }
+    out
+}
