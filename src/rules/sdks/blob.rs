@@ -228,23 +228,28 @@ impl Codec for SigConfidence {
     }
 }
 
-impl Codec for ManifestKind {
-    fn put(&self, w: &mut Writer) {
-        let i = ManifestKind::ALL
-            .iter()
-            .position(|(_, k)| k == self)
-            .unwrap_or(0);
-        i.put(w);
-    }
+/// `Codec` for an enum listed in its `ALL` table of `(name, value)`: its index in the table.
+macro_rules! table_codec {
+    ($ty:ident, $what:literal) => {
+        impl Codec for $ty {
+            fn put(&self, w: &mut Writer) {
+                let i = $ty::ALL.iter().position(|(_, k)| k == self).unwrap_or(0);
+                i.put(w);
+            }
 
-    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
-        let i = usize::get(r)?;
-        match ManifestKind::ALL.get(i) {
-            Some((_, k)) => Ok(*k),
-            None => r.err("bad manifest kind"),
+            fn get(r: &mut Reader<'_>) -> Result<Self, String> {
+                let i = usize::get(r)?;
+                match $ty::ALL.get(i) {
+                    Some((_, k)) => Ok(*k),
+                    None => r.err($what),
+                }
+            }
         }
-    }
+    };
 }
+
+table_codec!(ManifestKind, "bad manifest kind");
+table_codec!(ConsentKind, "bad consent kind");
 
 impl Codec for VersionKind {
     fn put(&self, w: &mut Writer) {
@@ -325,24 +330,6 @@ codec!(VersionSig {
     source,
     line
 });
-impl Codec for ConsentKind {
-    fn put(&self, w: &mut Writer) {
-        let i = ConsentKind::ALL
-            .iter()
-            .position(|(_, k)| k == self)
-            .unwrap_or(0);
-        i.put(w);
-    }
-
-    fn get(r: &mut Reader<'_>) -> Result<Self, String> {
-        let i = usize::get(r)?;
-        match ConsentKind::ALL.get(i) {
-            Some((_, k)) => Ok(*k),
-            None => r.err("bad consent kind"),
-        }
-    }
-}
-
 codec!(ConsentApi {
     kind,
     target,
