@@ -25,6 +25,8 @@ mod literal;
 #[allow(dead_code)]
 #[path = "src/rules/sdks/load.rs"]
 mod load;
+#[path = "src/rules/table_lines.rs"]
+mod table_lines;
 #[allow(dead_code)]
 #[path = "src/rules/sdks/types.rs"]
 mod types;
@@ -39,6 +41,7 @@ fn main() {
     for src in ["types.rs", "load.rs", "blob.rs", "literal.rs", "consent.rs"] {
         println!("cargo:rerun-if-changed=src/rules/sdks/{src}");
     }
+    println!("cargo:rerun-if-changed=src/rules/table_lines.rs");
     let mut names: Vec<String> = match fs::read_dir(&dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
@@ -110,18 +113,7 @@ fn entries_json(text: &str, file: &str, key: &str) -> Result<String, String> {
             "{file}: unknown key `{other}` (expected `[[{key}]]` tables)"
         ));
     }
-    let header = format!("[[{key}]]");
-    let starts: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l.trim();
-            t == header
-                || t.starts_with(&format!("{header} "))
-                || t.starts_with(&format!("{header}#"))
-        })
-        .map(|(i, _)| i + 1)
-        .collect();
+    let starts = table_lines::table_starts(text, key);
     let items = match doc.get(key) {
         None => Vec::new(),
         Some(toml::Value::Array(items)) => items.clone(),

@@ -6,6 +6,7 @@ pub mod data_types;
 pub mod lint;
 pub mod permissions;
 pub mod sdks;
+mod table_lines;
 pub mod vendor;
 
 /// Whether a permission is dangerous (a runtime permission), from `rules/permissions.toml`.

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::table_lines::table_starts;
+
 /// One Android permission and how a policy names it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -243,21 +245,6 @@ fn find_line(text: &str, needle: &str) -> Option<usize> {
     text.lines()
         .position(|l| l.trim_start().starts_with(needle))
         .map(|i| i + 1)
-}
-
-/// Line numbers of every `[[key]]` header, in order.
-fn table_starts(text: &str, key: &str) -> Vec<usize> {
-    let header = format!("[[{key}]]");
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l.trim();
-            t == header
-                || t.starts_with(&format!("{header} "))
-                || t.starts_with(&format!("{header}#"))
-        })
-        .map(|(i, _)| i + 1)
-        .collect()
 }
 
 /// The line of a key named in a serde message (`unknown field `foo``), searched from the table start.
