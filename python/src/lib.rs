@@ -136,6 +136,24 @@ impl<'py> AppArg<'py> {
             AppArg::Path(p) | AppArg::Bytes(_, p) => p.display().to_string(),
         }
     }
+
+    /// Runs `work` on the app (its path, or its bytes borrowed from the Python object) with the
+    /// GIL released, as [`run`] does.
+    fn run<F>(&self, py: Python<'_>, work: F) -> PyResult<String>
+    where
+        F: FnOnce(AppSource<'_>) -> Result<String, Error> + Send,
+    {
+        let label = self.label();
+        match self {
+            AppArg::Path(p) => run(py, Some(&label), || work(AppSource::Path(p))),
+            AppArg::Bytes(b, n) => {
+                let data = b.as_bytes();
+                run(py, Some(&label), || {
+                    work(AppSource::Bytes { name: n, data })
+                })
+            }
+        }
+    }
 }
 
 fn limits() -> Limits {
@@ -167,22 +185,10 @@ fn inspect_json(
     name: Option<PathBuf>,
 ) -> PyResult<String> {
     let lang = parse_lang(Some(lang)).map_err(|f| f.into_py(py))?;
-    let app = AppArg::extract(app, name)?;
-    let label = app.label();
-    match &app {
-        AppArg::Path(p) => run(py, Some(&label), || {
-            let rep = api::inspect(AppSource::Path(p), limits(), catalog()?, lang)?;
-            Ok(report::to_json(&rep))
-        }),
-        AppArg::Bytes(b, n) => {
-            let data = b.as_bytes();
-            run(py, Some(&label), || {
-                let src = AppSource::Bytes { name: n, data };
-                let rep = api::inspect(src, limits(), catalog()?, lang)?;
-                Ok(report::to_json(&rep))
-            })
-        }
-    }
+    AppArg::extract(app, name)?.run(py, |src| {
+        let rep = api::inspect(src, limits(), catalog()?, lang)?;
+        Ok(report::to_json(&rep))
+    })
 }
 
 /// `audit --format json` of one app against its policy files.
@@ -215,7 +221,6 @@ fn audit_json(
         return Err(Failure::usage("audit needs at least one policy file".into()).into_py(py));
     }
     let app = AppArg::extract(app, name)?;
-    let label = app.label();
     let work = |src: AppSource<'_>| -> Result<String, Error> {
         let baseline = api::load_baseline(baseline.as_deref())?;
         let req = AuditRequest {
@@ -228,15 +233,7 @@ fn audit_json(
         let rep = api::audit(src, &req, limits(), catalog()?)?;
         Ok(report::to_json(&api::audit_json_view(rep, lang)))
     };
-    match &app {
-        AppArg::Path(p) => run(py, Some(&label), || work(AppSource::Path(p))),
-        AppArg::Bytes(b, n) => {
-            let data = b.as_bytes();
-            run(py, Some(&label), || {
-                work(AppSource::Bytes { name: n, data })
-            })
-        }
-    }
+    app.run(py, work)
 }
 
 /// `policy --format json` of policy files (several are merged, as the CLI does).
@@ -312,7 +309,6 @@ fn scan_json(
 ) -> PyResult<String> {
     let fail_on = parse_fail_on(fail_on).map_err(|f| f.into_py(py))?;
     let app = AppArg::extract(app, name)?;
-    let label = app.label();
     let work = |src: AppSource<'_>| -> Result<String, Error> {
         let index = policy_dir.as_deref().map(policy_index).transpose()?;
         let opts = ScanOptions {
@@ -325,15 +321,7 @@ fn scan_json(
         let line = report::scan::render_jsonl(std::slice::from_ref(&item));
         Ok(line.trim_end_matches('\n').to_string())
     };
-    match &app {
-        AppArg::Path(p) => run(py, Some(&label), || work(AppSource::Path(p))),
-        AppArg::Bytes(b, n) => {
-            let data = b.as_bytes();
-            run(py, Some(&label), || {
-                work(AppSource::Bytes { name: n, data })
-            })
-        }
-    }
+    app.run(py, work)
 }
 
 /// Raises an internal error on purpose, to show a panic becomes an `AnalysisError` (tests only).
