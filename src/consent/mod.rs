@@ -230,24 +230,25 @@ impl<'c> Knowledge<'c> {
             sdk_ids: Vec::new(),
             data_ids: Vec::new(),
         };
-        for rule in catalog.iter() {
-            for c in &rule.consent {
-                let Some((class, method)) = c.method_parts() else {
-                    continue;
-                };
-                let key = format!("{class}->{method}");
-                match c.kind {
-                    ConsentKind::Init => {
-                        k.inits.insert(key, rule.id.as_str());
-                    }
-                    ConsentKind::PrivacyApi => {
-                        k.privacy.insert(key);
-                    }
-                    ConsentKind::ConsentCheck => {
-                        k.checks.insert(key);
-                    }
-                    ConsentKind::PreInit | ConsentKind::AutoInitProvider => {}
+        for c in catalog.consent_sigs() {
+            let Some(id) = catalog.id_at(c.sdk) else {
+                continue;
+            };
+            let Some((class, method)) = crate::rules::sdks::consent::method_parts(&c.target) else {
+                continue;
+            };
+            let key = format!("{class}->{method}");
+            match c.kind {
+                ConsentKind::Init => {
+                    k.inits.insert(key, id);
                 }
+                ConsentKind::PrivacyApi => {
+                    k.privacy.insert(key);
+                }
+                ConsentKind::ConsentCheck => {
+                    k.checks.insert(key);
+                }
+                ConsentKind::PreInit | ConsentKind::AutoInitProvider => {}
             }
         }
         for a in apis.iter() {
@@ -298,22 +299,31 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
         })
         .collect();
     let mut out = ConsentResult::default();
-    for rule in catalog.iter() {
-        for c in rule
-            .consent
-            .iter()
-            .filter(|c| c.kind == ConsentKind::AutoInitProvider)
-        {
-            for comp in app.manifest.components.iter().filter(|comp| {
-                comp.kind == crate::apk::manifest::ComponentKind::Provider && comp.name == c.target
-            }) {
-                out.providers.push(AutoInitProvider {
-                    sdk: rule.id.clone(),
-                    provider: comp.name.clone(),
-                    enabled: comp.enabled,
-                    source: c.source.clone(),
-                });
-            }
+    // Matched on the consent targets read with the signatures: an entry is decoded (for the
+    // source) only when one of its providers is declared.
+    for c in catalog
+        .consent_sigs()
+        .iter()
+        .filter(|c| c.kind == ConsentKind::AutoInitProvider)
+    {
+        for comp in app.manifest.components.iter().filter(|comp| {
+            comp.kind == crate::apk::manifest::ComponentKind::Provider && *comp.name == *c.target
+        }) {
+            let Some(rule) = catalog.at(c.sdk) else {
+                continue;
+            };
+            let source = rule
+                .consent
+                .iter()
+                .find(|r| r.kind == c.kind && r.target == comp.name)
+                .map(|r| r.source.clone())
+                .unwrap_or_default();
+            out.providers.push(AutoInitProvider {
+                sdk: rule.id.clone(),
+                provider: comp.name.clone(),
+                enabled: comp.enabled,
+                source,
+            });
         }
     }
     if let Some(p) = packer {

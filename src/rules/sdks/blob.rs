@@ -19,7 +19,7 @@ use super::{
 };
 
 /// The first bytes of a blob.
-const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x05";
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x06";
 
 /// Reads values back from a blob; every read is bounds-checked.
 pub(crate) struct Reader<'a> {
@@ -450,6 +450,7 @@ impl<'a> Reader<'a> {
             manifest: self.list(|r| Ok((ManifestKind::get(r)?, r.str_ref()?)))?,
             dex_strings: self.list(Self::str_ref)?,
             version_libs: self.list(Self::str_ref)?,
+            consent: self.list(|r| Ok((ConsentKind::get(r)?, r.str_ref()?)))?,
         })
     }
 }
@@ -482,6 +483,10 @@ impl Writer {
         });
         self.list(&s.dex_strings, |w, v| w.str_ref(v));
         self.list(&s.version_libs, |w, v| w.str_ref(v));
+        self.list(&s.consent, |w, (k, v)| {
+            k.put(w);
+            w.str_ref(v);
+        });
     }
 }
 

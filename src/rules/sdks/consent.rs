@@ -55,9 +55,15 @@ pub struct ConsentApi {
 impl ConsentApi {
     /// The class descriptor and method name of a method entry (`Lcom/umeng/x/Y;`, `init`).
     pub fn method_parts(&self) -> Option<(String, &str)> {
-        let (class, method) = self.target.rsplit_once('.')?;
-        Some((format!("L{};", class.replace('.', "/")), method))
+        method_parts(&self.target)
     }
+}
+
+/// The class descriptor and method name of a method target (`com.umeng.x.Y.init` gives
+/// `Lcom/umeng/x/Y;`, `init`).
+pub fn method_parts(target: &str) -> Option<(String, &str)> {
+    let (class, method) = target.rsplit_once('.')?;
+    Some((format!("L{};", class.replace('.', "/")), method))
 }
 
 /// A `[[consent]]` table as written.

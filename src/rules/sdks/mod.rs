@@ -42,6 +42,20 @@ pub struct SdkCatalog {
     version_regexes: Vec<OnceLock<Vec<CompiledVersion>>>,
     /// The `lib` regexes of every `native-string` version rule, as one set (on first use).
     native_string_libs: OnceLock<regex::RegexSet>,
+    /// Every `[[consent]]` target, in catalogue order (read with the signatures: the consent
+    /// search and the provider check do not decode the entries).
+    consent: Vec<ConsentSig>,
+}
+
+/// One `[[consent]]` entry as the consent search matches it; its source is in the entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentSig {
+    /// Index of the SDK in catalogue order ([`SdkCatalog::id_at`]).
+    pub sdk: usize,
+    /// What it names.
+    pub kind: consent::ConsentKind,
+    /// The method (`com.umeng.commonsdk.UMConfigure.init`) or provider class it names.
+    pub target: Box<str>,
 }
 
 /// The regexes of one [`VersionSig`], compiled once.
@@ -129,6 +143,17 @@ impl SdkCatalog {
                 .collect(),
             version_regexes: sigs.iter().map(|_| OnceLock::new()).collect(),
             native_string_libs: OnceLock::new(),
+            consent: sigs
+                .iter()
+                .enumerate()
+                .flat_map(|(sdk, s)| {
+                    s.consent.iter().map(move |&(kind, target)| ConsentSig {
+                        sdk,
+                        kind,
+                        target: target.into(),
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -179,6 +204,16 @@ impl SdkCatalog {
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&SdkRule> {
         self.position(id).and_then(|i| self.at(i))
+    }
+
+    /// The id of the entry at an index of [`SdkCatalog::iter`] order (nothing decoded).
+    pub fn id_at(&self, i: usize) -> Option<&str> {
+        self.ids.get(i).map(|s| s.as_ref())
+    }
+
+    /// Every `[[consent]]` target of the catalogue, without decoding the entries.
+    pub fn consent_sigs(&self) -> &[ConsentSig] {
+        &self.consent
     }
 
     /// Every entry, sorted by id.

@@ -341,6 +341,9 @@ pub(crate) struct Sigs<'a> {
     pub dex_strings: Vec<&'a str>,
     /// The `lib` regexes of the `native-string` version rules.
     pub version_libs: Vec<&'a str>,
+    /// `[[consent]]`: (kind, target), what the consent search and the provider check match
+    /// (the sources are read from the entry, for what is reported).
+    pub consent: Vec<(super::consent::ConsentKind, &'a str)>,
 }
 
 impl<'a> Sigs<'a> {
@@ -369,6 +372,11 @@ impl<'a> Sigs<'a> {
                     VersionKind::NativeString { lib } => Some(lib.as_str()),
                     _ => None,
                 })
+                .collect(),
+            consent: rule
+                .consent
+                .iter()
+                .map(|c| (c.kind, c.target.as_str()))
                 .collect(),
         }
     }
