@@ -5,6 +5,10 @@
 //!     cargo build --release --example consent_cost
 //!     /usr/bin/time -f "%U %S %M" target/release/examples/consent_cost APK off
 //!     /usr/bin/time -f "%U %S %M" target/release/examples/consent_cost APK on
+//!
+//! `consent_cost APK dump` runs as `on` and then prints the whole consent result as JSON (every
+//! path with its steps, the providers, what is incomplete, the SDK names): the output compared
+//! before and after a change of the search, which must not change a single result.
 
 use appaudit::apk::archive::Limits;
 use appaudit::apk::reader::{self, Options};
@@ -14,7 +18,7 @@ use std::path::Path;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(apk), Some(mode)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: consent_cost APK on|off");
+        eprintln!("usage: consent_cost APK on|off|dump");
         std::process::exit(2);
     };
     let catalog = engine::load_catalog(None).unwrap_or_else(|e| {
@@ -25,7 +29,7 @@ fn main() {
         limits: Limits::default(),
         string_needles: detect::string_needles(catalog),
         native_strings: Some(catalog.native_string_libs().clone()),
-        call_graph: mode == "on",
+        call_graph: mode == "on" || mode == "dump",
     };
     let app = reader::analyze(Path::new(apk), &opts).unwrap_or_else(|e| {
         eprintln!("{e}");
@@ -40,4 +44,9 @@ fn main() {
         a.consent.methods_reached,
         a.consent.paths.len()
     );
+    if mode == "dump" {
+        let json = serde_json::to_string_pretty(&a.consent).unwrap_or_default();
+        println!("{json}");
+        println!("sdk_names: {:?}", a.consent.sdk_names);
+    }
 }
