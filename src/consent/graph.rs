@@ -2,9 +2,14 @@
 //! exactly (static, direct, super) or by class-hierarchy analysis over the app's own classes
 //! (virtual, interface). Built once per app (the class index and the subclass lists), explored
 //! lazily: a class's methods and a method's facts are decoded only when the search reaches them.
+//!
+//! Everything is identified by integers: a class by the id of its descriptor, a called method
+//! by a *key* (one per DEX file and method_idx, with the ids of its class and of its
+//! `name(params)ret`), a method with code by a dense *id*. The strings are built once per
+//! method_idx, to intern them; readable names are made only for what is reported.
 
 use crate::apk::dex::calls::{DexView, InvokeKind, MethodCode};
-use std::cell::RefCell;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -12,6 +17,8 @@ use std::rc::Rc;
 pub const MAX_TARGETS: usize = 64;
 /// Most subclasses looked at when resolving one virtual call.
 const MAX_SUBCLASSES: usize = 4096;
+/// No id.
+pub const NONE: u32 = u32::MAX;
 
 /// A method with code: (DEX index, method_idx, code_off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,46 +28,243 @@ pub struct MethodRef {
     pub code: u32,
 }
 
-/// A class's methods with code: (method_idx, code_off, `name(params)ret`).
-type Methods = Rc<Vec<(u32, u32, String)>>;
+/// What a method_idx names, interned.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    /// The DEX file.
+    pub dex: u16,
+    /// Its method_idx there.
+    pub method: u32,
+    /// Whether its signature `Lcls;->name(params)ret` can be read at all.
+    pub readable: bool,
+    /// The id of its class descriptor among the classes the app defines or extends ([`NONE`]
+    /// when it is neither, or the signature does not split).
+    pub class: u32,
+    /// The id of its `name(params)ret` ([`NONE`] when the signature does not split).
+    pub sub: u32,
+    /// `sub` starts with `<init>`.
+    pub init: bool,
+}
+
+/// One class descriptor of the class index.
+#[derive(Clone, Copy)]
+struct Class {
+    /// A definition was seen (the first one wins, as on Android).
+    seen: bool,
+    /// Where it is defined, when its name is valid UTF-8 (no name the search looks up can
+    /// match another).
+    def: Option<(u16, u32)>,
+    /// Its superclass's id, when that name is valid UTF-8.
+    sup: u32,
+    /// Its direct subclasses and implementations, in definition order (a list through `edges`).
+    first_child: u32,
+    last_child: u32,
+}
+
+const NO_CLASS: Class = Class {
+    seen: false,
+    def: None,
+    sup: NONE,
+    first_child: NONE,
+    last_child: NONE,
+};
+
+/// The per-DEX tables, indexed by the file's own ids (0: not looked at yet, else id + 1).
+struct Tables {
+    /// method_idx -> key.
+    keys: Vec<u32>,
+    /// method_idx -> method id (of the first code_off seen with it).
+    ids: Vec<u32>,
+    /// type_idx -> class id + 1 ([`NONE`]: not a class the index knows).
+    types: Vec<u32>,
+    /// class_def -> index into `Program::lists`.
+    lists: Vec<u32>,
+}
 
 /// The app's classes over every DEX file (the first definition of a name wins, as on Android).
 pub struct Program<'a> {
     /// The DEX files, with their archive names.
     pub dexes: Vec<(&'a str, DexView<'a>)>,
-    classes: HashMap<&'a [u8], (u16, usize)>,
-    children: HashMap<&'a [u8], Vec<&'a [u8]>>,
-    methods: RefCell<HashMap<(u16, usize), Methods>>,
-    facts: RefCell<HashMap<(u16, u32), Rc<MethodCode>>>,
+    /// Class descriptor -> id: the names as defined (raw bytes when they are valid UTF-8, which
+    /// is then what decoding gives; others behind a 0xFF byte, which no decoded name holds).
+    class_ids: HashMap<Cow<'a, [u8]>, u32>,
+    classes: Vec<Class>,
+    /// (child, next) links of the subclass lists.
+    edges: Vec<(u32, u32)>,
+    /// Every class defined, first definitions only, in definition order: (raw name, dex, def).
+    order: Vec<(&'a [u8], u16, u32)>,
+    /// Package (`Lcom/a/`, or `L`) -> its classes in definition order, built on first use.
+    packages: Option<HashMap<&'a [u8], Vec<(u16, u32)>>>,
+    /// `name(params)ret` -> id.
+    subs: HashMap<Box<[u8]>, u32>,
+    tables: Vec<Tables>,
+    keys: Vec<Key>,
+    /// Per key, what a call of it may run: (exact, virtual) resolutions.
+    resolved: Vec<[Option<Rc<[MethodRef]>>; 2]>,
+    /// The methods with code by id, and their facts (decoded once).
+    methods: Vec<MethodRef>,
+    facts: Vec<Option<Rc<MethodCode>>>,
+    /// Method refs whose method_idx slot holds another code_off (hostile files only).
+    other_ids: HashMap<MethodRef, u32>,
+    /// The methods with code of the classes read: (sub id, method).
+    lists: Vec<Box<[(u32, MethodRef)]>>,
+    /// Ids of the subsignatures the search asks for.
+    pub run_sub: u32,
+    pub call_sub: u32,
+    pub start_sub: u32,
+    pub clinit_sub: u32,
+    /// A signature being read.
+    buf: String,
+}
+
+/// Whether a descriptor's raw bytes are what decoding them gives (valid UTF-8: MUTF-8's
+/// special forms, a surrogate or `C0 80`, are not).
+fn plain(raw: &[u8]) -> bool {
+    raw.is_ascii() || std::str::from_utf8(raw).is_ok()
+}
+
+/// The class index key of a descriptor as the file has it.
+fn class_key(raw: &[u8]) -> Cow<'_, [u8]> {
+    if plain(raw) {
+        Cow::Borrowed(raw)
+    } else {
+        let mut k = Vec::with_capacity(raw.len() + 1);
+        k.push(0xFF);
+        k.extend_from_slice(raw);
+        Cow::Owned(k)
+    }
+}
+
+/// The package of a class descriptor: through its last `/`, or `L` for a class without one.
+fn package_of(desc: &[u8]) -> Option<&[u8]> {
+    match desc.iter().rposition(|&b| b == b'/') {
+        Some(j) => Some(&desc[..=j]),
+        None => desc.starts_with(b"L").then_some(&b"L"[..]),
+    }
+}
+
+/// A table slot: 0 is empty, `u32::MAX` holds [`NONE`], anything else an id + 1.
+fn slot(v: &[u32], i: u32) -> Option<u32> {
+    match *v.get(usize::try_from(i).ok()?)? {
+        0 => None,
+        u32::MAX => Some(NONE),
+        x => Some(x - 1),
+    }
+}
+
+fn set_slot(v: &mut [u32], i: u32, x: u32) {
+    if let Some(s) = usize::try_from(i).ok().and_then(|i| v.get_mut(i)) {
+        *s = x.saturating_add(1);
+    }
 }
 
 impl<'a> Program<'a> {
     /// Indexes the classes of `dexes` and who extends or implements what.
     pub fn new(dexes: Vec<(&'a str, DexView<'a>)>) -> Program<'a> {
-        let mut classes = HashMap::new();
-        let mut children: HashMap<&[u8], Vec<&[u8]>> = HashMap::new();
+        let mut p = Program {
+            class_ids: HashMap::new(),
+            classes: Vec::new(),
+            edges: Vec::new(),
+            order: Vec::new(),
+            packages: None,
+            subs: HashMap::new(),
+            tables: dexes
+                .iter()
+                .map(|(_, v)| Tables {
+                    keys: vec![0; v.method_count()],
+                    ids: vec![0; v.method_count()],
+                    types: vec![0; v.type_count()],
+                    lists: vec![0; v.class_count()],
+                })
+                .collect(),
+            keys: Vec::new(),
+            resolved: Vec::new(),
+            methods: Vec::new(),
+            facts: Vec::new(),
+            other_ids: HashMap::new(),
+            lists: Vec::new(),
+            run_sub: 0,
+            call_sub: 0,
+            start_sub: 0,
+            clinit_sub: 0,
+            buf: String::new(),
+            dexes: Vec::new(),
+        };
         for (d, (_, view)) in dexes.iter().enumerate() {
             let d = u16::try_from(d).unwrap_or(u16::MAX);
             for c in 0..view.class_count() {
                 let Some(name) = view.class_desc(c) else {
                     continue;
                 };
-                if classes.contains_key(name) {
+                let id = p.class_id(name);
+                if p.classes[id as usize].seen {
                     continue;
                 }
-                classes.insert(name, (d, c));
-                for parent in view.superclass(c).into_iter().chain(view.interfaces(c)) {
-                    children.entry(parent).or_default().push(name);
+                let c32 = u32::try_from(c).unwrap_or(u32::MAX);
+                p.classes[id as usize].seen = true;
+                if plain(name) {
+                    p.classes[id as usize].def = Some((d, c32));
                 }
+                p.order.push((name, d, c32));
+                if let Some(sup) = view.superclass(c) {
+                    let sid = p.class_id(sup);
+                    if plain(sup) {
+                        p.classes[id as usize].sup = sid;
+                    }
+                    p.add_child(sid, id);
+                }
+                view.each_interface(c, |i| {
+                    let iid = p.class_id(i);
+                    p.add_child(iid, id);
+                });
             }
         }
-        Program {
-            dexes,
-            classes,
-            children,
-            methods: RefCell::new(HashMap::new()),
-            facts: RefCell::new(HashMap::new()),
+        p.dexes = dexes;
+        p.run_sub = p.sub_id(b"run()V");
+        p.call_sub = p.sub_id(b"call()Ljava/lang/Object;");
+        p.start_sub = p.sub_id(b"start()V");
+        p.clinit_sub = p.sub_id(b"<clinit>()V");
+        p
+    }
+
+    /// The id of a class descriptor as the file has it (added when new).
+    fn class_id(&mut self, raw: &'a [u8]) -> u32 {
+        if let Some(&id) = self.class_ids.get(&*class_key(raw)) {
+            return id;
         }
+        let id = u32::try_from(self.classes.len()).unwrap_or(NONE);
+        self.class_ids.insert(class_key(raw), id);
+        self.classes.push(NO_CLASS);
+        id
+    }
+
+    fn add_child(&mut self, parent: u32, child: u32) {
+        let e = u32::try_from(self.edges.len()).unwrap_or(NONE);
+        self.edges.push((child, NONE));
+        let Some(p) = self.classes.get_mut(parent as usize) else {
+            return;
+        };
+        if p.last_child == NONE {
+            p.first_child = e;
+        } else if let Some(last) = self.edges.get_mut(p.last_child as usize) {
+            last.1 = e;
+        }
+        p.last_child = e;
+    }
+
+    /// The id of a decoded class descriptor, if the index knows it.
+    pub fn class(&self, desc: &[u8]) -> Option<u32> {
+        self.class_ids.get(desc).copied()
+    }
+
+    /// The id of a `name(params)ret` (added when new).
+    pub fn sub_id(&mut self, sub: &[u8]) -> u32 {
+        if let Some(&id) = self.subs.get(sub) {
+            return id;
+        }
+        let id = u32::try_from(self.subs.len()).unwrap_or(NONE);
+        self.subs.insert(sub.into(), id);
+        id
     }
 
     /// One DEX file.
@@ -73,57 +277,136 @@ impl<'a> Program<'a> {
         self.dexes.get(usize::from(dex)).map_or("", |(n, _)| *n)
     }
 
-    /// Whether the app defines `desc`.
-    pub fn defines(&self, desc: &str) -> bool {
-        self.classes.contains_key(desc.as_bytes())
+    /// Whether the app defines the class named `desc` (`Lcom/a/B;`).
+    pub fn defines_named(&self, desc: &str) -> bool {
+        self.class(desc.as_bytes()).is_some_and(|c| self.defines(c))
     }
 
-    /// Every class the app defines in package `prefix` (`Lcom/a/`; not its subpackages), at
-    /// most `max`.
-    pub fn classes_under(&self, prefix: &str, max: usize) -> Vec<(u16, usize)> {
-        let p = prefix.as_bytes();
+    /// Whether the app defines class `id`.
+    pub fn defines(&self, id: u32) -> bool {
         self.classes
-            .iter()
-            .filter(|(k, _)| k.starts_with(p) && !k[p.len()..].contains(&b'/'))
-            .map(|(_, v)| *v)
-            .take(max)
-            .collect()
+            .get(id as usize)
+            .is_some_and(|c| c.def.is_some())
     }
 
-    /// The methods with code of a class.
-    pub fn class_methods(&self, dex: u16, class: usize) -> Methods {
-        if let Some(m) = self.methods.borrow().get(&(dex, class)) {
-            return m.clone();
+    /// The key of method_idx `m` of DEX `dex`: its signature read and interned once.
+    pub fn key(&mut self, dex: u16, m: u32) -> u32 {
+        if let Some(k) = self
+            .tables
+            .get(usize::from(dex))
+            .and_then(|t| slot(&t.keys, m))
+        {
+            return k;
         }
-        let list: Vec<(u32, u32, String)> = self
+        let mut sig = std::mem::take(&mut self.buf);
+        let readable = self
             .view(dex)
-            .map(|v| {
-                v.methods(class)
-                    .into_iter()
-                    .filter_map(|(m, code)| {
-                        let sig = v.method_sig(m)?;
-                        let sub = split_sig(&sig)?.1.to_string();
-                        Some((m, code, sub))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let rc = Rc::new(list);
-        self.methods.borrow_mut().insert((dex, class), rc.clone());
-        rc
+            .is_some_and(|v| v.method_sig_into(m, &mut sig));
+        let mut key = Key {
+            dex,
+            method: m,
+            readable,
+            class: NONE,
+            sub: NONE,
+            init: false,
+        };
+        if let Some((desc, sub)) = split_sig(&sig).filter(|_| readable) {
+            key.class = self.class(desc.as_bytes()).unwrap_or(NONE);
+            key.sub = self.sub_id(sub.as_bytes());
+            key.init = sub.starts_with("<init>");
+        }
+        self.buf = sig;
+        let k = u32::try_from(self.keys.len()).unwrap_or(NONE);
+        self.keys.push(key);
+        self.resolved.push([None, None]);
+        if let Some(t) = self.tables.get_mut(usize::from(dex)) {
+            set_slot(&mut t.keys, m, k);
+        }
+        k
+    }
+
+    /// What key `k` names.
+    pub fn key_of(&self, k: u32) -> Key {
+        self.keys[k as usize]
+    }
+
+    /// The class id of type_idx `t` of DEX `dex` (None: not a class the index knows).
+    pub fn type_class(&mut self, dex: u16, t: u32) -> Option<u32> {
+        if let Some(c) = self
+            .tables
+            .get(usize::from(dex))
+            .and_then(|tb| slot(&tb.types, t))
+        {
+            return (c != NONE).then_some(c);
+        }
+        let c = self
+            .view(dex)
+            .and_then(|v| v.type_desc(t))
+            .filter(|d| plain(d))
+            .and_then(|d| self.class(d))
+            .unwrap_or(NONE);
+        if let Some(tb) = self.tables.get_mut(usize::from(dex)) {
+            // NONE is stored as is: slot() reads it back as NONE.
+            set_slot(&mut tb.types, t, c);
+        }
+        (c != NONE).then_some(c)
+    }
+
+    /// The dense id of a method with code.
+    pub fn id(&mut self, m: MethodRef) -> u32 {
+        let d = usize::from(m.dex);
+        let in_table = self
+            .tables
+            .get(d)
+            .is_some_and(|t| usize::try_from(m.method).is_ok_and(|i| i < t.ids.len()));
+        if in_table {
+            match slot(&self.tables[d].ids, m.method) {
+                None => {
+                    let id = self.push_method(m);
+                    set_slot(&mut self.tables[d].ids, m.method, id);
+                    return id;
+                }
+                Some(id) if self.methods.get(id as usize) == Some(&m) => return id,
+                Some(_) => {}
+            }
+        }
+        if let Some(&id) = self.other_ids.get(&m) {
+            return id;
+        }
+        let id = self.push_method(m);
+        self.other_ids.insert(m, id);
+        id
+    }
+
+    fn push_method(&mut self, m: MethodRef) -> u32 {
+        let id = u32::try_from(self.methods.len()).unwrap_or(NONE);
+        self.methods.push(m);
+        self.facts.push(None);
+        id
+    }
+
+    /// The method with code of id `id`.
+    pub fn method_ref(&self, id: u32) -> MethodRef {
+        self.methods[id as usize]
+    }
+
+    /// Number of method ids given out.
+    pub fn method_ids(&self) -> usize {
+        self.methods.len()
     }
 
     /// The facts of a method (decoded once), without guard bits.
-    pub fn method(&self, m: MethodRef) -> Rc<MethodCode> {
-        if let Some(f) = self.facts.borrow().get(&(m.dex, m.code)) {
+    pub fn method(&mut self, id: u32) -> Rc<MethodCode> {
+        if let Some(f) = &self.facts[id as usize] {
             return f.clone();
         }
+        let m = self.methods[id as usize];
         let f = Rc::new(
             self.view(m.dex)
                 .map(|v| v.read_method(m.method, m.code, 0))
                 .unwrap_or_default(),
         );
-        self.facts.borrow_mut().insert((m.dex, m.code), f.clone());
+        self.facts[id as usize] = Some(f.clone());
         f
     }
 
@@ -135,6 +418,14 @@ impl<'a> Program<'a> {
             .unwrap_or_default()
     }
 
+    /// The signature of key `k`, `Lcls;->name(params)ret` (empty when unreadable).
+    pub fn key_sig(&self, k: u32) -> String {
+        let key = self.keys[k as usize];
+        self.view(key.dex)
+            .and_then(|v| v.method_sig(key.method))
+            .unwrap_or_default()
+    }
+
     /// The method's signature, `Lcls;->name(params)ret`.
     pub fn sig(&self, m: MethodRef) -> String {
         self.view(m.dex)
@@ -142,61 +433,131 @@ impl<'a> Program<'a> {
             .unwrap_or_default()
     }
 
-    /// The method `sub` (`name(params)ret`) as defined by class `desc` itself.
-    pub fn defined(&self, desc: &str, sub: &str) -> Option<MethodRef> {
-        let &(d, c) = self.classes.get(desc.as_bytes())?;
-        self.class_methods(d, c)
+    /// Every class the app defines in package `prefix` (`Lcom/a/`, or `L`; not its
+    /// subpackages), at most `max`, in definition order.
+    pub fn classes_under(&mut self, prefix: &[u8], max: usize) -> Vec<(u16, u32)> {
+        let order = &self.order;
+        let packages = self.packages.get_or_insert_with(|| {
+            let mut map: HashMap<&'a [u8], Vec<(u16, u32)>> = HashMap::new();
+            for &(name, d, c) in order {
+                if let Some(p) = package_of(name) {
+                    map.entry(p).or_default().push((d, c));
+                }
+            }
+            map
+        });
+        packages
+            .get(prefix)
+            .map(|v| v.iter().take(max).copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The methods with code of class_def `class` of DEX `dex`, with their subsignature ids
+    /// (those whose signature cannot be read left out).
+    pub fn class_methods(&mut self, dex: u16, class: u32) -> u32 {
+        if let Some(l) = self
+            .tables
+            .get(usize::from(dex))
+            .and_then(|t| slot(&t.lists, class))
+        {
+            return l;
+        }
+        let raw = self
+            .view(dex)
+            .map(|v| v.methods(class as usize))
+            .unwrap_or_default();
+        let mut list = Vec::with_capacity(raw.len());
+        for (method, code) in raw {
+            let k = self.key(dex, method);
+            let key = self.key_of(k);
+            if key.sub != NONE {
+                list.push((key.sub, MethodRef { dex, method, code }));
+            }
+        }
+        let l = u32::try_from(self.lists.len()).unwrap_or(NONE);
+        self.lists.push(list.into_boxed_slice());
+        if let Some(t) = self.tables.get_mut(usize::from(dex)) {
+            set_slot(&mut t.lists, class, l);
+        }
+        l
+    }
+
+    /// A list made by [`Program::class_methods`].
+    pub fn list(&self, l: u32) -> &[(u32, MethodRef)] {
+        self.lists.get(l as usize).map_or(&[][..], |b| &b[..])
+    }
+
+    /// The method `sub` as defined by class `class` itself.
+    pub fn defined(&mut self, class: u32, sub: u32) -> Option<MethodRef> {
+        let (d, c) = self.classes.get(class as usize)?.def?;
+        let l = self.class_methods(d, c);
+        self.list(l)
             .iter()
-            .find(|(_, _, s)| s == sub)
-            .map(|&(method, code, _)| MethodRef {
-                dex: d,
-                method,
-                code,
-            })
+            .find(|(s, _)| *s == sub)
+            .map(|&(_, m)| m)
     }
 
-    /// The superclass of `desc`, when the app defines `desc`.
-    fn superclass(&self, desc: &str) -> Option<String> {
-        let &(d, c) = self.classes.get(desc.as_bytes())?;
-        let s = self.view(d)?.superclass(c)?;
-        Some(String::from_utf8_lossy(s).into_owned())
-    }
-
-    /// `sub` looked up from `desc` up its superclasses (the implementation a call on an
-    /// instance of `desc` runs).
-    pub fn lookup(&self, desc: &str, sub: &str) -> Option<MethodRef> {
-        let mut cur = Some(desc.to_string());
+    /// `sub` looked up from `class` up its superclasses (the implementation a call on an
+    /// instance of `class` runs).
+    pub fn lookup(&mut self, class: u32, sub: u32) -> Option<MethodRef> {
+        let mut cur = class;
         for _ in 0..64 {
-            let c = cur?;
-            if let Some(m) = self.defined(&c, sub) {
+            if let Some(m) = self.defined(cur, sub) {
                 return Some(m);
             }
-            cur = self.superclass(&c);
+            let c = self.classes.get(cur as usize)?;
+            c.def?;
+            cur = c.sup;
+            if cur == NONE {
+                return None;
+            }
         }
         None
     }
 
-    /// The methods a call of `sig` with `kind` may run: exact for static/direct/super, else the
-    /// implementation inherited by the static type plus every override in its app subtypes.
-    pub fn resolve(&self, sig: &str, kind: InvokeKind) -> Vec<MethodRef> {
-        let Some((desc, sub)) = split_sig(sig) else {
-            return Vec::new();
-        };
-        let key = desc.as_bytes();
-        if !self.classes.contains_key(key) && !self.children.contains_key(key) {
+    /// [`Program::lookup`] by names (`Lcls;`, `name(params)ret`).
+    pub fn lookup_named(&mut self, desc: &str, sub: &str) -> Option<MethodRef> {
+        let class = self.class(desc.as_bytes())?;
+        let sub = self.sub_id(sub.as_bytes());
+        self.lookup(class, sub)
+    }
+
+    /// The methods a call of key `k` with `kind` may run: exact for static/direct/super, else
+    /// the implementation inherited by the static type plus every override in its app subtypes.
+    pub fn resolve(&mut self, k: u32, kind: InvokeKind) -> Rc<[MethodRef]> {
+        let virt = matches!(kind, InvokeKind::Virtual | InvokeKind::Interface);
+        if let Some(r) = &self.resolved[k as usize][usize::from(virt)] {
+            return r.clone();
+        }
+        let key = self.keys[k as usize];
+        let r: Rc<[MethodRef]> = self.resolve_key(key, virt).into();
+        self.resolved[k as usize][usize::from(virt)] = Some(r.clone());
+        r
+    }
+
+    fn resolve_key(&mut self, key: Key, virt: bool) -> Vec<MethodRef> {
+        if key.class == NONE || key.sub == NONE {
             return Vec::new();
         }
-        let mut out: Vec<MethodRef> = self.lookup(desc, sub).into_iter().collect();
-        if matches!(kind, InvokeKind::Virtual | InvokeKind::Interface) {
-            let mut queue = vec![key];
+        let Some(&cls) = self.classes.get(key.class as usize) else {
+            return Vec::new();
+        };
+        if cls.def.is_none() && cls.first_child == NONE {
+            return Vec::new();
+        }
+        let mut out: Vec<MethodRef> = self.lookup(key.class, key.sub).into_iter().collect();
+        if virt {
+            let mut queue = vec![key.class];
             let mut seen = 0usize;
             while let Some(c) = queue.pop() {
-                for &child in self.children.get(c).map_or(&[][..], Vec::as_slice) {
+                let mut e = self.classes.get(c as usize).map_or(NONE, |c| c.first_child);
+                while let Some(&(child, next)) = self.edges.get(e as usize) {
+                    e = next;
                     seen += 1;
                     if seen > MAX_SUBCLASSES || out.len() >= MAX_TARGETS {
                         return out;
                     }
-                    if let Some(m) = self.defined(&String::from_utf8_lossy(child), sub) {
+                    if let Some(m) = self.defined(child, key.sub) {
                         if !out.contains(&m) {
                             out.push(m);
                         }

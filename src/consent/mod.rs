@@ -24,12 +24,14 @@ pub mod graph;
 
 use crate::apk::dex::calls::{Cond, DexView, InvokeKind, MethodCode};
 use crate::apk::App;
+use crate::rules::apis::FastHash;
 use crate::rules::apis::{ApiCatalog, ApiKind, Confidence};
 use crate::rules::sdks::consent::ConsentKind;
 use crate::rules::sdks::SdkCatalog;
-use graph::{api_of, split_sig, MethodRef, Program};
+use graph::{api_of, MethodRef, Program, NONE};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 /// Deepest path followed from an entry point (calls).
 pub const MAX_DEPTH: usize = 24;
@@ -218,6 +220,15 @@ struct Knowledge<'c> {
     data: HashMap<&'c str, &'c str>,
     sdk_ids: Vec<&'c str>,
     data_ids: Vec<&'c str>,
+    /// The classes (`Lcls;`) of every method named above, and of the state writes and
+    /// privacy APIs alone: a call of another class has no facts and is no state write.
+    classes: HashSet<Box<[u8]>, FastHash>,
+    write_classes: HashSet<Box<[u8]>, FastHash>,
+}
+
+/// The class part of a `Lcls;->name` key (through its first `->`).
+fn key_class(key: &str) -> &[u8] {
+    key.split("->").next().unwrap_or(key).as_bytes()
 }
 
 impl<'c> Knowledge<'c> {
@@ -229,6 +240,8 @@ impl<'c> Knowledge<'c> {
             data: HashMap::new(),
             sdk_ids: Vec::new(),
             data_ids: Vec::new(),
+            classes: HashSet::default(),
+            write_classes: HashSet::default(),
         };
         for c in catalog.consent_sigs() {
             let Some(id) = catalog.id_at(c.sdk) else {
@@ -259,6 +272,31 @@ impl<'c> Knowledge<'c> {
                 k.data.insert(a.api.as_str(), a.data_type.as_str());
             }
         }
+        let mut classes: HashSet<Box<[u8]>, FastHash> = HashSet::default();
+        let mut write_classes: HashSet<Box<[u8]>, FastHash> = HashSet::default();
+        for key in STATE_WRITES
+            .iter()
+            .copied()
+            .chain(k.privacy.iter().map(String::as_str))
+        {
+            write_classes.insert(key_class(key).into());
+        }
+        for key in k
+            .inits
+            .keys()
+            .chain(k.privacy.iter())
+            .chain(k.checks.iter())
+            .map(String::as_str)
+            .chain(k.data.keys().copied())
+            .chain(STATE_READS.iter().copied())
+            .chain(STATE_WRITES.iter().copied())
+            .chain(HAND_OFFS.iter().copied())
+            .chain(REFLECTION.iter().copied())
+        {
+            classes.insert(key_class(key).into());
+        }
+        k.classes = classes;
+        k.write_classes = write_classes;
         k
     }
 
@@ -340,21 +378,26 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
         return out;
     }
     out.ran = true;
-    let program = Program::new(dexes);
+    let mut program = Program::new(dexes);
     // A provider whose class the DEX files do not define is configuration only (issue #14):
     // nothing runs.
     out.providers
-        .retain(|p| program.defines(&format!("L{};", p.provider.replace('.', "/"))));
+        .retain(|p| program.defines_named(&format!("L{};", p.provider.replace('.', "/"))));
     let mut know = Knowledge::new(catalog, apis);
     let auto_providers: HashSet<&str> = out.providers.iter().map(|p| p.provider.as_str()).collect();
-    let entries = entry_points(app, &program, &auto_providers, &mut out.incomplete);
+    let entries = entry_points(app, &mut program, &auto_providers, &mut out.incomplete);
     out.entries = entries.len();
-    let mut search = Search::new(&program, &mut know);
+    let mut search = Search::new(&mut program, &mut know);
     search.run(&entries);
-    out.methods_reached = search.parent.len();
+    out.methods_reached = search.count;
     out.paths = search.paths();
-    let mut reflect: Vec<String> = search.reflective.iter().cloned().collect();
+    let mut reflect: Vec<String> = search
+        .reflective
+        .iter()
+        .map(|&id| search.program.sig(search.program.method_ref(id)))
+        .collect();
     reflect.sort();
+    reflect.dedup();
     for r in reflect.into_iter().take(5) {
         out.incomplete.push(format!(
             "{} loads classes or calls methods by reflection before consent",
@@ -399,15 +442,19 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
 /// The methods that run before consent can be given, with the entry kind.
 fn entry_points(
     app: &App,
-    program: &Program<'_>,
+    program: &mut Program<'_>,
     auto_providers: &HashSet<&str>,
     incomplete: &mut Vec<String>,
 ) -> Vec<(MethodRef, &'static str)> {
     let mut out = Vec::new();
     let desc = |java: &str| format!("L{};", java.replace('.', "/"));
-    let add = |class: &str, subs: &[&str], kind: &'static str, out: &mut Vec<_>| {
+    let add = |program: &mut Program<'_>,
+               class: &str,
+               subs: &[&str],
+               kind: &'static str,
+               out: &mut Vec<_>| {
         for sub in subs {
-            if let Some(m) = program.lookup(class, sub) {
+            if let Some(m) = program.lookup_named(class, sub) {
                 if !out.iter().any(|(o, _)| *o == m) {
                     out.push((m, kind));
                 }
@@ -416,8 +463,9 @@ fn entry_points(
     };
     if let Some(name) = &app.manifest.application.name {
         let d = desc(name);
-        if program.defines(&d) {
+        if program.defines_named(&d) {
             add(
+                program,
                 &d,
                 &[
                     "<clinit>()V",
@@ -443,6 +491,7 @@ fn entry_points(
             continue;
         }
         add(
+            program,
             &desc(&comp.name),
             &["<clinit>()V", "<init>()V", "onCreate()Z"],
             "provider",
@@ -451,6 +500,7 @@ fn entry_points(
         if comp.name == "androidx.startup.InitializationProvider" {
             for md in &comp.meta_data {
                 add(
+                    program,
                     &desc(&md.name),
                     &[
                         "<clinit>()V",
@@ -468,7 +518,8 @@ fn entry_points(
 /// Per method reached: how (parent, edge) and whether the path so far was read completely.
 #[derive(Clone, Copy)]
 struct Reached {
-    parent: Option<MethodRef>,
+    /// The method id of the caller.
+    parent: Option<u32>,
     via: Via,
     depth: usize,
     decided: bool,
@@ -478,104 +529,222 @@ struct Reached {
 /// Most classes of one package read to find the flags its consent callbacks write.
 const MAX_PACKAGE_CLASSES: usize = 400;
 
+/// Per-DEX memo bits of a type: looked at, its methods may have facts, they may write state.
+const K_DONE: u8 = 1;
+const K_FACTS: u8 = 2;
+const K_WRITES: u8 = 4;
+
+/// What the search remembers per DEX file, indexed by the file's own ids.
+#[derive(Default)]
+struct DexMemo {
+    /// type_idx -> `K_*` bits.
+    types: Vec<u8>,
+    /// field_idx -> 0 not asked, 1 not consent state, 2 consent state.
+    consent: Vec<u8>,
+    /// field_idx -> field name id + 1 (`u32::MAX`: unreadable).
+    fields: Vec<u32>,
+    /// The method_idx of the state writes and privacy APIs this file calls (computed once).
+    writes: Option<Rc<[u16]>>,
+}
+
 struct Search<'p, 'a, 'k, 'c> {
-    program: &'p Program<'a>,
+    program: &'p mut Program<'a>,
     know: &'k mut Knowledge<'c>,
-    parent: HashMap<MethodRef, Reached>,
-    /// (target, call sig, calling method), in the order found (breadth first: shortest first).
-    hits: Vec<(Target, String, MethodRef)>,
-    facts: HashMap<(u16, u32), ApiFacts>,
-    checks: HashMap<String, bool>,
-    /// Flag fields written by consent callbacks, from the packages read so far.
-    consent_fields: HashSet<String>,
-    /// Per field, whether it is consent state.
-    field_memo: HashMap<(u16, u32), bool>,
-    packages: HashSet<String>,
-    reflective: HashSet<String>,
+    /// Per method id, how it was reached.
+    parent: Vec<Option<Reached>>,
+    /// Methods reached.
+    count: usize,
+    /// (target, call key, calling method id), in the order found (breadth first: shortest
+    /// first).
+    hits: Vec<(Target, u32, u32)>,
+    /// Per method key, the rules' facts.
+    facts: Vec<Option<ApiFacts>>,
+    /// Per (class id, subsignature id), whether calling it yields consent state.
+    checks: HashMap<(u32, u32), bool, FastHash>,
+    /// Field names (`Lcls;->name:type`) -> id.
+    field_names: HashMap<String, u32>,
+    /// Flag fields (name ids) written by consent callbacks, from the packages read so far.
+    consent_fields: HashSet<u32, FastHash>,
+    memo: Vec<DexMemo>,
+    packages: HashSet<Vec<u8>>,
+    /// Method ids that call by reflection.
+    reflective: Vec<u32>,
     limited: bool,
-    /// Per called method: its signature and what a call of it may run (resolved once).
-    sigs: HashMap<(u16, u32), std::rc::Rc<str>>,
-    targets: HashMap<(u16, u32, u8), std::rc::Rc<Vec<MethodRef>>>,
 }
 
 impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
-    fn new(program: &'p Program<'a>, know: &'k mut Knowledge<'c>) -> Self {
+    fn new(program: &'p mut Program<'a>, know: &'k mut Knowledge<'c>) -> Self {
+        let memo = program
+            .dexes
+            .iter()
+            .map(|(_, v)| DexMemo {
+                types: vec![0; v.type_count()],
+                consent: vec![0; v.field_count().min(1 << 16)],
+                fields: vec![0; v.field_count().min(1 << 16)],
+                writes: None,
+            })
+            .collect();
         Search {
             program,
             know,
-            parent: HashMap::new(),
+            parent: Vec::new(),
+            count: 0,
             hits: Vec::new(),
-            facts: HashMap::new(),
-            checks: HashMap::new(),
-            consent_fields: HashSet::new(),
-            field_memo: HashMap::new(),
+            facts: Vec::new(),
+            checks: HashMap::default(),
+            field_names: HashMap::new(),
+            consent_fields: HashSet::default(),
+            memo,
             packages: HashSet::new(),
-            reflective: HashSet::new(),
+            reflective: Vec::new(),
             limited: false,
-            sigs: HashMap::new(),
-            targets: HashMap::new(),
         }
     }
 
-    fn sig_of(&mut self, dex: u16, m: u32) -> std::rc::Rc<str> {
-        if let Some(s) = self.sigs.get(&(dex, m)) {
-            return s.clone();
+    /// The `K_*` bits of type_idx `t` of DEX `dex`. A class whose name holds `(` or `->` may
+    /// make a signature whose `Lcls;->name` part is not its own: it is always looked at.
+    fn type_bits(&mut self, dex: u16, t: u32) -> u8 {
+        let d = usize::from(dex);
+        let slot = usize::try_from(t).ok();
+        if let Some(b) = slot
+            .and_then(|i| self.memo.get(d)?.types.get(i).copied())
+            .filter(|b| b & K_DONE != 0)
+        {
+            return b;
         }
-        let s: std::rc::Rc<str> = self
-            .program
-            .view(dex)
-            .and_then(|v| v.method_sig(m))
-            .unwrap_or_default()
-            .into();
-        self.sigs.insert((dex, m), s.clone());
-        s
+        let mut b = K_DONE;
+        if let Some(desc) = self.program.view(dex).and_then(|v| v.type_desc(t)) {
+            let odd = desc.contains(&b'(') || desc.windows(2).any(|w| w == b"->");
+            if odd || self.know.classes.contains(desc) {
+                b |= K_FACTS;
+            }
+            if odd || self.know.write_classes.contains(desc) {
+                b |= K_WRITES;
+            }
+        }
+        if let Some(x) = slot.and_then(|i| self.memo.get_mut(d)?.types.get_mut(i)) {
+            *x = b;
+        }
+        b
     }
 
-    /// What a call of method_idx `m` (in DEX `dex`) with `kind` may run.
-    fn targets(&mut self, dex: u16, m: u32, kind: InvokeKind) -> std::rc::Rc<Vec<MethodRef>> {
-        let key = (dex, m, kind as u8);
-        if let Some(t) = self.targets.get(&key) {
-            return t.clone();
-        }
-        let sig = self.sig_of(dex, m);
-        let t = std::rc::Rc::new(self.program.resolve(&sig, kind));
-        self.targets.insert(key, t.clone());
-        t
-    }
-
+    /// The rules' facts about method_idx `m` of DEX `dex` (read once per method key).
     fn facts(&mut self, dex: u16, m: u32) -> ApiFacts {
-        if let Some(f) = self.facts.get(&(dex, m)) {
+        let k = self.program.key(dex, m) as usize;
+        if let Some(Some(f)) = self.facts.get(k) {
             return *f;
         }
-        let s = self.sig_of(dex, m);
-        let f = self.know.facts(&s);
-        self.facts.insert((dex, m), f);
+        let class = self.program.view(dex).and_then(|v| v.method_class(m));
+        let f = match class {
+            Some(t) if self.type_bits(dex, t) & K_FACTS != 0 => {
+                let sig = self.program.key_sig(k as u32);
+                self.know.facts(&sig)
+            }
+            _ => ApiFacts::default(),
+        };
+        if self.facts.len() <= k {
+            self.facts.resize(k + 1, None);
+        }
+        self.facts[k] = Some(f);
         f
     }
 
+    /// The method_idx of every state write or privacy API DEX `dex` calls (a kept call with
+    /// those facts), found once from its method_ids.
+    fn state_writes(&mut self, dex: u16) -> Rc<[u16]> {
+        if let Some(w) = self
+            .memo
+            .get(usize::from(dex))
+            .and_then(|m| m.writes.clone())
+        {
+            return w;
+        }
+        let count = self
+            .program
+            .view(dex)
+            .map_or(0, |v| v.method_count().min(1 << 16));
+        let mut out = Vec::new();
+        for m in 0..count {
+            let m = m as u32;
+            let Some(class) = self.program.view(dex).and_then(|v| v.method_class(m)) else {
+                continue;
+            };
+            if self.type_bits(dex, class) & K_WRITES == 0 {
+                continue;
+            }
+            let keep = self.program.view(dex).is_some_and(|v| v.keep_call(m));
+            if keep && self.facts(dex, m).state_write {
+                out.push(m as u16);
+            }
+        }
+        let w: Rc<[u16]> = out.into();
+        if let Some(memo) = self.memo.get_mut(usize::from(dex)) {
+            memo.writes = Some(w.clone());
+        }
+        w
+    }
+
+    /// The name id of field_idx `f` of DEX `dex`, with its name (None when unreadable).
+    fn field(&mut self, dex: u16, f: u32) -> Option<u32> {
+        let d = usize::from(dex);
+        let i = usize::try_from(f).ok();
+        match i.and_then(|i| self.memo.get(d)?.fields.get(i).copied()) {
+            Some(0) | None => {}
+            Some(u32::MAX) => return None,
+            Some(x) => return Some(x - 1),
+        }
+        let name = self.program.view(dex).and_then(|v| v.field_sig(f));
+        let id = name.map(|n| {
+            let next = u32::try_from(self.field_names.len()).unwrap_or(NONE);
+            *self.field_names.entry(n).or_insert(next)
+        });
+        if let Some(x) = i.and_then(|i| self.memo.get_mut(d)?.fields.get_mut(i)) {
+            *x = id.map_or(u32::MAX, |id| id.saturating_add(1));
+        }
+        id
+    }
+
     /// Reads the classes of `package` once, collecting the flag fields written by a method that
-    /// also persists a preference or calls a privacy API.
-    fn read_package(&mut self, package: &str) {
-        if !self.packages.insert(package.to_string()) {
+    /// also persists a preference or calls a privacy API. A method whose code holds no call of
+    /// such an API (none of their method ids) is not decoded.
+    fn read_package(&mut self, package: &[u8]) {
+        if self.packages.contains(package) {
             return;
         }
-        let program = self.program;
-        for (d, c) in program.classes_under(package, MAX_PACKAGE_CLASSES) {
-            for &(method, code, _) in program.class_methods(d, c).iter() {
-                let mc = program.method(MethodRef {
+        self.packages.insert(package.to_vec());
+        for (d, c) in self.program.classes_under(package, MAX_PACKAGE_CLASSES) {
+            let units = self.state_writes(d);
+            if units.is_empty() {
+                continue;
+            }
+            let Some(view) = self.program.view(d) else {
+                continue;
+            };
+            let methods: Vec<(u32, u32)> = view
+                .methods(c as usize)
+                .into_iter()
+                .filter(|&(_, code)| view.code_mentions(code, &units))
+                .collect();
+            for (method, code) in methods {
+                // As the class's list has it: a method whose signature cannot be read is left out.
+                let k = self.program.key(d, method);
+                if self.program.key_of(k).sub == NONE {
+                    continue;
+                }
+                let m = MethodRef {
                     dex: d,
                     method,
                     code,
-                });
+                };
+                let id = self.program.id(m);
+                let mc = self.program.method(id);
                 if mc.writes.is_empty() {
                     continue;
                 }
                 if mc.calls.iter().any(|c| self.facts(d, c.callee).state_write) {
-                    if let Some(v) = program.view(d) {
-                        for &f in &mc.writes {
-                            if let Some(name) = v.field_sig(f) {
-                                self.consent_fields.insert(name);
-                            }
+                    for &f in &mc.writes {
+                        if let Some(name) = self.field(d, f) {
+                            self.consent_fields.insert(name);
                         }
                     }
                 }
@@ -586,20 +755,28 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
     /// Whether field_idx `f` of DEX `dex` is consent state: a flag that a consent callback of
     /// the field's package writes.
     fn is_consent_field(&mut self, dex: u16, f: u32) -> bool {
-        if let Some(&v) = self.field_memo.get(&(dex, f)) {
-            return v;
+        let d = usize::from(dex);
+        let i = usize::try_from(f).ok();
+        match i.and_then(|i| self.memo.get(d)?.consent.get(i).copied()) {
+            Some(1) => return false,
+            Some(2) => return true,
+            _ => {}
         }
+        let Some(id) = self.field(dex, f) else {
+            return false;
+        };
         let Some(name) = self.program.view(dex).and_then(|v| v.field_sig(f)) else {
             return false;
         };
         let package = name
             .find(";->")
             .and_then(|i| name[..i].rfind('/').map(|j| &name[..=j]))
-            .unwrap_or("L")
-            .to_string();
-        self.read_package(&package);
-        let v = self.consent_fields.contains(&name);
-        self.field_memo.insert((dex, f), v);
+            .unwrap_or("L");
+        self.read_package(package.as_bytes());
+        let v = self.consent_fields.contains(&id);
+        if let Some(x) = i.and_then(|i| self.memo.get_mut(d)?.consent.get_mut(i)) {
+            *x = if v { 2 } else { 1 };
+        }
         v
     }
 
@@ -609,27 +786,31 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
         if self.facts(dex, m).check {
             return true;
         }
-        let s = self.sig_of(dex, m);
-        if let Some(&v) = self.checks.get(&*s) {
+        let k = self.program.key(dex, m);
+        let key = self.program.key_of(k);
+        // A method of no class the app defines or extends is looked up in vain.
+        if key.class == NONE || key.sub == NONE {
+            return false;
+        }
+        if let Some(&v) = self.checks.get(&(key.class, key.sub)) {
             return v;
         }
         if depth > 2 {
             return false;
         }
         let mut v = false;
-        if let Some((desc, sub)) = split_sig(&s) {
-            if let Some(r) = self.program.lookup(desc, sub) {
-                let mc = self.program.method(r);
-                v = mc.reads.iter().any(|&f| self.is_consent_field(r.dex, f));
-                if !v {
-                    v = mc
-                        .calls
-                        .iter()
-                        .any(|c| self.is_check(r.dex, c.callee, depth + 1));
-                }
+        if let Some(r) = self.program.lookup(key.class, key.sub) {
+            let id = self.program.id(r);
+            let mc = self.program.method(id);
+            v = mc.reads.iter().any(|&f| self.is_consent_field(r.dex, f));
+            if !v {
+                v = mc
+                    .calls
+                    .iter()
+                    .any(|c| self.is_check(r.dex, c.callee, depth + 1));
             }
         }
-        self.checks.insert(s.to_string(), v);
+        self.checks.insert((key.class, key.sub), v);
         v
     }
 
@@ -655,31 +836,47 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             || mc.writes.iter().any(|&f| self.is_consent_field(m.dex, f))
     }
 
+    /// Marks method `t` reached from `parent`; false when the search is at its limit.
+    fn reach(&mut self, t: MethodRef, r: Reached, queue: &mut VecDeque<u32>) -> bool {
+        let id = self.program.id(t) as usize;
+        if self.parent.len() <= id {
+            self.parent.resize(id + 1, None);
+        }
+        if self.parent[id].is_some() {
+            return true;
+        }
+        if r.via != Via::Entry && self.count >= MAX_METHODS {
+            self.limited = true;
+            return false;
+        }
+        self.parent[id] = Some(r);
+        self.count += 1;
+        queue.push_back(id as u32);
+        true
+    }
+
     fn run(&mut self, entries: &[(MethodRef, &'static str)]) {
-        let mut queue: VecDeque<MethodRef> = VecDeque::new();
+        let mut queue: VecDeque<u32> = VecDeque::new();
         for &(m, kind) in entries {
-            if self.parent.contains_key(&m) {
+            let r = Reached {
+                parent: None,
+                via: Via::Entry,
+                depth: 0,
+                decided: true,
+                entry: kind,
+            };
+            self.reach(m, r, &mut queue);
+        }
+        let mut next: Vec<(MethodRef, Via)> = Vec::new();
+        while let Some(id) = queue.pop_front() {
+            let m = self.program.method_ref(id);
+            let mc = self.program.method(id);
+            if self.program.view(m.dex).is_none() {
                 continue;
             }
-            self.parent.insert(
-                m,
-                Reached {
-                    parent: None,
-                    via: Via::Entry,
-                    depth: 0,
-                    decided: true,
-                    entry: kind,
-                },
-            );
-            queue.push_back(m);
-        }
-        let program = self.program;
-        while let Some(m) = queue.pop_front() {
-            let mc = program.method(m);
-            let Some(view) = program.view(m.dex) else {
+            let Some(here) = self.parent[id as usize] else {
                 continue;
             };
-            let here = self.parent[&m];
             if here.via != Via::Entry && self.is_callback(m, &mc) {
                 continue;
             }
@@ -687,66 +884,67 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             let mc = if consent == 0 {
                 mc
             } else {
-                std::rc::Rc::new(program.method_guarded(m, consent))
+                Rc::new(self.program.method_guarded(m, consent))
             };
             let decided = here.decided && mc.complete;
-            let mut next: Vec<(MethodRef, Via)> = Vec::new();
+            next.clear();
             for c in &mc.calls {
                 if c.guards & consent != 0 {
                     continue;
                 }
                 let f = self.facts(m.dex, c.callee);
-                let sig = self.sig_of(m.dex, c.callee);
-                if sig.is_empty() {
+                let k = self.program.key(m.dex, c.callee);
+                let key = self.program.key_of(k);
+                if !key.readable {
                     continue;
                 }
                 if let Some(i) = f.init {
                     let sdk = self.know.sdk_ids[i].to_string();
-                    self.hits
-                        .push((Target::SdkInit { sdk }, sig.to_string(), m));
+                    self.hits.push((Target::SdkInit { sdk }, k, id));
                 }
                 if let Some(i) = f.data {
                     let data_type = self.know.data_ids[i].to_string();
-                    self.hits
-                        .push((Target::Data { data_type }, sig.to_string(), m));
+                    self.hits.push((Target::Data { data_type }, k, id));
                 }
-                if f.reflection {
-                    self.reflective.insert(program.sig(m));
+                if f.reflection && self.reflective.last() != Some(&id) {
+                    self.reflective.push(id);
                 }
-                for &t in self.targets(m.dex, c.callee, c.kind).iter() {
+                for &t in self.program.resolve(k, c.kind).iter() {
                     next.push((t, Via::Call));
                 }
-                let Some((desc, sub)) = split_sig(&sig) else {
+                if key.sub == NONE {
                     continue;
-                };
+                }
                 if f.hand_off {
                     for &ty in &mc.news {
-                        if let Some(t) = view.type_desc(ty) {
-                            let t = String::from_utf8_lossy(t);
-                            for run in ["run()V", "call()Ljava/lang/Object;"] {
-                                if let Some(r) = program.lookup(&t, run) {
+                        if let Some(t) = self.program.type_class(m.dex, ty) {
+                            for run in [self.program.run_sub, self.program.call_sub] {
+                                if let Some(r) = self.program.lookup(t, run) {
                                     next.push((r, Via::HandOff));
                                 }
                             }
                         }
                     }
                 }
-                if c.kind == InvokeKind::Virtual && sub == "start()V" && program.defines(desc) {
-                    if let Some(r) = program.lookup(desc, "run()V") {
+                if c.kind == InvokeKind::Virtual
+                    && key.sub == self.program.start_sub
+                    && self.program.defines(key.class)
+                {
+                    if let Some(r) = self.program.lookup(key.class, self.program.run_sub) {
                         next.push((r, Via::HandOff));
                     }
                 }
                 if matches!(c.kind, InvokeKind::Static)
-                    || (c.kind == InvokeKind::Direct && sub.starts_with("<init>"))
+                    || (c.kind == InvokeKind::Direct && key.init)
                 {
-                    if let Some(r) = program.defined(desc, "<clinit>()V") {
+                    if let Some(r) = self.program.defined(key.class, self.program.clinit_sub) {
                         next.push((r, Via::StaticInit));
                     }
                 }
             }
             for &ty in &mc.touches {
-                if let Some(t) = view.type_desc(ty) {
-                    if let Some(r) = program.defined(&String::from_utf8_lossy(t), "<clinit>()V") {
+                if let Some(t) = self.program.type_class(m.dex, ty) {
+                    if let Some(r) = self.program.defined(t, self.program.clinit_sub) {
                         next.push((r, Via::StaticInit));
                     }
                 }
@@ -754,33 +952,25 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             if here.depth >= MAX_DEPTH {
                 continue;
             }
-            for (t, via) in next {
-                if self.parent.contains_key(&t) {
-                    continue;
-                }
-                if self.parent.len() >= MAX_METHODS {
-                    self.limited = true;
+            for &(t, via) in &next {
+                let r = Reached {
+                    parent: Some(id),
+                    via,
+                    depth: here.depth + 1,
+                    decided,
+                    entry: here.entry,
+                };
+                if !self.reach(t, r, &mut queue) {
                     return;
                 }
-                self.parent.insert(
-                    t,
-                    Reached {
-                        parent: Some(m),
-                        via,
-                        depth: here.depth + 1,
-                        decided,
-                        entry: here.entry,
-                    },
-                );
-                queue.push_back(t);
             }
         }
     }
 
     /// The paths found, at most [`MAX_PATHS`] per target, one per calling method.
-    fn paths(&self) -> Vec<ConsentPath> {
+    fn paths(&mut self) -> Vec<ConsentPath> {
         let mut per_target: HashMap<&Target, usize> = HashMap::new();
-        let mut seen: HashSet<(&Target, MethodRef)> = HashSet::new();
+        let mut seen: HashSet<(&Target, u32)> = HashSet::new();
         let mut out = Vec::new();
         for (target, call, m) in &self.hits {
             if !seen.insert((target, *m)) {
@@ -796,9 +986,12 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             let mut decided = true;
             let mut entry = "";
             while let Some(c) = cur {
-                let Some(r) = self.parent.get(&c) else { break };
+                let Some(r) = self.parent.get(c as usize).copied().flatten() else {
+                    break;
+                };
+                let cm = self.program.method_ref(c);
                 steps.push(PathStep {
-                    method: self.program.sig(c),
+                    method: self.program.sig(cm),
                     via: r.via,
                 });
                 decided &= r.decided && self.program.method(c).complete;
@@ -809,12 +1002,13 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 }
             }
             steps.reverse();
+            let dex = self.program.method_ref(*m).dex;
             out.push(ConsentPath {
                 target: target.clone(),
                 entry_kind: entry.to_string(),
                 steps,
-                call: call.clone(),
-                dex: self.program.dex_name(m.dex).to_string(),
+                call: self.program.key_sig(*call),
+                dex: self.program.dex_name(dex).to_string(),
                 decided,
             });
         }

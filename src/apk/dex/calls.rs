@@ -16,6 +16,7 @@ use super::header::Dex;
 use super::{code_insns, field_signature, method_signature, uleb, WIDTH};
 use crate::cursor::to_usize;
 use crate::rules::apis::ApiCatalog;
+use std::cell::Cell;
 
 /// Most guard conditions tracked per method (one bit each in [`CallSite::guards`]).
 pub const MAX_CONDS: usize = 32;
@@ -93,16 +94,49 @@ impl DexCode {
 
     /// The file, its header and ids validated (None if they do not validate).
     pub fn view<'a>(&'a self, catalog: &'a ApiCatalog) -> Option<DexView<'a>> {
-        Dex::parse(&self.bytes)
-            .ok()
-            .map(|dex| DexView { dex, catalog })
+        Dex::parse(&self.bytes).ok().map(|dex| DexView {
+            type_memo: memo(dex.types.count),
+            method_memo: memo(dex.methods.count),
+            dex,
+            catalog,
+        })
     }
 }
 
-/// A validated DEX file, read method by method.
+/// A table of memo bits, one byte per id (ids are 16-bit in the instructions, so at most 64 Ki
+/// entries are ever used; the counts were validated against the file's size).
+fn memo(count: usize) -> Box<[Cell<u8>]> {
+    (0..count.min(1 << 16)).map(|_| Cell::new(0)).collect()
+}
+
+/// Memo bits of a type (`DexView::type_memo`).
+const T_DONE: u8 = 1;
+/// The type is the platform's ([`is_framework`]).
+const T_FRAMEWORK: u8 = 2;
+/// Calls of its methods are kept ([`DexView::keep_call`]).
+const T_KEEP: u8 = 4;
+/// `Z` or `I`.
+const T_FLAG: u8 = 8;
+/// A class type (`L...`).
+const T_CLASS: u8 = 16;
+/// The type could not be read.
+const T_BAD: u8 = 32;
+
+/// Memo bits of a method id (`DexView::method_memo`).
+const M_DONE: u8 = 1;
+/// Its calls are kept.
+const M_KEEP: u8 = 2;
+/// It returns a boolean or an int.
+const M_FLAG: u8 = 4;
+
+/// A validated DEX file, read method by method. What is asked of a type or a method id again
+/// and again (is it the platform's, is a call of it kept, does it return a flag) is answered
+/// once and remembered, one byte per id.
 pub struct DexView<'a> {
     dex: Dex<'a>,
     catalog: &'a ApiCatalog,
+    type_memo: Box<[Cell<u8>]>,
+    method_memo: Box<[Cell<u8>]>,
 }
 
 impl<'a> DexView<'a> {
@@ -126,16 +160,66 @@ impl<'a> DexView<'a> {
 
     /// The interfaces class_def `i` implements.
     pub fn interfaces(&self, i: usize) -> Vec<&'a [u8]> {
+        let mut out = Vec::new();
+        self.each_interface(i, |t| out.push(t));
+        out
+    }
+
+    /// Calls `f` with each interface class_def `i` implements (no allocation).
+    pub fn each_interface(&self, i: usize, mut f: impl FnMut(&'a [u8])) {
         let Some(off) = self.dex.class_defs.off.checked_add(32 * i) else {
-            return Vec::new();
+            return;
         };
-        read_u32(self.dex.data, off + 12)
-            .filter(|&o| o != 0)
-            .map(|o| type_list(self.dex.data, to_usize(o)))
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|t| self.dex.type_bytes(t).ok())
-            .collect()
+        let Some(list) = read_u32(self.dex.data, off + 12).filter(|&o| o != 0) else {
+            return;
+        };
+        let data = self.dex.data;
+        let list = to_usize(list);
+        let Some(n) = read_u32(data, list).map(to_usize) else {
+            return;
+        };
+        if n.saturating_mul(2) > data.len().saturating_sub(list + 4) {
+            return;
+        }
+        for k in 0..n {
+            if let Some(t) = read_u16(data, list + 4 + 2 * k) {
+                if let Ok(d) = self.dex.type_bytes(u32::from(t)) {
+                    f(d);
+                }
+            }
+        }
+    }
+
+    /// Number of method_ids.
+    pub fn method_count(&self) -> usize {
+        self.dex.methods.count
+    }
+
+    /// Number of field_ids.
+    pub fn field_count(&self) -> usize {
+        self.dex.fields.count
+    }
+
+    /// Number of type_ids.
+    pub fn type_count(&self) -> usize {
+        self.dex.types.count
+    }
+
+    /// The class (type_idx) of method_idx `m`.
+    pub fn method_class(&self, m: u32) -> Option<u32> {
+        self.dex.method(m).ok().map(|id| u32::from(id.class_idx))
+    }
+
+    /// Whether the code_item at `code_off` holds one of the 16-bit `units` anywhere in its
+    /// instructions: a cheap test that a method cannot invoke any of a few method ids (an
+    /// invoke's method id is one whole code unit). True where the code cannot be read.
+    pub fn code_mentions(&self, code_off: u32, units: &[u16]) -> bool {
+        let Ok(insns) = code_insns(self.dex.data, code_off) else {
+            return true;
+        };
+        insns
+            .chunks_exact(2)
+            .any(|u| units.contains(&u16::from_le_bytes([u[0], u[1]])))
     }
 
     /// The methods with code of class_def `i`: (method_idx, code_off); empty where the
@@ -153,6 +237,49 @@ impl<'a> DexView<'a> {
     /// `Lcls;->name(params)ret` of method_idx `m`.
     pub fn method_sig(&self, m: u32) -> Option<String> {
         method_signature(&self.dex, m).ok()
+    }
+
+    /// `Lcls;->name(params)ret` of method_idx `m` written into `s` (cleared first), as
+    /// [`DexView::method_sig`] makes it but without allocating; false where that is None.
+    pub fn method_sig_into(&self, m: u32, s: &mut String) -> bool {
+        s.clear();
+        self.write_sig(m, s).is_some()
+    }
+
+    fn write_sig(&self, m: u32, s: &mut String) -> Option<()> {
+        let dex = &self.dex;
+        let data = dex.data;
+        let id = dex.method(m).ok()?;
+        // The proto as `Dex::proto` reads it (the same failures), its type_list left in place.
+        let i = usize::from(id.proto_idx);
+        let at = dex.protos.off + 12 * i;
+        let (ret, params) = (read_u32(data, at + 4)?, read_u32(data, at + 8)?);
+        if i >= dex.protos.count {
+            return None;
+        }
+        let (list, n) = if params == 0 {
+            (0, 0)
+        } else {
+            let p = to_usize(params);
+            let n = to_usize(read_u32(data, p)?);
+            if n.checked_mul(2)?.checked_add(p + 4)? > data.len() {
+                return None;
+            }
+            (p + 4, n)
+        };
+        let ty = |t: u32, s: &mut String| -> Option<()> {
+            s.push_str(&dex.string(dex.type_string_idx(t).ok()?).ok()?);
+            Some(())
+        };
+        ty(u32::from(id.class_idx), s)?;
+        s.push_str("->");
+        s.push_str(&dex.string(id.name_idx).ok()?);
+        s.push('(');
+        for k in 0..n {
+            ty(u32::from(read_u16(data, list + 2 * k)?), s)?;
+        }
+        s.push(')');
+        ty(ret, s)
     }
 
     /// `Lcls;->name:type` of field_idx `f`.
@@ -180,52 +307,114 @@ impl<'a> DexView<'a> {
         }
     }
 
+    /// The memo bits of type_idx `t` (computed on first use).
+    fn type_bits(&self, t: u32) -> u8 {
+        let slot = usize::try_from(t).ok().and_then(|i| self.type_memo.get(i));
+        if let Some(b) = slot.map(Cell::get).filter(|b| b & T_DONE != 0) {
+            return b;
+        }
+        let b = match self.dex.type_bytes(t) {
+            Err(_) => T_DONE | T_BAD,
+            Ok(desc) => {
+                let mut b = T_DONE;
+                let framework = is_framework(desc);
+                if framework {
+                    b |= T_FRAMEWORK;
+                }
+                if !framework
+                    || FRAMEWORK_KEPT.contains(&desc)
+                    || self.catalog.class_methods(desc).is_some()
+                {
+                    b |= T_KEEP;
+                }
+                if desc == b"Z" || desc == b"I" {
+                    b |= T_FLAG;
+                }
+                if desc.first() == Some(&b'L') {
+                    b |= T_CLASS;
+                }
+                b
+            }
+        };
+        if let Some(c) = slot {
+            c.set(b);
+        }
+        b
+    }
+
+    /// The memo bits of method_idx `m` (computed on first use); 0 when the id is out of range.
+    fn method_bits(&self, m: u32) -> u8 {
+        let slot = usize::try_from(m)
+            .ok()
+            .and_then(|i| self.method_memo.get(i));
+        if let Some(b) = slot.map(Cell::get).filter(|b| b & M_DONE != 0) {
+            return b;
+        }
+        let Ok(id) = self.dex.method(m) else {
+            return 0;
+        };
+        let mut b = M_DONE;
+        if self.type_bits(u32::from(id.class_idx)) & (T_KEEP | T_BAD) == T_KEEP {
+            b |= M_KEEP;
+        }
+        // The return type straight from the proto_id; like `Dex::proto`, a proto whose
+        // parameter list runs past the file is unreadable.
+        let i = usize::from(id.proto_idx);
+        let data = self.dex.data;
+        let at = self.dex.protos.off + 12 * i;
+        let ret = match (read_u32(data, at + 4), read_u32(data, at + 8)) {
+            (Some(ret), Some(params)) if i < self.dex.protos.count => {
+                let params = to_usize(params);
+                let whole = params == 0
+                    || read_u32(data, params).is_some_and(|n| {
+                        to_usize(n)
+                            .checked_mul(2)
+                            .and_then(|n| n.checked_add(params + 4))
+                            .is_some_and(|end| end <= data.len())
+                    });
+                whole.then_some(ret)
+            }
+            _ => None,
+        };
+        if ret.is_some_and(|r| self.type_bits(r) & (T_FLAG | T_BAD) == T_FLAG) {
+            b |= M_FLAG;
+        }
+        if let Some(c) = slot {
+            c.set(b);
+        }
+        b
+    }
+
     /// Whether a call of method_idx `m` is worth keeping: the app's code, a sensitive API, or a
     /// framework hand-off, consent-state or reflection call.
-    fn keep_call(&self, m: u32) -> bool {
-        let Ok(id) = self.dex.method(m) else {
-            return false;
-        };
-        let Ok(desc) = self.dex.type_bytes(u32::from(id.class_idx)) else {
-            return false;
-        };
-        !is_framework(desc)
-            || FRAMEWORK_KEPT.contains(&desc)
-            || self.catalog.class_methods(desc).is_some()
+    pub fn keep_call(&self, m: u32) -> bool {
+        self.method_bits(m) & M_KEEP != 0
     }
 
     /// Whether field_idx `f` is a boolean or int field of the app's own code.
     fn flag_field(&self, f: u32) -> bool {
-        let dex = &self.dex;
-        dex.field(f).ok().is_some_and(|id| {
-            let ty = dex.type_bytes(u32::from(id.type_idx)).unwrap_or_default();
-            let class = dex.type_bytes(u32::from(id.class_idx)).unwrap_or(b"L");
-            (ty == b"Z" || ty == b"I") && !is_framework(class)
+        self.dex.field(f).ok().is_some_and(|id| {
+            // An unreadable class counts as the app's (as `L`), an unreadable type as no flag.
+            self.type_bits(u32::from(id.type_idx)) & (T_FLAG | T_BAD) == T_FLAG
+                && self.type_bits(u32::from(id.class_idx)) & T_FRAMEWORK == 0
         })
     }
 
     /// The class of field_idx `f` when it is the app's own (type_idx).
     fn field_class(&self, f: u32) -> Option<u32> {
         let id = self.dex.field(f).ok()?;
-        let desc = self.dex.type_bytes(u32::from(id.class_idx)).ok()?;
-        (!is_framework(desc)).then_some(u32::from(id.class_idx))
+        let c = u32::from(id.class_idx);
+        (self.type_bits(c) & (T_FRAMEWORK | T_BAD) == 0).then_some(c)
     }
 
     /// Whether method_idx `m` returns a boolean or an int.
     fn returns_flag(&self, m: u32) -> bool {
-        let dex = &self.dex;
-        dex.method(m)
-            .ok()
-            .and_then(|id| dex.proto(id.proto_idx).ok())
-            .and_then(|(ret, _)| dex.type_bytes(ret).ok())
-            .is_some_and(|r| r == b"Z" || r == b"I")
+        self.method_bits(m) & M_FLAG != 0
     }
 
     /// Whether type_idx `t` is a class type.
     fn is_class(&self, t: u32) -> bool {
-        self.dex
-            .type_bytes(t)
-            .is_ok_and(|d| d.first() == Some(&b'L'))
+        self.type_bits(t) & (T_CLASS | T_BAD) == T_CLASS
     }
 }
 
@@ -275,19 +464,6 @@ fn read_u32(data: &[u8], off: usize) -> Option<u32> {
 fn read_u16(data: &[u8], off: usize) -> Option<u16> {
     let b = data.get(off..off.checked_add(2)?)?;
     Some(u16::from_le_bytes([b[0], b[1]]))
-}
-
-/// The type ids of a type_list (empty when it runs past the file).
-fn type_list(data: &[u8], off: usize) -> Vec<u32> {
-    let Some(n) = read_u32(data, off).map(to_usize) else {
-        return Vec::new();
-    };
-    if n.saturating_mul(2) > data.len().saturating_sub(off + 4) {
-        return Vec::new();
-    }
-    (0..n)
-        .filter_map(|k| read_u16(data, off + 4 + 2 * k).map(u32::from))
-        .collect()
 }
 
 /// Adds the (method_idx, code_off) of the methods with code of the class_data_item at `off`
