@@ -13,6 +13,81 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// A fast hasher keyed once per process (a folded multiply over 8-byte words, seeded from
+/// std's random keys), for the maps whose keys come from the file: class names, signatures,
+/// field names. SipHash was most of their cost; an unkeyed hash could be flooded by a file.
+#[derive(Clone, Copy)]
+pub struct Keyed(u64);
+
+impl Default for Keyed {
+    fn default() -> Keyed {
+        use std::hash::{BuildHasher, Hasher};
+        thread_local! {
+            static SEED: u64 = std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish();
+        }
+        Keyed(SEED.with(|s| *s))
+    }
+}
+
+impl std::hash::BuildHasher for Keyed {
+    type Hasher = KeyedHasher;
+    fn build_hasher(&self) -> KeyedHasher {
+        KeyedHasher(self.0)
+    }
+}
+
+/// The hasher of [`Keyed`].
+pub struct KeyedHasher(u64);
+
+const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+const MUL2: u64 = 0xA076_1D64_78BD_642F;
+
+fn fold(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+impl std::hash::Hasher for KeyedHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = fold(self.0 ^ w, MUL);
+        }
+        let rest = chunks.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        // The length tells "ab" from "ab\0".
+        self.0 = fold(
+            self.0 ^ u64::from_le_bytes(last),
+            MUL2 ^ (bytes.len() as u64),
+        );
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = fold(self.0 ^ n, MUL);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        fold(self.0, MUL2)
+    }
+}
+
+/// A map keyed by what the file says.
+pub type Map<K, V> = HashMap<K, V, Keyed>;
+
 /// Most implementations a virtual or interface call is resolved to.
 pub const MAX_TARGETS: usize = 64;
 /// Most subclasses looked at when resolving one virtual call.
@@ -79,6 +154,59 @@ struct Tables {
     types: Vec<u32>,
     /// class_def -> index into `Program::lists`.
     lists: Vec<u32>,
+    /// type_idx -> how its decoded descriptor ends a signature: 0 not read yet, 1 unreadable,
+    /// 2 odd (no `;` at its end, or a `;->` inside: the signature is split as a whole), 3 fine.
+    decl: Vec<u8>,
+    /// type_idx -> the id of its decoded descriptor when `decl` is 3 ([`NONE`]: no class).
+    decl_class: Vec<u32>,
+    /// name string_idx -> the first of its (proto_idx, subsignature id) in `chain` (+ 1).
+    names: Vec<u32>,
+    /// (proto_idx, subsignature id ([`NONE`]: unreadable), next + 1) per name.
+    chain: Vec<(u16, u32, u32)>,
+    /// (name, proto) -> subsignature id for the names with many protos.
+    many: Map<(u32, u16), u32>,
+}
+
+/// Most protos of one name kept in `Tables::chain` before the rest go to `Tables::many`.
+const CHAIN: usize = 8;
+
+impl Tables {
+    /// The subsignature id of (name, proto) if already read.
+    fn sub(&self, name: u32, proto: u16) -> Option<u32> {
+        let mut e = slot(&self.names, name)?;
+        for _ in 0..CHAIN {
+            let &(p, sub, next) = self.chain.get(e as usize)?;
+            if p == proto {
+                return Some(sub);
+            }
+            e = next.checked_sub(1)?;
+        }
+        self.many.get(&(name, proto)).copied()
+    }
+
+    /// Remembers the subsignature id of (name, proto) (not yet remembered).
+    fn set_sub(&mut self, name: u32, proto: u16, sub: u32) {
+        let Some(head) = usize::try_from(name).ok().filter(|&i| i < self.names.len()) else {
+            self.many.insert((name, proto), sub);
+            return;
+        };
+        let len = {
+            let mut n = 0;
+            let mut e = self.names[head];
+            while e != 0 && n < CHAIN {
+                n += 1;
+                e = self.chain.get(e as usize - 1).map_or(0, |c| c.2);
+            }
+            n
+        };
+        if len >= CHAIN {
+            self.many.insert((name, proto), sub);
+            return;
+        }
+        let e = u32::try_from(self.chain.len()).unwrap_or(NONE);
+        self.chain.push((proto, sub, self.names[head]));
+        self.names[head] = e.saturating_add(1);
+    }
 }
 
 /// The app's classes over every DEX file (the first definition of a name wins, as on Android).
@@ -87,16 +215,16 @@ pub struct Program<'a> {
     pub dexes: Vec<(&'a str, DexView<'a>)>,
     /// Class descriptor -> id: the names as defined (raw bytes when they are valid UTF-8, which
     /// is then what decoding gives; others behind a 0xFF byte, which no decoded name holds).
-    class_ids: HashMap<Cow<'a, [u8]>, u32>,
+    class_ids: Map<Cow<'a, [u8]>, u32>,
     classes: Vec<Class>,
     /// (child, next) links of the subclass lists.
     edges: Vec<(u32, u32)>,
     /// Every class defined, first definitions only, in definition order: (raw name, dex, def).
     order: Vec<(&'a [u8], u16, u32)>,
     /// Package (`Lcom/a/`, or `L`) -> its classes in definition order, built on first use.
-    packages: Option<HashMap<&'a [u8], Vec<(u16, u32)>>>,
+    packages: Option<Map<&'a [u8], Vec<(u16, u32)>>>,
     /// `name(params)ret` -> id.
-    subs: HashMap<Box<[u8]>, u32>,
+    subs: Map<Box<[u8]>, u32>,
     tables: Vec<Tables>,
     keys: Vec<Key>,
     /// Per key, what a call of it may run: (exact, virtual) resolutions.
@@ -105,7 +233,7 @@ pub struct Program<'a> {
     methods: Vec<MethodRef>,
     facts: Vec<Option<Rc<MethodCode>>>,
     /// Method refs whose method_idx slot holds another code_off (hostile files only).
-    other_ids: HashMap<MethodRef, u32>,
+    other_ids: Map<MethodRef, u32>,
     /// The methods with code of the classes read: (sub id, method).
     lists: Vec<Box<[(u32, MethodRef)]>>,
     /// Ids of the subsignatures the search asks for.
@@ -113,8 +241,12 @@ pub struct Program<'a> {
     pub call_sub: u32,
     pub start_sub: u32,
     pub clinit_sub: u32,
+    /// Per subsignature id, whether it is a constructor's.
+    sub_init: Vec<bool>,
     /// A signature being read.
     buf: String,
+    /// The resolution of a call of nothing the app defines.
+    empty: Rc<[MethodRef]>,
 }
 
 /// Whether a descriptor's raw bytes are what decoding them gives (valid UTF-8: MUTF-8's
@@ -161,13 +293,14 @@ fn set_slot(v: &mut [u32], i: u32, x: u32) {
 impl<'a> Program<'a> {
     /// Indexes the classes of `dexes` and who extends or implements what.
     pub fn new(dexes: Vec<(&'a str, DexView<'a>)>) -> Program<'a> {
+        let classes: usize = dexes.iter().map(|(_, v)| v.class_count()).sum();
         let mut p = Program {
-            class_ids: HashMap::new(),
+            class_ids: Map::with_capacity_and_hasher(classes + classes / 4, Keyed::default()),
             classes: Vec::new(),
             edges: Vec::new(),
             order: Vec::new(),
             packages: None,
-            subs: HashMap::new(),
+            subs: Map::default(),
             tables: dexes
                 .iter()
                 .map(|(_, v)| Tables {
@@ -175,19 +308,26 @@ impl<'a> Program<'a> {
                     ids: vec![0; v.method_count()],
                     types: vec![0; v.type_count()],
                     lists: vec![0; v.class_count()],
+                    decl: vec![0; v.type_count()],
+                    decl_class: vec![0; v.type_count()],
+                    names: vec![0; v.string_count()],
+                    chain: Vec::new(),
+                    many: Map::default(),
                 })
                 .collect(),
             keys: Vec::new(),
             resolved: Vec::new(),
             methods: Vec::new(),
             facts: Vec::new(),
-            other_ids: HashMap::new(),
+            other_ids: Map::default(),
             lists: Vec::new(),
             run_sub: 0,
             call_sub: 0,
             start_sub: 0,
             clinit_sub: 0,
+            sub_init: Vec::new(),
             buf: String::new(),
+            empty: Rc::from(Vec::new()),
             dexes: Vec::new(),
         };
         for (d, (_, view)) in dexes.iter().enumerate() {
@@ -264,6 +404,7 @@ impl<'a> Program<'a> {
         }
         let id = u32::try_from(self.subs.len()).unwrap_or(NONE);
         self.subs.insert(sub.into(), id);
+        self.sub_init.push(sub.starts_with(b"<init>"));
         id
     }
 
@@ -298,24 +439,7 @@ impl<'a> Program<'a> {
         {
             return k;
         }
-        let mut sig = std::mem::take(&mut self.buf);
-        let readable = self
-            .view(dex)
-            .is_some_and(|v| v.method_sig_into(m, &mut sig));
-        let mut key = Key {
-            dex,
-            method: m,
-            readable,
-            class: NONE,
-            sub: NONE,
-            init: false,
-        };
-        if let Some((desc, sub)) = split_sig(&sig).filter(|_| readable) {
-            key.class = self.class(desc.as_bytes()).unwrap_or(NONE);
-            key.sub = self.sub_id(sub.as_bytes());
-            key.init = sub.starts_with("<init>");
-        }
-        self.buf = sig;
+        let key = self.read_key(dex, m);
         let k = u32::try_from(self.keys.len()).unwrap_or(NONE);
         self.keys.push(key);
         self.resolved.push([None, None]);
@@ -323,6 +447,79 @@ impl<'a> Program<'a> {
             set_slot(&mut t.keys, m, k);
         }
         k
+    }
+
+    /// Reads what method_idx `m` names: its class's descriptor and its `name(params)ret` each
+    /// read once per DEX file (a signature is built whole only for an odd class name).
+    fn read_key(&mut self, dex: u16, m: u32) -> Key {
+        let mut key = Key {
+            dex,
+            method: m,
+            readable: false,
+            class: NONE,
+            sub: NONE,
+            init: false,
+        };
+        let d = usize::from(dex);
+        let Some((class, proto, name)) = self.view(dex).and_then(|v| v.method_parts(m)) else {
+            return key;
+        };
+        let ci = usize::try_from(class).unwrap_or(usize::MAX);
+        let mut decl = self.tables.get(d).and_then(|t| t.decl.get(ci)).copied();
+        if decl == Some(0) {
+            let desc = self.view(dex).and_then(|v| v.decoded_type(class));
+            let (state, id) = match desc {
+                None => (1, NONE),
+                Some(desc) if !desc.ends_with(';') || desc.contains(";->") => (2, NONE),
+                Some(desc) => (3, self.class(desc.as_bytes()).unwrap_or(NONE)),
+            };
+            self.tables[d].decl[ci] = state;
+            self.tables[d].decl_class[ci] = id;
+            decl = Some(state);
+        }
+        match decl {
+            Some(1) => key,
+            Some(3) => {
+                let sub = match self.tables[d].sub(name, proto) {
+                    Some(s) => s,
+                    None => {
+                        let mut buf = std::mem::take(&mut self.buf);
+                        let ok = self
+                            .view(dex)
+                            .is_some_and(|v| v.sub_sig_into(name, proto, &mut buf));
+                        let s = if ok {
+                            self.sub_id(buf.as_bytes())
+                        } else {
+                            NONE
+                        };
+                        self.buf = buf;
+                        self.tables[d].set_sub(name, proto, s);
+                        s
+                    }
+                };
+                if sub != NONE {
+                    key.readable = true;
+                    key.class = self.tables[d].decl_class[ci];
+                    key.sub = sub;
+                    key.init = self.sub_init[sub as usize];
+                }
+                key
+            }
+            // An odd or out-of-range class: the whole signature, split as it falls.
+            _ => {
+                let mut sig = std::mem::take(&mut self.buf);
+                key.readable = self
+                    .view(dex)
+                    .is_some_and(|v| v.method_sig_into(m, &mut sig));
+                if let Some((desc, sub)) = split_sig(&sig).filter(|_| key.readable) {
+                    key.class = self.class(desc.as_bytes()).unwrap_or(NONE);
+                    key.sub = self.sub_id(sub.as_bytes());
+                    key.init = sub.starts_with("<init>");
+                }
+                self.buf = sig;
+                key
+            }
+        }
     }
 
     /// What key `k` names.
@@ -390,6 +587,15 @@ impl<'a> Program<'a> {
         self.methods[id as usize]
     }
 
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+    pub fn list_count(&self) -> usize {
+        self.lists.len()
+    }
+    pub fn decoded(&self) -> usize {
+        self.facts.iter().filter(|f| f.is_some()).count()
+    }
     /// Number of method ids given out.
     pub fn method_ids(&self) -> usize {
         self.methods.len()
@@ -438,7 +644,7 @@ impl<'a> Program<'a> {
     pub fn classes_under(&mut self, prefix: &[u8], max: usize) -> Vec<(u16, u32)> {
         let order = &self.order;
         let packages = self.packages.get_or_insert_with(|| {
-            let mut map: HashMap<&'a [u8], Vec<(u16, u32)>> = HashMap::new();
+            let mut map: Map<&'a [u8], Vec<(u16, u32)>> = Map::default();
             for &(name, d, c) in order {
                 if let Some(p) = package_of(name) {
                     map.entry(p).or_default().push((d, c));
@@ -530,7 +736,12 @@ impl<'a> Program<'a> {
             return r.clone();
         }
         let key = self.keys[k as usize];
-        let r: Rc<[MethodRef]> = self.resolve_key(key, virt).into();
+        let found = self.resolve_key(key, virt);
+        let r: Rc<[MethodRef]> = if found.is_empty() {
+            self.empty.clone()
+        } else {
+            found.into()
+        };
         self.resolved[k as usize][usize::from(virt)] = Some(r.clone());
         r
     }

@@ -390,6 +390,16 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     let mut search = Search::new(&mut program, &mut know);
     search.run(&entries);
     out.methods_reached = search.count;
+    if std::env::var_os("C2_STATS").is_some() {
+        eprintln!(
+            "keys {} methods {} lists {} packages {} decoded {}",
+            search.program.key_count(),
+            search.program.method_ids(),
+            search.program.list_count(),
+            search.packages.len(),
+            search.program.decoded()
+        );
+    }
     out.paths = search.paths();
     let mut reflect: Vec<String> = search
         .reflective
@@ -562,11 +572,11 @@ struct Search<'p, 'a, 'k, 'c> {
     /// Per (class id, subsignature id), whether calling it yields consent state.
     checks: HashMap<(u32, u32), bool, FastHash>,
     /// Field names (`Lcls;->name:type`) -> id.
-    field_names: HashMap<String, u32>,
+    field_names: graph::Map<String, u32>,
     /// Flag fields (name ids) written by consent callbacks, from the packages read so far.
     consent_fields: HashSet<u32, FastHash>,
     memo: Vec<DexMemo>,
-    packages: HashSet<Vec<u8>>,
+    packages: HashSet<Vec<u8>, graph::Keyed>,
     /// Method ids that call by reflection.
     reflective: Vec<u32>,
     limited: bool,
@@ -592,10 +602,10 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             hits: Vec::new(),
             facts: Vec::new(),
             checks: HashMap::default(),
-            field_names: HashMap::new(),
+            field_names: graph::Map::default(),
             consent_fields: HashSet::default(),
             memo,
-            packages: HashSet::new(),
+            packages: HashSet::default(),
             reflective: Vec::new(),
             limited: false,
         }

@@ -97,6 +97,7 @@ impl DexCode {
         Dex::parse(&self.bytes).ok().map(|dex| DexView {
             type_memo: memo(dex.types.count),
             method_memo: memo(dex.methods.count),
+            scratch: Cell::default(),
             dex,
             catalog,
         })
@@ -129,6 +130,16 @@ const M_KEEP: u8 = 2;
 /// It returns a boolean or an int.
 const M_FLAG: u8 = 4;
 
+/// The vectors [`read_method`] fills for each method, kept between methods: the decoded
+/// instructions, the kept calls by instruction index, the candidate conditions by the index of
+/// their `if`.
+#[derive(Default)]
+struct Scratch {
+    code: Vec<Insn>,
+    call_at: Vec<(usize, CallSite)>,
+    cond_at: Vec<(usize, Cond)>,
+}
+
 /// A validated DEX file, read method by method. What is asked of a type or a method id again
 /// and again (is it the platform's, is a call of it kept, does it return a flag) is answered
 /// once and remembered, one byte per id.
@@ -137,6 +148,7 @@ pub struct DexView<'a> {
     catalog: &'a ApiCatalog,
     type_memo: Box<[Cell<u8>]>,
     method_memo: Box<[Cell<u8>]>,
+    scratch: Cell<Scratch>,
 }
 
 impl<'a> DexView<'a> {
@@ -217,9 +229,26 @@ impl<'a> DexView<'a> {
         let Ok(insns) = code_insns(self.dex.data, code_off) else {
             return true;
         };
-        insns
-            .chunks_exact(2)
-            .any(|u| units.contains(&u16::from_le_bytes([u[0], u[1]])))
+        units.iter().any(|u| {
+            let needle = u.to_le_bytes();
+            let finder = memchr::memmem::Finder::new(&needle);
+            let mut start = 0;
+            // Only a match at an even offset is a whole code unit; after an odd one the search
+            // goes on from the next byte (the needle may overlap itself).
+            while let Some(i) = insns.get(start..).and_then(|rest| finder.find(rest)) {
+                let at = start + i;
+                if at % 2 == 0 {
+                    return true;
+                }
+                start = at + 1;
+            }
+            false
+        })
+    }
+
+    /// Number of string_ids.
+    pub fn string_count(&self) -> usize {
+        self.dex.strings.count
     }
 
     /// The methods with code of class_def `i`: (method_idx, code_off); empty where the
@@ -246,40 +275,71 @@ impl<'a> DexView<'a> {
         self.write_sig(m, s).is_some()
     }
 
-    fn write_sig(&self, m: u32, s: &mut String) -> Option<()> {
+    /// The parts of method_idx `m`: (class type_idx, proto_idx, name string_idx).
+    pub fn method_parts(&self, m: u32) -> Option<(u32, u16, u32)> {
+        let id = self.dex.method(m).ok()?;
+        Some((u32::from(id.class_idx), id.proto_idx, id.name_idx))
+    }
+
+    /// Type `t`'s descriptor decoded (None where [`DexView::method_sig`] would fail on it).
+    pub fn decoded_type(&self, t: u32) -> Option<std::borrow::Cow<'a, str>> {
+        self.dex.string(self.dex.type_string_idx(t).ok()?).ok()
+    }
+
+    /// `name(params)ret` of a method named by string `name` with proto `proto`, written into `s`
+    /// (cleared first): the part of [`DexView::method_sig`] after `Lcls;->`, with the same
+    /// failures (false).
+    pub fn sub_sig_into(&self, name: u32, proto: u16, s: &mut String) -> bool {
+        s.clear();
+        self.write_sub(name, proto, s).is_some()
+    }
+
+    fn write_sub(&self, name: u32, proto: u16, s: &mut String) -> Option<()> {
+        let (ret, list, n) = self.proto_parts(proto)?;
+        let dex = &self.dex;
+        s.push_str(&dex.string(name).ok()?);
+        s.push('(');
+        for k in 0..n {
+            let t = u32::from(read_u16(dex.data, list + 2 * k)?);
+            s.push_str(&self.decoded_type(t)?);
+        }
+        s.push(')');
+        s.push_str(&self.decoded_type(ret)?);
+        Some(())
+    }
+
+    /// Proto `i` as `Dex::proto` reads it (the same failures), its type_list left in place:
+    /// (return type_idx, offset of the parameter type_idxs, their number).
+    fn proto_parts(&self, i: u16) -> Option<(u32, usize, usize)> {
         let dex = &self.dex;
         let data = dex.data;
-        let id = dex.method(m).ok()?;
-        // The proto as `Dex::proto` reads it (the same failures), its type_list left in place.
-        let i = usize::from(id.proto_idx);
+        let i = usize::from(i);
         let at = dex.protos.off + 12 * i;
         let (ret, params) = (read_u32(data, at + 4)?, read_u32(data, at + 8)?);
         if i >= dex.protos.count {
             return None;
         }
-        let (list, n) = if params == 0 {
-            (0, 0)
-        } else {
-            let p = to_usize(params);
-            let n = to_usize(read_u32(data, p)?);
-            if n.checked_mul(2)?.checked_add(p + 4)? > data.len() {
-                return None;
-            }
-            (p + 4, n)
-        };
-        let ty = |t: u32, s: &mut String| -> Option<()> {
-            s.push_str(&dex.string(dex.type_string_idx(t).ok()?).ok()?);
-            Some(())
-        };
-        ty(u32::from(id.class_idx), s)?;
-        s.push_str("->");
-        s.push_str(&dex.string(id.name_idx).ok()?);
-        s.push('(');
-        for k in 0..n {
-            ty(u32::from(read_u16(data, list + 2 * k)?), s)?;
+        if params == 0 {
+            return Some((ret, 0, 0));
         }
-        s.push(')');
-        ty(ret, s)
+        let p = to_usize(params);
+        let n = to_usize(read_u32(data, p)?);
+        if n.checked_mul(2)?.checked_add(p + 4)? > data.len() {
+            return None;
+        }
+        Some((ret, p + 4, n))
+    }
+
+    fn write_sig(&self, m: u32, s: &mut String) -> Option<()> {
+        let (class, proto, name) = self.method_parts(m)?;
+        // The proto first, as `method_signature` reads it before any string.
+        self.proto_parts(proto)?;
+        s.push_str(&self.decoded_type(class)?);
+        s.push_str("->");
+        let mut sub = String::new();
+        self.write_sub(name, proto, &mut sub)?;
+        s.push_str(&sub);
+        Some(())
     }
 
     /// `Lcls;->name:type` of field_idx `f`.
@@ -519,12 +579,12 @@ struct Insn {
     width: usize,
 }
 
-/// Decodes the instruction starts of a method; the bool is false when a bad opcode or an
-/// overrun stopped the decoding.
-fn decode(insns: &[u8]) -> (Vec<Insn>, bool) {
+/// Decodes the instruction starts of a method into `out` (cleared first); false when a bad
+/// opcode or an overrun stopped the decoding.
+fn decode_into(insns: &[u8], out: &mut Vec<Insn>) -> bool {
+    out.clear();
     let n = insns.len() / 2;
     let unit = |i: usize| read_u16(insns, i * 2);
-    let mut out = Vec::new();
     let mut pc = 0usize;
     while let Some(u) = unit(pc) {
         let op = (u & 0xff) as u8;
@@ -534,23 +594,23 @@ fn decode(insns: &[u8]) -> (Vec<Insn>, bool) {
                 0x0100 => 4 + 2 * get(1),
                 0x0200 => 2 + 4 * get(1),
                 0x0300 => 4 + (get(1).saturating_mul(get(2) | (get(3) << 16))).div_ceil(2),
-                _ => return (out, false),
+                _ => return false,
             }
         } else {
             match WIDTH[usize::from(op)] {
-                0 => return (out, false),
+                0 => return false,
                 w => usize::from(w),
             }
         };
         if pc.saturating_add(width) > n {
-            return (out, false);
+            return false;
         }
         if !(op == 0 && u != 0) {
             out.push(Insn { pc, op, width });
         }
         pc += width;
     }
-    (out, true)
+    true
 }
 
 fn is_invoke(op: u8) -> bool {
@@ -568,17 +628,35 @@ fn invoke_kind(op: u8) -> InvokeKind {
 }
 
 fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8], mask: u32) -> MethodCode {
-    let (code, complete) = decode(insns);
+    // The scratch vectors of the previous method, reused (taken out: no borrow is held).
+    let mut scratch = t.scratch.take();
+    let m = read_method_with(t, sig, insns, mask, &mut scratch);
+    t.scratch.replace(scratch);
+    m
+}
+
+fn read_method_with(
+    t: &DexView<'_>,
+    sig: u32,
+    insns: &[u8],
+    mask: u32,
+    scratch: &mut Scratch,
+) -> MethodCode {
+    let Scratch {
+        code,
+        call_at,
+        cond_at,
+    } = scratch;
+    let complete = decode_into(insns, code);
+    let code = &code[..];
+    call_at.clear();
+    cond_at.clear();
     let unit = |i: usize| read_u16(insns, i * 2).map_or(0u32, u32::from);
     let mut m = MethodCode {
         sig,
         complete,
         ..MethodCode::default()
     };
-    // Per instruction index, the call kept there.
-    let mut call_at: Vec<(usize, CallSite)> = Vec::new();
-    // Candidate conditions: (instruction index of the if, condition).
-    let mut cond_at: Vec<(usize, Cond)> = Vec::new();
     for (k, ins) in code.iter().enumerate() {
         let u0 = unit(ins.pc);
         let a8 = u0 >> 8;
@@ -617,7 +695,7 @@ fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8], mask: u32) -> MethodCode
             }
             0x32..=0x3d if cond_at.len() < MAX_CONDS => {
                 let reg = if ins.op >= 0x38 { a8 } else { a8 & 0xf };
-                if let Some(c) = condition_source(t, &code, k, reg, &unit) {
+                if let Some(c) = condition_source(t, code, k, reg, &unit) {
                     cond_at.push((k, c));
                 }
             }
@@ -633,12 +711,12 @@ fn read_method(t: &DexView<'_>, sig: u32, insns: &[u8], mask: u32) -> MethodCode
     }
     if !cond_at.is_empty() && mask != 0 {
         // A guard that cannot be computed leaves the calls unguarded: undecided, not clean.
-        let done = insns.len() / 2 <= MAX_GUARD_UNITS
-            && guard_calls(&code, &unit, &cond_at, mask, &mut call_at);
+        let done =
+            insns.len() / 2 <= MAX_GUARD_UNITS && guard_calls(code, &unit, cond_at, mask, call_at);
         m.complete &= done;
     }
-    m.conds = cond_at.into_iter().map(|(_, c)| c).collect();
-    for (_, c) in call_at {
+    m.conds = cond_at.iter().map(|&(_, c)| c).collect();
+    for &(_, c) in call_at.iter() {
         if let Some(prev) = m
             .calls
             .iter_mut()
