@@ -94,6 +94,10 @@ pub const MAX_TARGETS: usize = 64;
 const MAX_SUBCLASSES: usize = 4096;
 /// No id.
 pub const NONE: u32 = u32::MAX;
+/// The name id of a method whose name cannot be read.
+const BAD_NAME: u32 = u32::MAX;
+/// The name id of a method whose name holds a `(`.
+const ODD_NAME: u32 = u32::MAX - 1;
 
 /// A method with code: (DEX index, method_idx, code_off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -159,6 +163,8 @@ struct Tables {
     decl: Vec<u8>,
     /// type_idx -> the id of its decoded descriptor when `decl` is 3 ([`NONE`]: no class).
     decl_class: Vec<u32>,
+    /// name string_idx -> its name id + 3 (1: unreadable, 2: odd).
+    name_ids: Vec<u32>,
     /// name string_idx -> the first of its (proto_idx, subsignature id) in `chain` (+ 1).
     names: Vec<u32>,
     /// (proto_idx, subsignature id ([`NONE`]: unreadable), next + 1) per name.
@@ -234,8 +240,12 @@ pub struct Program<'a> {
     facts: Vec<Option<Rc<MethodCode>>>,
     /// Method refs whose method_idx slot holds another code_off (hostile files only).
     other_ids: Map<MethodRef, u32>,
-    /// The methods with code of the classes read: (sub id, method).
+    /// The methods with code of the classes read: (name id, method).
     lists: Vec<Box<[(u32, MethodRef)]>>,
+    /// Method names -> id.
+    names: Map<Box<[u8]>, u32>,
+    /// Per subsignature id, the id of its name part.
+    sub_name: Vec<u32>,
     /// Ids of the subsignatures the search asks for.
     pub run_sub: u32,
     pub call_sub: u32,
@@ -311,6 +321,7 @@ impl<'a> Program<'a> {
                     decl: vec![0; v.type_count()],
                     decl_class: vec![0; v.type_count()],
                     names: vec![0; v.string_count()],
+                    name_ids: vec![0; v.string_count()],
                     chain: Vec::new(),
                     many: Map::default(),
                 })
@@ -321,6 +332,8 @@ impl<'a> Program<'a> {
             facts: Vec::new(),
             other_ids: Map::default(),
             lists: Vec::new(),
+            names: Map::default(),
+            sub_name: Vec::new(),
             run_sub: 0,
             call_sub: 0,
             start_sub: 0,
@@ -405,6 +418,10 @@ impl<'a> Program<'a> {
         let id = u32::try_from(self.subs.len()).unwrap_or(NONE);
         self.subs.insert(sub.into(), id);
         self.sub_init.push(sub.starts_with(b"<init>"));
+        // Its name part: through the first `(` (a name holding one is odd, see method_name).
+        let name = sub.split(|&b| b == b'(').next().unwrap_or(sub);
+        let name = self.name_id(name);
+        self.sub_name.push(name);
         id
     }
 
@@ -658,8 +675,47 @@ impl<'a> Program<'a> {
             .unwrap_or_default()
     }
 
-    /// The methods with code of class_def `class` of DEX `dex`, with their subsignature ids
-    /// (those whose signature cannot be read left out).
+    /// The name id of method_idx `m` of DEX `dex`: [`BAD_NAME`] when its name cannot be read,
+    /// [`ODD_NAME`] when it holds a `(` (its subsignature's name part is not the name).
+    fn method_name(&mut self, dex: u16, m: u32) -> u32 {
+        let Some((_, _, name)) = self.view(dex).and_then(|v| v.method_parts(m)) else {
+            return BAD_NAME;
+        };
+        let d = usize::from(dex);
+        let i = usize::try_from(name).unwrap_or(usize::MAX);
+        match self.tables.get(d).and_then(|t| t.name_ids.get(i)).copied() {
+            Some(0) | None => {}
+            Some(1) => return BAD_NAME,
+            Some(2) => return ODD_NAME,
+            Some(x) => return x - 3,
+        }
+        let id = match self.view(dex).and_then(|v| v.string(name)) {
+            None => BAD_NAME,
+            Some(n) if n.contains('(') => ODD_NAME,
+            Some(n) => self.name_id(n.as_bytes()),
+        };
+        if let Some(x) = self.tables.get_mut(d).and_then(|t| t.name_ids.get_mut(i)) {
+            *x = match id {
+                BAD_NAME => 1,
+                ODD_NAME => 2,
+                id => id.saturating_add(3),
+            };
+        }
+        id
+    }
+
+    /// The id of a method name (added when new).
+    fn name_id(&mut self, name: &[u8]) -> u32 {
+        if let Some(&id) = self.names.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(NONE);
+        self.names.insert(name.into(), id);
+        id
+    }
+
+    /// The methods with code of class_def `class` of DEX `dex`, with their name ids (those
+    /// whose name cannot be read left out: their signature cannot be either).
     pub fn class_methods(&mut self, dex: u16, class: u32) -> u32 {
         if let Some(l) = self
             .tables
@@ -674,10 +730,9 @@ impl<'a> Program<'a> {
             .unwrap_or_default();
         let mut list = Vec::with_capacity(raw.len());
         for (method, code) in raw {
-            let k = self.key(dex, method);
-            let key = self.key_of(k);
-            if key.sub != NONE {
-                list.push((key.sub, MethodRef { dex, method, code }));
+            let name = self.method_name(dex, method);
+            if name != BAD_NAME {
+                list.push((name, MethodRef { dex, method, code }));
             }
         }
         let l = u32::try_from(self.lists.len()).unwrap_or(NONE);
@@ -689,7 +744,7 @@ impl<'a> Program<'a> {
     }
 
     /// A list made by [`Program::class_methods`].
-    pub fn list(&self, l: u32) -> &[(u32, MethodRef)] {
+    fn list(&self, l: u32) -> &[(u32, MethodRef)] {
         self.lists.get(l as usize).map_or(&[][..], |b| &b[..])
     }
 
@@ -697,10 +752,20 @@ impl<'a> Program<'a> {
     pub fn defined(&mut self, class: u32, sub: u32) -> Option<MethodRef> {
         let (d, c) = self.classes.get(class as usize)?.def?;
         let l = self.class_methods(d, c);
-        self.list(l)
-            .iter()
-            .find(|(s, _)| *s == sub)
-            .map(|&(_, m)| m)
+        let name = self.sub_name.get(sub as usize).copied().unwrap_or(NONE);
+        // The first method whose subsignature is `sub`: only those of the same name (or an odd
+        // one) can be; their keys are read to be sure.
+        for i in 0..self.list(l).len() {
+            let (n, m) = self.list(l)[i];
+            if n != name && n != ODD_NAME {
+                continue;
+            }
+            let k = self.key(m.dex, m.method);
+            if self.keys[k as usize].sub == sub {
+                return Some(m);
+            }
+        }
+        None
     }
 
     /// `sub` looked up from `class` up its superclasses (the implementation a call on an

@@ -22,7 +22,7 @@
 
 pub mod graph;
 
-use crate::apk::dex::calls::{Cond, DexView, InvokeKind, MethodCode};
+use crate::apk::dex::calls::{Cond, DexView, InvokeKind, MethodCode, UnitSet};
 use crate::apk::App;
 use crate::rules::apis::FastHash;
 use crate::rules::apis::{ApiCatalog, ApiKind, Confidence};
@@ -554,7 +554,7 @@ struct DexMemo {
     /// field_idx -> field name id + 1 (`u32::MAX`: unreadable).
     fields: Vec<u32>,
     /// The method_idx of the state writes and privacy APIs this file calls (computed once).
-    writes: Option<Rc<[u16]>>,
+    writes: Option<Rc<UnitSet>>,
 }
 
 struct Search<'p, 'a, 'k, 'c> {
@@ -661,7 +661,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
 
     /// The method_idx of every state write or privacy API DEX `dex` calls (a kept call with
     /// those facts), found once from its method_ids.
-    fn state_writes(&mut self, dex: u16) -> Rc<[u16]> {
+    fn state_writes(&mut self, dex: u16) -> Rc<UnitSet> {
         if let Some(w) = self
             .memo
             .get(usize::from(dex))
@@ -687,7 +687,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 out.push(m as u16);
             }
         }
-        let w: Rc<[u16]> = out.into();
+        let w = Rc::new(UnitSet::new(&out));
         if let Some(memo) = self.memo.get_mut(usize::from(dex)) {
             memo.writes = Some(w.clone());
         }

@@ -130,6 +130,36 @@ const M_KEEP: u8 = 2;
 /// It returns a boolean or an int.
 const M_FLAG: u8 = 4;
 
+/// A set of 16-bit code units (a bitmap of all 65,536).
+pub struct UnitSet {
+    bits: Box<[u64]>,
+    len: usize,
+}
+
+impl UnitSet {
+    /// The set of `units`.
+    pub fn new(units: &[u16]) -> UnitSet {
+        let mut bits = vec![0u64; 1 << 10].into_boxed_slice();
+        for &u in units {
+            bits[usize::from(u >> 6)] |= 1 << (u & 63);
+        }
+        UnitSet {
+            bits,
+            len: units.len(),
+        }
+    }
+
+    /// Whether `u` is in the set.
+    pub fn contains(&self, u: u16) -> bool {
+        self.bits[usize::from(u >> 6)] >> (u & 63) & 1 != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// The vectors [`read_method`] fills for each method, kept between methods: the decoded
 /// instructions, the kept calls by instruction index, the candidate conditions by the index of
 /// their `if`.
@@ -225,25 +255,13 @@ impl<'a> DexView<'a> {
     /// Whether the code_item at `code_off` holds one of the 16-bit `units` anywhere in its
     /// instructions: a cheap test that a method cannot invoke any of a few method ids (an
     /// invoke's method id is one whole code unit). True where the code cannot be read.
-    pub fn code_mentions(&self, code_off: u32, units: &[u16]) -> bool {
+    pub fn code_mentions(&self, code_off: u32, units: &UnitSet) -> bool {
         let Ok(insns) = code_insns(self.dex.data, code_off) else {
             return true;
         };
-        units.iter().any(|u| {
-            let needle = u.to_le_bytes();
-            let finder = memchr::memmem::Finder::new(&needle);
-            let mut start = 0;
-            // Only a match at an even offset is a whole code unit; after an odd one the search
-            // goes on from the next byte (the needle may overlap itself).
-            while let Some(i) = insns.get(start..).and_then(|rest| finder.find(rest)) {
-                let at = start + i;
-                if at % 2 == 0 {
-                    return true;
-                }
-                start = at + 1;
-            }
-            false
-        })
+        insns
+            .chunks_exact(2)
+            .any(|u| units.contains(u16::from_le_bytes([u[0], u[1]])))
     }
 
     /// Number of string_ids.
@@ -279,6 +297,11 @@ impl<'a> DexView<'a> {
     pub fn method_parts(&self, m: u32) -> Option<(u32, u16, u32)> {
         let id = self.dex.method(m).ok()?;
         Some((u32::from(id.class_idx), id.proto_idx, id.name_idx))
+    }
+
+    /// String `i` decoded (None where it is not MUTF-8).
+    pub fn string(&self, i: u32) -> Option<std::borrow::Cow<'a, str>> {
+        self.dex.string(i).ok()
     }
 
     /// Type `t`'s descriptor decoded (None where [`DexView::method_sig`] would fail on it).
