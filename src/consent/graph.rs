@@ -382,12 +382,11 @@ impl<'a> Program<'a> {
 
     /// The id of a class descriptor as the file has it (added when new).
     fn class_id(&mut self, raw: &'a [u8]) -> u32 {
-        if let Some(&id) = self.class_ids.get(&*class_key(raw)) {
-            return id;
+        let next = u32::try_from(self.classes.len()).unwrap_or(NONE);
+        let id = *self.class_ids.entry(class_key(raw)).or_insert(next);
+        if id == next {
+            self.classes.push(NO_CLASS);
         }
-        let id = u32::try_from(self.classes.len()).unwrap_or(NONE);
-        self.class_ids.insert(class_key(raw), id);
-        self.classes.push(NO_CLASS);
         id
     }
 

@@ -16,7 +16,7 @@ use super::header::Dex;
 use super::{code_insns, field_signature, method_signature, uleb, WIDTH};
 use crate::cursor::to_usize;
 use crate::rules::apis::ApiCatalog;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 /// Most guard conditions tracked per method (one bit each in [`CallSite::guards`]).
 pub const MAX_CONDS: usize = 32;
@@ -105,9 +105,9 @@ impl DexCode {
 }
 
 /// A table of memo bits, one byte per id (ids are 16-bit in the instructions, so at most 64 Ki
-/// entries are ever used; the counts were validated against the file's size).
-fn memo(count: usize) -> Box<[Cell<u8>]> {
-    (0..count.min(1 << 16)).map(|_| Cell::new(0)).collect()
+/// entries are ever used; zeroed pages, touched only where used).
+fn memo(count: usize) -> RefCell<Vec<u8>> {
+    RefCell::new(vec![0; count.min(1 << 16)])
 }
 
 /// Memo bits of a type (`DexView::type_memo`).
@@ -176,8 +176,8 @@ struct Scratch {
 pub struct DexView<'a> {
     dex: Dex<'a>,
     catalog: &'a ApiCatalog,
-    type_memo: Box<[Cell<u8>]>,
-    method_memo: Box<[Cell<u8>]>,
+    type_memo: RefCell<Vec<u8>>,
+    method_memo: RefCell<Vec<u8>>,
     scratch: Cell<Scratch>,
 }
 
@@ -392,8 +392,9 @@ impl<'a> DexView<'a> {
 
     /// The memo bits of type_idx `t` (computed on first use).
     fn type_bits(&self, t: u32) -> u8 {
-        let slot = usize::try_from(t).ok().and_then(|i| self.type_memo.get(i));
-        if let Some(b) = slot.map(Cell::get).filter(|b| b & T_DONE != 0) {
+        let slot = usize::try_from(t).ok();
+        let memo = slot.and_then(|i| self.type_memo.borrow().get(i).copied());
+        if let Some(b) = memo.filter(|b| b & T_DONE != 0) {
             return b;
         }
         let b = match self.dex.type_bytes(t) {
@@ -419,18 +420,19 @@ impl<'a> DexView<'a> {
                 b
             }
         };
-        if let Some(c) = slot {
-            c.set(b);
+        if let Some(i) = slot {
+            if let Some(x) = self.type_memo.borrow_mut().get_mut(i) {
+                *x = b;
+            }
         }
         b
     }
 
     /// The memo bits of method_idx `m` (computed on first use); 0 when the id is out of range.
     fn method_bits(&self, m: u32) -> u8 {
-        let slot = usize::try_from(m)
-            .ok()
-            .and_then(|i| self.method_memo.get(i));
-        if let Some(b) = slot.map(Cell::get).filter(|b| b & M_DONE != 0) {
+        let slot = usize::try_from(m).ok();
+        let memo = slot.and_then(|i| self.method_memo.borrow().get(i).copied());
+        if let Some(b) = memo.filter(|b| b & M_DONE != 0) {
             return b;
         }
         let Ok(id) = self.dex.method(m) else {
@@ -462,8 +464,10 @@ impl<'a> DexView<'a> {
         if ret.is_some_and(|r| self.type_bits(r) & (T_FLAG | T_BAD) == T_FLAG) {
             b |= M_FLAG;
         }
-        if let Some(c) = slot {
-            c.set(b);
+        if let Some(i) = slot {
+            if let Some(x) = self.method_memo.borrow_mut().get_mut(i) {
+                *x = b;
+            }
         }
         b
     }
