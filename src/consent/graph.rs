@@ -94,10 +94,18 @@ pub const MAX_TARGETS: usize = 64;
 const MAX_SUBCLASSES: usize = 4096;
 /// No id.
 pub const NONE: u32 = u32::MAX;
-/// The name id of a method whose name cannot be read.
-const BAD_NAME: u32 = u32::MAX;
-/// The name id of a method whose name holds a `(`.
-const ODD_NAME: u32 = u32::MAX - 1;
+/// The name print of a method whose name cannot be read.
+const BAD_NAME: u64 = 2;
+/// The name print of a method whose name is not plain ASCII or holds a `(` (its decoded form,
+/// or its subsignature's name part, may differ from its bytes): it is always compared whole.
+const ODD_NAME: u64 = 4;
+
+/// The print of a method name: a hash with its low bit set (the even values above are not
+/// prints). Equal names have equal prints; a print shared by chance only costs a comparison.
+fn name_print(name: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    Keyed(0x5EED).hash_one(name) | 1
+}
 
 /// A method with code: (DEX index, method_idx, code_off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,8 +171,8 @@ struct Tables {
     decl: Vec<u8>,
     /// type_idx -> the id of its decoded descriptor when `decl` is 3 ([`NONE`]: no class).
     decl_class: Vec<u32>,
-    /// name string_idx -> its name id + 3 (1: unreadable, 2: odd).
-    name_ids: Vec<u32>,
+    /// name string_idx -> its name print (0: not read yet).
+    name_prints: Vec<u64>,
     /// name string_idx -> the first of its (proto_idx, subsignature id) in `chain` (+ 1).
     names: Vec<u32>,
     /// (proto_idx, subsignature id ([`NONE`]: unreadable), next + 1) per name.
@@ -240,12 +248,10 @@ pub struct Program<'a> {
     facts: Vec<Option<Rc<MethodCode>>>,
     /// Method refs whose method_idx slot holds another code_off (hostile files only).
     other_ids: Map<MethodRef, u32>,
-    /// The methods with code of the classes read: (name id, method).
-    lists: Vec<Box<[(u32, MethodRef)]>>,
-    /// Method names -> id.
-    names: Map<Box<[u8]>, u32>,
-    /// Per subsignature id, the id of its name part.
-    sub_name: Vec<u32>,
+    /// The methods with code of the classes read: (name print, method).
+    lists: Vec<Box<[(u64, MethodRef)]>>,
+    /// Per subsignature id, the print of its name part.
+    sub_name: Vec<u64>,
     /// Ids of the subsignatures the search asks for.
     pub run_sub: u32,
     pub call_sub: u32,
@@ -321,7 +327,7 @@ impl<'a> Program<'a> {
                     decl: vec![0; v.type_count()],
                     decl_class: vec![0; v.type_count()],
                     names: vec![0; v.string_count()],
-                    name_ids: vec![0; v.string_count()],
+                    name_prints: vec![0; v.string_count()],
                     chain: Vec::new(),
                     many: Map::default(),
                 })
@@ -332,7 +338,6 @@ impl<'a> Program<'a> {
             facts: Vec::new(),
             other_ids: Map::default(),
             lists: Vec::new(),
-            names: Map::default(),
             sub_name: Vec::new(),
             run_sub: 0,
             call_sub: 0,
@@ -419,8 +424,7 @@ impl<'a> Program<'a> {
         self.sub_init.push(sub.starts_with(b"<init>"));
         // Its name part: through the first `(` (a name holding one is odd, see method_name).
         let name = sub.split(|&b| b == b'(').next().unwrap_or(sub);
-        let name = self.name_id(name);
-        self.sub_name.push(name);
+        self.sub_name.push(name_print(name));
         id
     }
 
@@ -603,15 +607,6 @@ impl<'a> Program<'a> {
         self.methods[id as usize]
     }
 
-    pub fn key_count(&self) -> usize {
-        self.keys.len()
-    }
-    pub fn list_count(&self) -> usize {
-        self.lists.len()
-    }
-    pub fn decoded(&self) -> usize {
-        self.facts.iter().filter(|f| f.is_some()).count()
-    }
     /// Number of method ids given out.
     pub fn method_ids(&self) -> usize {
         self.methods.len()
@@ -674,46 +669,38 @@ impl<'a> Program<'a> {
             .unwrap_or_default()
     }
 
-    /// The name id of method_idx `m` of DEX `dex`: [`BAD_NAME`] when its name cannot be read,
-    /// [`ODD_NAME`] when it holds a `(` (its subsignature's name part is not the name).
-    fn method_name(&mut self, dex: u16, m: u32) -> u32 {
+    /// The name print of method_idx `m` of DEX `dex` ([`BAD_NAME`], [`ODD_NAME`] or a print).
+    fn method_name(&mut self, dex: u16, m: u32) -> u64 {
         let Some((_, _, name)) = self.view(dex).and_then(|v| v.method_parts(m)) else {
             return BAD_NAME;
         };
         let d = usize::from(dex);
         let i = usize::try_from(name).unwrap_or(usize::MAX);
-        match self.tables.get(d).and_then(|t| t.name_ids.get(i)).copied() {
-            Some(0) | None => {}
-            Some(1) => return BAD_NAME,
-            Some(2) => return ODD_NAME,
-            Some(x) => return x - 3,
+        if let Some(p) = self
+            .tables
+            .get(d)
+            .and_then(|t| t.name_prints.get(i))
+            .copied()
+            .filter(|&p| p != 0)
+        {
+            return p;
         }
-        let id = match self.view(dex).and_then(|v| v.string(name)) {
+        let p = match self.view(dex).and_then(|v| v.string_bytes(name)) {
             None => BAD_NAME,
-            Some(n) if n.contains('(') => ODD_NAME,
-            Some(n) => self.name_id(n.as_bytes()),
+            Some(n) if !n.is_ascii() || n.contains(&0) || n.contains(&b'(') => ODD_NAME,
+            Some(n) => name_print(n),
         };
-        if let Some(x) = self.tables.get_mut(d).and_then(|t| t.name_ids.get_mut(i)) {
-            *x = match id {
-                BAD_NAME => 1,
-                ODD_NAME => 2,
-                id => id.saturating_add(3),
-            };
+        if let Some(x) = self
+            .tables
+            .get_mut(d)
+            .and_then(|t| t.name_prints.get_mut(i))
+        {
+            *x = p;
         }
-        id
+        p
     }
 
-    /// The id of a method name (added when new).
-    fn name_id(&mut self, name: &[u8]) -> u32 {
-        if let Some(&id) = self.names.get(name) {
-            return id;
-        }
-        let id = u32::try_from(self.names.len()).unwrap_or(NONE);
-        self.names.insert(name.into(), id);
-        id
-    }
-
-    /// The methods with code of class_def `class` of DEX `dex`, with their name ids (those
+    /// The methods with code of class_def `class` of DEX `dex`, with their name prints (those
     /// whose name cannot be read left out: their signature cannot be either).
     pub fn class_methods(&mut self, dex: u16, class: u32) -> u32 {
         if let Some(l) = self
@@ -743,7 +730,7 @@ impl<'a> Program<'a> {
     }
 
     /// A list made by [`Program::class_methods`].
-    fn list(&self, l: u32) -> &[(u32, MethodRef)] {
+    fn list(&self, l: u32) -> &[(u64, MethodRef)] {
         self.lists.get(l as usize).map_or(&[][..], |b| &b[..])
     }
 
@@ -751,9 +738,9 @@ impl<'a> Program<'a> {
     pub fn defined(&mut self, class: u32, sub: u32) -> Option<MethodRef> {
         let (d, c) = self.classes.get(class as usize)?.def?;
         let l = self.class_methods(d, c);
-        let name = self.sub_name.get(sub as usize).copied().unwrap_or(NONE);
-        // The first method whose subsignature is `sub`: only those of the same name (or an odd
-        // one) can be; their keys are read to be sure.
+        let name = self.sub_name.get(sub as usize).copied().unwrap_or(BAD_NAME);
+        // The first method whose subsignature is `sub`: only those with the same name print (or
+        // an odd name) can be; their keys are read to be sure.
         for i in 0..self.list(l).len() {
             let (n, m) = self.list(l)[i];
             if n != name && n != ODD_NAME {

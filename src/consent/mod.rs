@@ -390,16 +390,6 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     let mut search = Search::new(&mut program, &mut know);
     search.run(&entries);
     out.methods_reached = search.count;
-    if std::env::var_os("C2_STATS").is_some() {
-        eprintln!(
-            "keys {} methods {} lists {} packages {} decoded {}",
-            search.program.key_count(),
-            search.program.method_ids(),
-            search.program.list_count(),
-            search.packages.len(),
-            search.program.decoded()
-        );
-    }
     out.paths = search.paths();
     let mut reflect: Vec<String> = search
         .reflective

@@ -299,6 +299,11 @@ impl<'a> DexView<'a> {
         Some((u32::from(id.class_idx), id.proto_idx, id.name_idx))
     }
 
+    /// The raw MUTF-8 bytes of string `i`.
+    pub fn string_bytes(&self, i: u32) -> Option<&'a [u8]> {
+        self.dex.string_bytes(i).ok()
+    }
+
     /// String `i` decoded (None where it is not MUTF-8).
     pub fn string(&self, i: u32) -> Option<std::borrow::Cow<'a, str>> {
         self.dex.string(i).ok()
