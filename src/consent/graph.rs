@@ -171,56 +171,8 @@ struct Tables {
     decl: Vec<u8>,
     /// type_idx -> the id of its decoded descriptor when `decl` is 3 ([`NONE`]: no class).
     decl_class: Vec<u32>,
-    /// name string_idx -> its name print (0: not read yet).
-    name_prints: Vec<u64>,
-    /// name string_idx -> the first of its (proto_idx, subsignature id) in `chain` (+ 1).
-    names: Vec<u32>,
-    /// (proto_idx, subsignature id ([`NONE`]: unreadable), next + 1) per name.
-    chain: Vec<(u16, u32, u32)>,
-    /// (name, proto) -> subsignature id for the names with many protos.
-    many: Map<(u32, u16), u32>,
-}
-
-/// Most protos of one name kept in `Tables::chain` before the rest go to `Tables::many`.
-const CHAIN: usize = 8;
-
-impl Tables {
-    /// The subsignature id of (name, proto) if already read.
-    fn sub(&self, name: u32, proto: u16) -> Option<u32> {
-        let mut e = slot(&self.names, name)?;
-        for _ in 0..CHAIN {
-            let &(p, sub, next) = self.chain.get(e as usize)?;
-            if p == proto {
-                return Some(sub);
-            }
-            e = next.checked_sub(1)?;
-        }
-        self.many.get(&(name, proto)).copied()
-    }
-
-    /// Remembers the subsignature id of (name, proto) (not yet remembered).
-    fn set_sub(&mut self, name: u32, proto: u16, sub: u32) {
-        let Some(head) = usize::try_from(name).ok().filter(|&i| i < self.names.len()) else {
-            self.many.insert((name, proto), sub);
-            return;
-        };
-        let len = {
-            let mut n = 0;
-            let mut e = self.names[head];
-            while e != 0 && n < CHAIN {
-                n += 1;
-                e = self.chain.get(e as usize - 1).map_or(0, |c| c.2);
-            }
-            n
-        };
-        if len >= CHAIN {
-            self.many.insert((name, proto), sub);
-            return;
-        }
-        let e = u32::try_from(self.chain.len()).unwrap_or(NONE);
-        self.chain.push((proto, sub, self.names[head]));
-        self.names[head] = e.saturating_add(1);
-    }
+    /// (name string_idx, proto_idx) -> subsignature id ([`NONE`]: unreadable).
+    subs: Map<(u32, u16), u32>,
 }
 
 /// The app's classes over every DEX file (the first definition of a name wins, as on Android).
@@ -326,10 +278,7 @@ impl<'a> Program<'a> {
                     lists: vec![0; v.class_count()],
                     decl: vec![0; v.type_count()],
                     decl_class: vec![0; v.type_count()],
-                    names: vec![0; v.string_count()],
-                    name_prints: vec![0; v.string_count()],
-                    chain: Vec::new(),
-                    many: Map::default(),
+                    subs: Map::default(),
                 })
                 .collect(),
             keys: Vec::new(),
@@ -500,8 +449,8 @@ impl<'a> Program<'a> {
         match decl {
             Some(1) => key,
             Some(3) => {
-                let sub = match self.tables[d].sub(name, proto) {
-                    Some(s) => s,
+                let sub = match self.tables[d].subs.get(&(name, proto)) {
+                    Some(&s) => s,
                     None => {
                         let mut buf = std::mem::take(&mut self.buf);
                         let ok = self
@@ -513,7 +462,7 @@ impl<'a> Program<'a> {
                             NONE
                         };
                         self.buf = buf;
-                        self.tables[d].set_sub(name, proto, s);
+                        self.tables[d].subs.insert((name, proto), s);
                         s
                     }
                 };
@@ -670,34 +619,16 @@ impl<'a> Program<'a> {
     }
 
     /// The name print of method_idx `m` of DEX `dex` ([`BAD_NAME`], [`ODD_NAME`] or a print).
-    fn method_name(&mut self, dex: u16, m: u32) -> u64 {
-        let Some((_, _, name)) = self.view(dex).and_then(|v| v.method_parts(m)) else {
+    fn method_name(&self, dex: u16, m: u32) -> u64 {
+        let view = self.view(dex);
+        let Some((_, _, name)) = view.and_then(|v| v.method_parts(m)) else {
             return BAD_NAME;
         };
-        let d = usize::from(dex);
-        let i = usize::try_from(name).unwrap_or(usize::MAX);
-        if let Some(p) = self
-            .tables
-            .get(d)
-            .and_then(|t| t.name_prints.get(i))
-            .copied()
-            .filter(|&p| p != 0)
-        {
-            return p;
-        }
-        let p = match self.view(dex).and_then(|v| v.string_bytes(name)) {
+        match view.and_then(|v| v.string_bytes(name)) {
             None => BAD_NAME,
-            Some(n) if !n.is_ascii() || n.contains(&0) || n.contains(&b'(') => ODD_NAME,
+            Some(n) if !n.is_ascii() || n.contains(&b'(') => ODD_NAME,
             Some(n) => name_print(n),
-        };
-        if let Some(x) = self
-            .tables
-            .get_mut(d)
-            .and_then(|t| t.name_prints.get_mut(i))
-        {
-            *x = p;
         }
-        p
     }
 
     /// The methods with code of class_def `class` of DEX `dex`, with their name prints (those
