@@ -203,8 +203,10 @@ pub struct ConsentResult {
 /// What the rules say about one called method.
 #[derive(Debug, Clone, Copy, Default)]
 struct ApiFacts {
-    init: Option<usize>,
-    data: Option<usize>,
+    /// Index into `Knowledge::sdk_ids` (at most the catalogue's 660-odd SDKs).
+    init: Option<u16>,
+    /// Index into `Knowledge::data_ids`.
+    data: Option<u16>,
     privacy: bool,
     check: bool,
     state_write: bool,
@@ -311,8 +313,8 @@ impl<'c> Knowledge<'c> {
         let init = self.inits.get(api).copied();
         let data = self.data.get(api).copied();
         ApiFacts {
-            init: init.map(|s| index(&mut self.sdk_ids, s)),
-            data: data.map(|d| index(&mut self.data_ids, d)),
+            init: init.and_then(|s| u16::try_from(index(&mut self.sdk_ids, s)).ok()),
+            data: data.and_then(|d| u16::try_from(index(&mut self.data_ids, d)).ok()),
             privacy: self.privacy.contains(api),
             check: self.checks.contains(api) || STATE_READS.contains(&api),
             state_write: STATE_WRITES.contains(&api) || self.privacy.contains(api),
@@ -899,11 +901,11 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                     continue;
                 }
                 if let Some(i) = f.init {
-                    let sdk = self.know.sdk_ids[i].to_string();
+                    let sdk = self.know.sdk_ids[usize::from(i)].to_string();
                     self.hits.push((Target::SdkInit { sdk }, k, id));
                 }
                 if let Some(i) = f.data {
-                    let data_type = self.know.data_ids[i].to_string();
+                    let data_type = self.know.data_ids[usize::from(i)].to_string();
                     self.hits.push((Target::Data { data_type }, k, id));
                 }
                 if f.reflection && self.reflective.last() != Some(&id) {
