@@ -88,6 +88,9 @@ impl std::hash::Hasher for KeyedHasher {
 /// A map keyed by what the file says.
 pub type Map<K, V> = HashMap<K, V, Keyed>;
 
+/// Package (`Lcom/a/`, or `L`) -> its classes (dex, class_def) in definition order.
+type Packages<'a> = Map<&'a [u8], Vec<(u16, u32)>>;
+
 /// Most implementations a virtual or interface call is resolved to.
 pub const MAX_TARGETS: usize = 64;
 /// Most subclasses looked at when resolving one virtual call.
@@ -188,7 +191,7 @@ pub struct Program<'a> {
     /// Every class defined, first definitions only, in definition order: (raw name, dex, def).
     order: Vec<(&'a [u8], u16, u32)>,
     /// Package (`Lcom/a/`, or `L`) -> its classes in definition order, built on first use.
-    packages: Option<Map<&'a [u8], Vec<(u16, u32)>>>,
+    packages: Option<Packages<'a>>,
     /// `name(params)ret` -> id.
     subs: Map<Box<[u8]>, u32>,
     tables: Vec<Tables>,
@@ -604,7 +607,7 @@ impl<'a> Program<'a> {
     pub fn classes_under(&mut self, prefix: &[u8], max: usize) -> Vec<(u16, u32)> {
         let order = &self.order;
         let packages = self.packages.get_or_insert_with(|| {
-            let mut map: Map<&'a [u8], Vec<(u16, u32)>> = Map::default();
+            let mut map: Packages<'a> = Map::default();
             for &(name, d, c) in order {
                 if let Some(p) = package_of(name) {
                     map.entry(p).or_default().push((d, c));
