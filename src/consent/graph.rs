@@ -159,8 +159,12 @@ const NO_CLASS: Class = Class {
     last_child: NONE,
 };
 
-/// The per-DEX tables, indexed by the file's own ids (0: not looked at yet, else id + 1).
+/// The per-DEX tables, indexed by the file's own ids (0: not looked at yet, else id + 1);
+/// made when the search first asks about the file ([`Program::ensure`]).
+#[derive(Default)]
 struct Tables {
+    /// The vectors below are sized.
+    ready: bool,
     /// method_idx -> key.
     keys: Vec<u32>,
     /// method_idx -> method id (of the first code_off seen with it).
@@ -188,8 +192,8 @@ pub struct Program<'a> {
     classes: Vec<Class>,
     /// (child, next) links of the subclass lists.
     edges: Vec<(u32, u32)>,
-    /// Every class defined, first definitions only, in definition order: (raw name, dex, def).
-    order: Vec<(&'a [u8], u16, u32)>,
+    /// Every class defined, first definitions only, in definition order: (dex, def).
+    order: Vec<(u16, u32)>,
     /// Package (`Lcom/a/`, or `L`) -> its classes in definition order, built on first use.
     packages: Option<Packages<'a>>,
     /// `name(params)ret` -> id.
@@ -266,24 +270,13 @@ impl<'a> Program<'a> {
     pub fn new(dexes: Vec<(&'a str, DexView<'a>)>) -> Program<'a> {
         let classes: usize = dexes.iter().map(|(_, v)| v.class_count()).sum();
         let mut p = Program {
-            class_ids: Map::with_capacity_and_hasher(classes + classes / 4, Keyed::default()),
-            classes: Vec::new(),
-            edges: Vec::new(),
-            order: Vec::new(),
+            class_ids: Map::with_capacity_and_hasher(classes, Keyed::default()),
+            classes: Vec::with_capacity(classes + classes / 8),
+            edges: Vec::with_capacity(classes + classes / 4),
+            order: Vec::with_capacity(classes),
             packages: None,
             subs: Map::default(),
-            tables: dexes
-                .iter()
-                .map(|(_, v)| Tables {
-                    keys: vec![0; v.method_count()],
-                    ids: vec![0; v.method_count()],
-                    types: vec![0; v.type_count()],
-                    lists: vec![0; v.class_count()],
-                    decl: vec![0; v.type_count()],
-                    decl_class: vec![0; v.type_count()],
-                    subs: Map::default(),
-                })
-                .collect(),
+            tables: dexes.iter().map(|_| Tables::default()).collect(),
             keys: Vec::new(),
             resolved: Vec::new(),
             methods: Vec::new(),
@@ -315,7 +308,7 @@ impl<'a> Program<'a> {
                 if plain(name) {
                     p.classes[id as usize].def = Some((d, c32));
                 }
-                p.order.push((name, d, c32));
+                p.order.push((d, c32));
                 if let Some(sup) = view.superclass(c) {
                     let sid = p.class_id(sup);
                     if plain(sup) {
@@ -402,8 +395,32 @@ impl<'a> Program<'a> {
             .is_some_and(|c| c.def.is_some())
     }
 
+    /// Sizes the tables of DEX `dex` (zeroed, on first use only: an app whose search reaches
+    /// nothing in a file pays nothing for it).
+    fn ensure(&mut self, dex: u16) {
+        let d = usize::from(dex);
+        if self.tables.get(d).is_none_or(|t| t.ready) {
+            return;
+        }
+        let Some((_, v)) = self.dexes.get(d) else {
+            return;
+        };
+        let t = Tables {
+            ready: true,
+            keys: vec![0; v.method_count()],
+            ids: vec![0; v.method_count()],
+            types: vec![0; v.type_count()],
+            lists: vec![0; v.class_count()],
+            decl: vec![0; v.type_count()],
+            decl_class: vec![0; v.type_count()],
+            subs: Map::default(),
+        };
+        self.tables[d] = t;
+    }
+
     /// The key of method_idx `m` of DEX `dex`: its signature read and interned once.
     pub fn key(&mut self, dex: u16, m: u32) -> u32 {
+        self.ensure(dex);
         if let Some(k) = self
             .tables
             .get(usize::from(dex))
@@ -501,6 +518,7 @@ impl<'a> Program<'a> {
 
     /// The class id of type_idx `t` of DEX `dex` (None: not a class the index knows).
     pub fn type_class(&mut self, dex: u16, t: u32) -> Option<u32> {
+        self.ensure(dex);
         if let Some(c) = self
             .tables
             .get(usize::from(dex))
@@ -523,6 +541,7 @@ impl<'a> Program<'a> {
 
     /// The dense id of a method with code.
     pub fn id(&mut self, m: MethodRef) -> u32 {
+        self.ensure(m.dex);
         let d = usize::from(m.dex);
         let in_table = self
             .tables
@@ -605,11 +624,14 @@ impl<'a> Program<'a> {
     /// Every class the app defines in package `prefix` (`Lcom/a/`, or `L`; not its
     /// subpackages), at most `max`, in definition order.
     pub fn classes_under(&mut self, prefix: &[u8], max: usize) -> Vec<(u16, u32)> {
-        let order = &self.order;
+        let (order, dexes) = (&self.order, &self.dexes);
         let packages = self.packages.get_or_insert_with(|| {
             let mut map: Packages<'a> = Map::default();
-            for &(name, d, c) in order {
-                if let Some(p) = package_of(name) {
+            for &(d, c) in order {
+                let name = dexes
+                    .get(usize::from(d))
+                    .and_then(|(_, v)| v.class_desc(c as usize));
+                if let Some(p) = name.and_then(package_of) {
                     map.entry(p).or_default().push((d, c));
                 }
             }
@@ -637,6 +659,7 @@ impl<'a> Program<'a> {
     /// The methods with code of class_def `class` of DEX `dex`, with their name prints (those
     /// whose name cannot be read left out: their signature cannot be either).
     pub fn class_methods(&mut self, dex: u16, class: u32) -> u32 {
+        self.ensure(dex);
         if let Some(l) = self
             .tables
             .get(usize::from(dex))

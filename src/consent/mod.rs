@@ -539,6 +539,8 @@ const K_WRITES: u8 = 4;
 /// What the search remembers per DEX file, indexed by the file's own ids.
 #[derive(Default)]
 struct DexMemo {
+    /// The vectors below are sized.
+    ready: bool,
     /// type_idx -> `K_*` bits.
     types: Vec<u8>,
     /// field_idx -> 0 not asked, 1 not consent state, 2 consent state.
@@ -576,16 +578,8 @@ struct Search<'p, 'a, 'k, 'c> {
 
 impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
     fn new(program: &'p mut Program<'a>, know: &'k mut Knowledge<'c>) -> Self {
-        let memo = program
-            .dexes
-            .iter()
-            .map(|(_, v)| DexMemo {
-                types: vec![0; v.type_count()],
-                consent: vec![0; v.field_count().min(1 << 16)],
-                fields: vec![0; v.field_count().min(1 << 16)],
-                writes: None,
-            })
-            .collect();
+        // Sized on first use (`Search::memo`).
+        let memo = program.dexes.iter().map(|_| DexMemo::default()).collect();
         Search {
             program,
             know,
@@ -601,6 +595,19 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             reflective: Vec::new(),
             limited: false,
         }
+    }
+
+    /// The memo of DEX `d`, sized (zeroed) on first use.
+    fn memo_mut(&mut self, d: usize) -> Option<&mut DexMemo> {
+        let m = self.memo.get_mut(d)?;
+        if !m.ready {
+            let (_, v) = self.program.dexes.get(d)?;
+            m.ready = true;
+            m.types = vec![0; v.type_count()];
+            m.consent = vec![0; v.field_count().min(1 << 16)];
+            m.fields = vec![0; v.field_count().min(1 << 16)];
+        }
+        Some(m)
     }
 
     /// The `K_*` bits of type_idx `t` of DEX `dex`. A class whose name holds `(` or `->` may
@@ -624,7 +631,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 b |= K_WRITES;
             }
         }
-        if let Some(x) = slot.and_then(|i| self.memo.get_mut(d)?.types.get_mut(i)) {
+        if let Some(x) = slot.and_then(|i| self.memo_mut(d)?.types.get_mut(i)) {
             *x = b;
         }
         b
@@ -700,7 +707,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             let next = u32::try_from(self.field_names.len()).unwrap_or(NONE);
             *self.field_names.entry(n).or_insert(next)
         });
-        if let Some(x) = i.and_then(|i| self.memo.get_mut(d)?.fields.get_mut(i)) {
+        if let Some(x) = i.and_then(|i| self.memo_mut(d)?.fields.get_mut(i)) {
             *x = id.map_or(u32::MAX, |id| id.saturating_add(1));
         }
         id
@@ -776,7 +783,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             .unwrap_or("L");
         self.read_package(package.as_bytes());
         let v = self.consent_fields.contains(&id);
-        if let Some(x) = i.and_then(|i| self.memo.get_mut(d)?.consent.get_mut(i)) {
+        if let Some(x) = i.and_then(|i| self.memo_mut(d)?.consent.get_mut(i)) {
             *x = if v { 2 } else { 1 };
         }
         v

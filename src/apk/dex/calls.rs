@@ -105,9 +105,18 @@ impl DexCode {
 }
 
 /// A table of memo bits, one byte per id (ids are 16-bit in the instructions, so at most 64 Ki
-/// entries are ever used; zeroed pages, touched only where used).
-fn memo(count: usize) -> RefCell<Vec<u8>> {
-    RefCell::new(vec![0; count.min(1 << 16)])
+/// entries are ever used), made on first use ([`sized`]).
+fn memo(count: usize) -> (usize, RefCell<Vec<u8>>) {
+    (count.min(1 << 16), RefCell::new(Vec::new()))
+}
+
+/// The memo `m`, sized to `n` zeroes if not yet.
+fn sized(m: &RefCell<Vec<u8>>, n: usize) -> std::cell::RefMut<'_, Vec<u8>> {
+    let mut v = m.borrow_mut();
+    if v.len() != n {
+        v.resize(n, 0);
+    }
+    v
 }
 
 /// Memo bits of a type (`DexView::type_memo`).
@@ -176,8 +185,8 @@ struct Scratch {
 pub struct DexView<'a> {
     dex: Dex<'a>,
     catalog: &'a ApiCatalog,
-    type_memo: RefCell<Vec<u8>>,
-    method_memo: RefCell<Vec<u8>>,
+    type_memo: (usize, RefCell<Vec<u8>>),
+    method_memo: (usize, RefCell<Vec<u8>>),
     scratch: Cell<Scratch>,
 }
 
@@ -398,7 +407,7 @@ impl<'a> DexView<'a> {
     /// The memo bits of type_idx `t` (computed on first use).
     fn type_bits(&self, t: u32) -> u8 {
         let slot = usize::try_from(t).ok();
-        let memo = slot.and_then(|i| self.type_memo.borrow().get(i).copied());
+        let memo = slot.and_then(|i| self.type_memo.1.borrow().get(i).copied());
         if let Some(b) = memo.filter(|b| b & T_DONE != 0) {
             return b;
         }
@@ -426,7 +435,7 @@ impl<'a> DexView<'a> {
             }
         };
         if let Some(i) = slot {
-            if let Some(x) = self.type_memo.borrow_mut().get_mut(i) {
+            if let Some(x) = sized(&self.type_memo.1, self.type_memo.0).get_mut(i) {
                 *x = b;
             }
         }
@@ -436,7 +445,7 @@ impl<'a> DexView<'a> {
     /// The memo bits of method_idx `m` (computed on first use); 0 when the id is out of range.
     fn method_bits(&self, m: u32) -> u8 {
         let slot = usize::try_from(m).ok();
-        let memo = slot.and_then(|i| self.method_memo.borrow().get(i).copied());
+        let memo = slot.and_then(|i| self.method_memo.1.borrow().get(i).copied());
         if let Some(b) = memo.filter(|b| b & M_DONE != 0) {
             return b;
         }
@@ -470,7 +479,7 @@ impl<'a> DexView<'a> {
             b |= M_FLAG;
         }
         if let Some(i) = slot {
-            if let Some(x) = self.method_memo.borrow_mut().get_mut(i) {
+            if let Some(x) = sized(&self.method_memo.1, self.method_memo.0).get_mut(i) {
                 *x = b;
             }
         }
