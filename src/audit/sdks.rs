@@ -177,6 +177,7 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                 .collect()
         })
         .collect();
+    let mut searchable = None;
     for (s, sdk) in input.sdks.iter().enumerate() {
         let mut matches: Vec<(usize, usize, How)> = rows
             .iter()
@@ -219,7 +220,12 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                 sdk.names
                     .iter()
                     .filter(|n| n.chars().count() >= 2)
-                    .find_map(|n| input.policy.mentions(n).map(|line| (n, line)))
+                    .find_map(|n| {
+                        searchable
+                            .get_or_insert_with(|| input.policy.searchable())
+                            .mentions(n)
+                            .map(|line| (n, line))
+                    })
             });
         match prose {
             Some((n, line)) => {
