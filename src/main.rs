@@ -401,9 +401,9 @@ fn output_file(command: &Command) -> Option<&Path> {
     }
 }
 
-/// Writes the output to a file or standard output.
-/// An output written piece by piece (`scan`'s streamed records): a file (`-o`) or stdout. The
-/// first write error is kept and returned by [`Stream::finish`]; nothing is written after it.
+/// An output written piece by piece (`scan`'s streamed records): a file (`-o`) or stdout, each
+/// line passed on whole as it is written (an interrupted scan leaves whole records). The first
+/// write error is kept and returned by [`Stream::finish`]; nothing is written after it.
 struct Stream {
     out: Box<dyn Write>,
     path: Option<std::path::PathBuf>,
@@ -413,13 +413,13 @@ struct Stream {
 impl Stream {
     fn open(path: Option<&Path>) -> Result<Stream, Error> {
         let out: Box<dyn Write> = match path {
-            Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
+            Some(p) => Box::new(std::io::LineWriter::new(std::fs::File::create(p).map_err(
                 |source| Error::Io {
                     path: p.to_path_buf(),
                     source,
                 },
             )?)),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+            None => Box::new(std::io::LineWriter::new(std::io::stdout())),
         };
         Ok(Stream {
             out,
@@ -448,6 +448,7 @@ impl Stream {
     }
 }
 
+/// Writes the output to a file or standard output.
 fn emit(path: Option<&Path>, text: &str) -> Result<(), Error> {
     match path {
         Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
