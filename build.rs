@@ -30,6 +30,8 @@ mod table_lines;
 #[allow(dead_code)]
 #[path = "src/rules/sdks/types.rs"]
 mod types;
+#[path = "src/rules/version.rs"]
+mod version;
 
 use types::*;
 
@@ -83,6 +85,13 @@ fn main() {
         needles: needles.into_iter().collect(),
     };
     fs::write(out.join("builtin_sdks.bin"), blob::encode(&kb)).expect("write builtin_sdks.bin");
+    // The version a report names (`engine::rules_version`), digested here once.
+    println!("cargo:rerun-if-changed=src/rules/version.rs");
+    let v = version::digest(
+        kb.rules.iter().map(|r| (r.id.as_str(), r)),
+        version::CATALOGUES,
+    );
+    fs::write(out.join("rules_version.txt"), v).expect("write rules_version.txt");
 
     for (file, key, json) in [
         ("permissions.toml", "permission", "permissions.json"),

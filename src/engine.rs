@@ -16,7 +16,6 @@ use crate::report::audit::{
 };
 use crate::report::inspect::{InspectReport, PackageCount};
 use crate::rules::sdks::SdkCatalog;
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// An app with what was detected in it.
@@ -541,19 +540,16 @@ pub fn audit_report(
     })
 }
 
-/// `sha256:<hex>` over the rule files in force, so a report can name the database it used.
+/// `sha256:<hex>` over the rule files in force, so a report can name the database it used
+/// ([`crate::rules::version`]; computed at build time for the built-in rules).
 pub fn rules_version(catalog: &SdkCatalog) -> String {
-    let mut h = Sha256::new();
-    for r in catalog.iter() {
-        h.update(r.id.as_bytes());
-        h.update([0]);
-        h.update(serde_json::to_vec(r).unwrap_or_default());
+    if let Some(v) = catalog.builtin_version() {
+        return v.to_string();
     }
-    h.update(include_str!("../rules/permissions.toml").as_bytes());
-    h.update(include_str!("../rules/data-types.toml").as_bytes());
-    h.update(include_str!("../rules/apis.toml").as_bytes());
-    let hex = format!("{:x}", h.finalize());
-    format!("sha256:{}", &hex[..16])
+    crate::rules::version::digest(
+        catalog.iter().map(|r| (r.id.as_str(), r)),
+        crate::rules::version::CATALOGUES,
+    )
 }
 
 #[cfg(test)]

@@ -296,18 +296,51 @@ fn scan_cmd(cli: &Cli, args: &ScanArgs) -> Result<Outcome, Error> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let items = scan::scan(inputs, &opts, catalog, policies.as_ref(), |item| {
+    let progress = |item: &scan::ScanItem| {
         bar.set_message(item.path.display().to_string());
         bar.inc(1);
-    });
-    bar.finish_and_clear();
-    let text = match args.format {
-        ScanFormat::Table => report::scan::render_table_in(&items, args.lang),
-        ScanFormat::Jsonl => report::scan::render_jsonl(&items),
-        ScanFormat::Csv => report::scan::render_csv(&items),
     };
-    emit(args.output.as_deref(), &text)?;
-    let summary = ScanSummary::of(&items);
+    let summary = match args.format {
+        ScanFormat::Table => {
+            // The table's columns fit every row: it is written once all are done.
+            let items = scan::scan(inputs, &opts, catalog, policies.as_ref(), progress);
+            bar.finish_and_clear();
+            emit(
+                args.output.as_deref(),
+                &report::scan::render_table_in(&items, args.lang),
+            )?;
+            ScanSummary::of(&items)
+        }
+        ScanFormat::Jsonl | ScanFormat::Csv => {
+            // Streamed: each record is written, in input order, as soon as the files before it
+            // are done, so memory holds only the records waiting for a slower file before them
+            // and an interrupted scan leaves the records of the files done.
+            let line = match args.format {
+                ScanFormat::Csv => report::scan::csv_line,
+                _ => report::scan::jsonl_line,
+            };
+            let mut out = Stream::open(args.output.as_deref())?;
+            if args.format == ScanFormat::Csv {
+                out.write(&report::scan::csv_header());
+            }
+            let mut summary = ScanSummary::default();
+            let mut waiting: std::collections::BTreeMap<usize, Option<String>> =
+                std::collections::BTreeMap::new();
+            let mut next = 0;
+            scan::scan_each(inputs, &opts, catalog, policies.as_ref(), |i, item| {
+                progress(&item);
+                summary.add(&item);
+                waiting.insert(i, line(&item));
+                while let Some(l) = waiting.remove(&next) {
+                    out.write(l.as_deref().unwrap_or_default());
+                    next += 1;
+                }
+            });
+            bar.finish_and_clear();
+            out.finish()?;
+            summary
+        }
+    };
     eprintln!("{}", summary.line_in(args.lang));
     Ok(if summary.findings > 0 {
         Outcome::Findings
@@ -365,6 +398,53 @@ fn output_file(command: &Command) -> Option<&Path> {
         Command::Scan(a) => a.output.as_deref(),
         Command::Diff(a) => a.output.as_deref(),
         Command::Rules(_) => None,
+    }
+}
+
+/// An output written piece by piece (`scan`'s streamed records): a file (`-o`) or stdout, each
+/// line passed on whole as it is written (an interrupted scan leaves whole records). The first
+/// write error is kept and returned by [`Stream::finish`]; nothing is written after it.
+struct Stream {
+    out: Box<dyn Write>,
+    path: Option<std::path::PathBuf>,
+    error: Option<std::io::Error>,
+}
+
+impl Stream {
+    fn open(path: Option<&Path>) -> Result<Stream, Error> {
+        let out: Box<dyn Write> = match path {
+            Some(p) => Box::new(std::io::LineWriter::new(std::fs::File::create(p).map_err(
+                |source| Error::Io {
+                    path: p.to_path_buf(),
+                    source,
+                },
+            )?)),
+            None => Box::new(std::io::LineWriter::new(std::io::stdout())),
+        };
+        Ok(Stream {
+            out,
+            path: path.map(Path::to_path_buf),
+            error: None,
+        })
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(text.as_bytes()) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<(), Error> {
+        let result = match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        };
+        result.map_err(|source| match self.path {
+            Some(path) => Error::Io { path, source },
+            None => Error::Output(source),
+        })
     }
 }
 

@@ -236,6 +236,27 @@ pub fn scan(
     policies: Option<&PolicyIndex>,
     mut on_done: impl FnMut(&ScanItem),
 ) -> Vec<ScanItem> {
+    let mut slots: Vec<Option<ScanItem>> = (0..inputs.len()).map(|_| None).collect();
+    scan_each(inputs, opts, catalog, policies, |i, item| {
+        on_done(&item);
+        if let Some(s) = slots.get_mut(i) {
+            *s = Some(item);
+        }
+    });
+    slots.into_iter().flatten().collect()
+}
+
+/// Scans every input, `opts.jobs` apps at a time, handing each item to `on_item` on the calling
+/// thread as soon as it is done, with its position in `inputs` (completion order, not input
+/// order: a streamed output puts them back in order). Every input gets exactly one item. Only
+/// the items not yet handed over are in memory, so a scan of any number of apps streams.
+pub fn scan_each(
+    inputs: Vec<Input>,
+    opts: &ScanOptions,
+    catalog: &SdkCatalog,
+    policies: Option<&PolicyIndex>,
+    mut on_item: impl FnMut(usize, ScanItem),
+) {
     let jobs = opts.jobs.max(1);
     // The pool reads each app's DEX files and libraries; `jobs` workers each hold one app, so at
     // most `jobs` apps are in memory at once.
@@ -244,34 +265,34 @@ pub fn scan(
         .thread_name(|i| format!("appaudit-scan-{i}"))
         .build()
         .ok();
-    let mut slots: Vec<Option<ScanItem>> = Vec::with_capacity(inputs.len());
     let mut work: Vec<(usize, PathBuf)> = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
         match input {
-            Input::App(p) => {
-                slots.push(None);
-                work.push((i, p));
-            }
+            Input::App(p) => work.push((i, p)),
             Input::Skip(p) => {
                 let why = match p.extension().and_then(|e| e.to_str()) {
                     Some(ext) => format!("not an app file (.{ext})"),
                     None => "not an app file (no extension)".to_string(),
                 };
-                slots.push(Some(ScanItem {
-                    path: p,
-                    result: ScanResult::Skipped(why),
-                }));
+                on_item(
+                    i,
+                    ScanItem {
+                        path: p,
+                        result: ScanResult::Skipped(why),
+                    },
+                );
             }
-            Input::Broken(p, why) => slots.push(Some(ScanItem {
-                path: p,
-                result: ScanResult::Failed(why),
-            })),
+            Input::Broken(p, why) => on_item(
+                i,
+                ScanItem {
+                    path: p,
+                    result: ScanResult::Failed(why),
+                },
+            ),
         }
     }
-    for item in slots.iter().flatten() {
-        on_done(item);
-    }
     let next = AtomicUsize::new(0);
+    let mut done = vec![false; work.len()];
     let (tx, rx) = mpsc::channel::<(usize, ScanItem)>();
     std::thread::scope(|s| {
         for _ in 0..jobs.min(work.len()) {
@@ -279,7 +300,7 @@ pub fn scan(
             let (work, next, pool) = (&work, &next, pool.as_ref());
             s.spawn(move || loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some((slot, path)) = work.get(k) else {
+                let Some((_, path)) = work.get(k) else {
                     break;
                 };
                 // A parser bug on one hostile file must not end the scan: it becomes that file's error.
@@ -299,33 +320,28 @@ pub fn scan(
                     path: path.clone(),
                     result,
                 };
-                if tx.send((*slot, item)).is_err() {
+                if tx.send((k, item)).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        for (slot, item) in rx {
-            on_done(&item);
-            if let Some(s) = slots.get_mut(slot) {
-                *s = Some(item);
+        for (k, item) in rx {
+            if let (Some(d), Some((slot, _))) = (done.get_mut(k), work.get(k)) {
+                *d = true;
+                on_item(*slot, item);
             }
         }
     });
-    slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            s.unwrap_or_else(|| ScanItem {
-                path: work
-                    .iter()
-                    .find(|(slot, _)| *slot == i)
-                    .map(|(_, p)| p.clone())
-                    .unwrap_or_default(),
+    for ((slot, path), _) in work.into_iter().zip(done).filter(|(_, d)| !d) {
+        on_item(
+            slot,
+            ScanItem {
+                path,
                 result: ScanResult::Failed("analysis did not complete".to_string()),
-            })
-        })
-        .collect()
+            },
+        );
+    }
 }
 
 #[cfg(test)]

@@ -211,3 +211,68 @@ fn a_directory_without_apps_says_so() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn streamed_records_keep_input_order_with_slow_and_fast_files_mixed() {
+    // Records are written as files finish, put back in input order: 40 files alternating a
+    // multi-DEX app, a small app, a corrupt file and a non-app, scanned two at a time.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fixtures = root().join("fixtures");
+    let clean = std::fs::read(fixtures.join("clean.apk")).expect("read");
+    let mut expected = Vec::new();
+    for i in 0..40 {
+        let (name, bytes) = match i % 4 {
+            0 => (
+                format!("{i:02}-multidex.apk"),
+                std::fs::read(fixtures.join("multidex.apk")).expect("read"),
+            ),
+            1 => (format!("{i:02}-clean.apk"), clean.clone()),
+            2 => (
+                format!("{i:02}-corrupt.apk"),
+                clean[..clean.len() / 3].to_vec(),
+            ),
+            _ => (format!("{i:02}-notes.txt"), b"notes\n".to_vec()),
+        };
+        if i % 4 != 3 {
+            expected.push(name.clone());
+        }
+        std::fs::write(tmp.path().join(&name), bytes).expect("write");
+    }
+    let file_of = |line: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let path = v["path"]
+            .as_str()
+            .or_else(|| v["app"]["path"].as_str())
+            .unwrap_or_else(|| panic!("no path in {line}"));
+        Path::new(path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a file name")
+            .to_string()
+    };
+    let out = run(tmp.path(), &["--format", "jsonl", "--jobs", "2"]);
+    let text = stdout(&out);
+    let files: Vec<String> = text.lines().map(file_of).collect();
+    assert_eq!(files, expected);
+    // The same records through `-o`, and the CSV rows in the same order.
+    let to = tmp.path().join("out.jsonl");
+    let o = run(
+        tmp.path(),
+        &[
+            "--format",
+            "jsonl",
+            "--jobs",
+            "2",
+            "-o",
+            to.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(o.status.code(), out.status.code());
+    assert_eq!(std::fs::read_to_string(&to).expect("read -o"), text);
+    let csv = stdout(&run(tmp.path(), &["--format", "csv", "--jobs", "2"]));
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), expected.len());
+    for (row, name) in rows.iter().zip(&expected) {
+        assert!(row.contains(name.as_str()), "{row} is not {name}");
+    }
+}

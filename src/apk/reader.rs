@@ -151,10 +151,15 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
         }
     }
 
-    let (dex, native_libs) = read_code(&archive, &code, opts, &mut anomalies);
+    // The digest of the whole file runs beside the code reading (one core's work otherwise
+    // left to the end).
+    let (sha256, (dex, native_libs)) = rayon::join(
+        || hex(&Sha256::digest(data)),
+        || read_code(&archive, &code, opts, &mut anomalies),
+    );
     Ok(App {
         path: path.display().to_string(),
-        sha256: hex(&Sha256::digest(data)),
+        sha256,
         size: data.len() as u64,
         manifest,
         dex,

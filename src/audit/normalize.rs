@@ -106,21 +106,27 @@ pub fn names_match(a: &str, b: &str) -> bool {
 
 /// Whether a policy's vendor text names this vendor (by any of its names).
 pub fn vendor_matches(policy_vendor: &str, names: &[&str]) -> bool {
-    let p = vendor_key(policy_vendor);
-    if p.is_empty() {
-        return false;
-    }
-    names.iter().any(|n| {
-        // "Aurora Mobile (Jiguang)": each part on its own, and the whole.
-        std::iter::once(*n)
-            .chain(n.split(['(', ')', '（', '）', '/', ',', '，']))
-            .map(vendor_key)
-            .any(|k| {
-                !k.is_empty()
-                    && (k == p
-                        || (chars(&k).min(chars(&p)) >= 4 && (k.contains(&p) || p.contains(&k))))
-            })
-    })
+    vendor_key_matches(&vendor_key(policy_vendor), &vendor_keys(names))
+}
+
+/// The keys a vendor is compared by: each name's, and each part's of a name written with notes
+/// ("Aurora Mobile (Jiguang)": the whole, `Aurora Mobile`, `Jiguang`). An audit works them out
+/// once per SDK, not once per policy row.
+pub fn vendor_keys(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .flat_map(|n| std::iter::once(*n).chain(n.split(['(', ')', '（', '）', '/', ',', '，'])))
+        .map(vendor_key)
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// Whether a policy vendor's key (`vendor_key`) matches one of a vendor's [`vendor_keys`].
+pub fn vendor_key_matches(p: &str, keys: &[String]) -> bool {
+    !p.is_empty()
+        && keys.iter().any(|k| {
+            *k == p || (chars(k).min(chars(p)) >= 4 && (k.contains(p) || p.contains(k.as_str())))
+        })
 }
 
 #[cfg(test)]

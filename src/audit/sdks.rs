@@ -1,7 +1,9 @@
 //! SDK disclosure rules: undisclosed-sdk, disclosed-sdk-not-found, sdk-vendor-mismatch,
 //! sdk-disclosed-in-prose-only, packed-app.
 
-use crate::audit::normalize::{name_key, names_match, vendor_matches};
+use crate::audit::normalize::{
+    name_key, names_match, vendor_key, vendor_key_matches, vendor_keys, vendor_matches,
+};
 use crate::audit::{AuditInput, DisclosedAs, Finding, SdkView};
 use crate::model::{locale, Arg, Evidence, How, Lang, RuleId, SubjectKind};
 use crate::policy::{PolicyDoc, SdkDisclosure, SdkSource};
@@ -35,17 +37,56 @@ fn category_words(category: &str) -> &'static [&'static str] {
     }
 }
 
+/// The keys a policy row is matched by, worked out once per audit.
+struct RowKeys {
+    name: String,
+    vendor: Option<String>,
+}
+
+impl RowKeys {
+    fn of(row: &SdkDisclosure) -> RowKeys {
+        RowKeys {
+            name: name_key(&row.name),
+            vendor: row.vendor.as_deref().map(vendor_key),
+        }
+    }
+}
+
+/// The keys an SDK is matched by, worked out once per audit.
+struct SdkKeys {
+    names: Vec<String>,
+    vendors: Vec<String>,
+}
+
+impl SdkKeys {
+    fn of(sdk: &SdkView) -> SdkKeys {
+        let vendor_names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
+        SdkKeys {
+            names: sdk
+                .names
+                .iter()
+                .chain(std::iter::once(&sdk.name))
+                .map(|n| name_key(n))
+                .collect(),
+            vendors: vendor_keys(&vendor_names),
+        }
+    }
+}
+
 /// How well a row names the SDK: `None` when it does not; higher is better. An exact name beats
 /// a containing one (so 微信支付SDK goes to WeChat Pay, not to the generic 微信 alias of WeChat
 /// Share), a name beats a package, a package beats a vendor with a matching purpose.
-fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, How)> {
-    let row_key = name_key(&row.name);
-    let by_name = sdk
+fn row_names_sdk(
+    row: &SdkDisclosure,
+    row_keys: &RowKeys,
+    sdk: &SdkView,
+    keys: &SdkKeys,
+) -> Option<(usize, How)> {
+    let row_key = &row_keys.name;
+    let by_name = keys
         .names
         .iter()
-        .chain(std::iter::once(&sdk.name))
-        .map(|n| name_key(n))
-        .filter(|k| names_match(k, &row_key))
+        .filter(|k| names_match(k, row_key))
         .map(|k| {
             if k == row_key {
                 10_000 + k.chars().count()
@@ -67,11 +108,10 @@ fn row_names_sdk(row: &SdkDisclosure, sdk: &SdkView) -> Option<(usize, How)> {
     if by_package {
         return Some((500, How::Package));
     }
-    let vendor_names: Vec<&str> = sdk.vendor_names.iter().map(String::as_str).collect();
-    let vendor_hit = row
+    let vendor_hit = row_keys
         .vendor
         .as_deref()
-        .is_some_and(|v| vendor_matches(v, &vendor_names));
+        .is_some_and(|v| vendor_key_matches(v, &keys.vendors));
     if vendor_hit {
         let text = format!(
             "{} {}",
@@ -123,20 +163,34 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
     let mut disclosed = Vec::with_capacity(input.sdks.len());
     let mut rows_of_sdk = Vec::with_capacity(input.sdks.len());
     let mut row_used = vec![false; rows.len()];
-    for sdk in input.sdks {
+    // Every (SDK, row) score once: the rows are compared with each SDK, and each matched row
+    // again with every other SDK.
+    let row_keys: Vec<RowKeys> = rows.iter().map(RowKeys::of).collect();
+    let scores: Vec<Vec<Option<(usize, How)>>> = input
+        .sdks
+        .iter()
+        .map(|sdk| {
+            let keys = SdkKeys::of(sdk);
+            rows.iter()
+                .zip(&row_keys)
+                .map(|(r, rk)| row_names_sdk(r, rk, sdk, &keys))
+                .collect()
+        })
+        .collect();
+    let mut searchable = None;
+    for (s, sdk) in input.sdks.iter().enumerate() {
         let mut matches: Vec<(usize, usize, How)> = rows
             .iter()
             .enumerate()
             // An open-source component list is not an SDK disclosure.
             .filter(|(_, r)| r.source != SdkSource::OpenSource)
-            .filter_map(|(i, r)| row_names_sdk(r, sdk).map(|(score, how)| (i, score, how)))
+            .filter_map(|(i, _)| scores[s][i].map(|(score, how)| (i, score, how)))
             .collect();
         // Best row first; a row that names another SDK exactly is not this SDK's row.
         matches.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let exact_elsewhere = |i: usize| {
-            input.sdks.iter().any(|other| {
-                other.id != sdk.id
-                    && row_names_sdk(&rows[i], other).is_some_and(|(s, _)| s >= 10_000)
+            input.sdks.iter().zip(&scores).any(|(other, row_scores)| {
+                other.id != sdk.id && row_scores[i].is_some_and(|(s, _)| s >= 10_000)
             })
         };
         matches.retain(|&(i, score, _)| score >= 10_000 || !exact_elsewhere(i));
@@ -166,7 +220,12 @@ pub fn check(input: &AuditInput<'_>) -> SdkPart {
                 sdk.names
                     .iter()
                     .filter(|n| n.chars().count() >= 2)
-                    .find_map(|n| input.policy.mentions(n).map(|line| (n, line)))
+                    .find_map(|n| {
+                        searchable
+                            .get_or_insert_with(|| input.policy.searchable())
+                            .mentions(n)
+                            .map(|line| (n, line))
+                    })
             });
         match prose {
             Some((n, line)) => {

@@ -112,6 +112,7 @@ fn sdk_rows(input: &TableInput<'_>) -> Vec<SdkRow> {
             name: sdk_name(sdk),
         });
     }
+    let mut names: Option<CatalogueNames<'_>> = None;
     for (i, r) in rows.iter().enumerate() {
         if used[i] {
             continue;
@@ -123,7 +124,10 @@ fn sdk_rows(input: &TableInput<'_>) -> Vec<SdkRow> {
         } else {
             SdkStatus::Disclosed
         };
-        let category = category_of_row(&r.name, input.catalog).unwrap_or_else(|| "other".into());
+        let category = names
+            .get_or_insert_with(|| CatalogueNames::of(input.catalog))
+            .category_of_row(&r.name)
+            .unwrap_or_else(|| "other".into());
         out.push(SdkRow {
             status,
             sdk: None,
@@ -138,25 +142,41 @@ fn sdk_rows(input: &TableInput<'_>) -> Vec<SdkRow> {
     out
 }
 
-/// The knowledge-base category of the SDK a policy row names (for rows no detection matched).
-fn category_of_row(name: &str, catalog: &SdkCatalog) -> Option<String> {
-    let key = name_key(name);
-    catalog
-        .iter()
-        .find(|r| {
-            r.names
-                .iter()
-                .chain(std::iter::once(&r.name_en))
-                .any(|n| name_key(n) == key)
-        })
-        .or_else(|| {
-            catalog.iter().find(|r| {
-                r.names
+/// The knowledge base's names by key, for the categories of the rows no detection matched:
+/// worked out once per audit (when such a row exists), not once per row.
+struct CatalogueNames<'c> {
+    /// Per name, in catalogue order (an entry's `names`, then its English name): its key, the
+    /// entry's category, and whether the name may match by containment (one of `names`, at
+    /// least 3 characters).
+    keys: Vec<(String, &'c str, bool)>,
+}
+
+impl<'c> CatalogueNames<'c> {
+    fn of(catalog: &'c SdkCatalog) -> Self {
+        let mut keys = Vec::new();
+        for r in catalog.iter() {
+            for n in &r.names {
+                keys.push((name_key(n), r.category.as_str(), n.chars().count() >= 3));
+            }
+            keys.push((name_key(&r.name_en), r.category.as_str(), false));
+        }
+        CatalogueNames { keys }
+    }
+
+    /// The category of the SDK a policy row names: the first entry with a name of the same
+    /// key, else the first with a name that matches the row's ([`names_match`]).
+    fn category_of_row(&self, name: &str) -> Option<String> {
+        let key = name_key(name);
+        self.keys
+            .iter()
+            .find(|(k, ..)| *k == key)
+            .or_else(|| {
+                self.keys
                     .iter()
-                    .any(|n| names_match(&name_key(n), &key) && n.chars().count() >= 3)
+                    .find(|(k, _, contains)| *contains && names_match(k, &key))
             })
-        })
-        .map(|r| r.category.clone())
+            .map(|(_, category, _)| category.to_string())
+    }
 }
 
 /// Permissions requested vs disclosed: every requested permission, then those the policy names

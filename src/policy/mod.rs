@@ -164,33 +164,50 @@ pub struct PolicyDoc {
     blocks: Vec<Block>,
 }
 
-impl PolicyDoc {
+/// A policy's text normalized for look-ups ([`PolicyDoc::searchable`]).
+pub struct Searchable {
+    /// Each cell and block, normalized, with its line, in order.
+    texts: Vec<(String, usize)>,
+}
+
+impl Searchable {
     /// The first line where `term` occurs, matching full-width as half-width and ignoring case.
     pub fn mentions(&self, term: &str) -> Option<usize> {
         let needle = text::normalize(text::squash_ws(term).as_str());
         if needle.is_empty() {
             return None;
         }
-        let hit = |s: &str| text::normalize(&text::squash_ws(s)).contains(&needle);
+        self.texts
+            .iter()
+            .find(|(t, _)| t.contains(&needle))
+            .map(|(_, line)| *line)
+    }
+}
+
+impl PolicyDoc {
+    /// The first line where `term` occurs, matching full-width as half-width and ignoring case.
+    pub fn mentions(&self, term: &str) -> Option<usize> {
+        self.searchable().mentions(term)
+    }
+
+    /// Every cell and block of the text normalized once, for many [`Searchable::mentions`]
+    /// look-ups (an audit looks up every name of every SDK no row matched).
+    pub fn searchable(&self) -> Searchable {
+        let norm = |s: &str| text::normalize(&text::squash_ws(s));
+        let mut texts = Vec::new();
         for b in &self.blocks {
             match b {
                 Block::Table(t) => {
                     for row in &t.rows {
                         for c in row {
-                            if hit(&c.text) {
-                                return Some(c.line.max(t.line));
-                            }
+                            texts.push((norm(&c.text), c.line.max(t.line)));
                         }
                     }
                 }
-                other => {
-                    if hit(other.text()) {
-                        return Some(other.line());
-                    }
-                }
+                other => texts.push((norm(other.text()), other.line())),
             }
         }
-        None
+        Searchable { texts }
     }
 
     /// The blocks the policy was read into.

@@ -58,14 +58,19 @@ impl ScanSummary {
     pub fn of(items: &[ScanItem]) -> ScanSummary {
         let mut s = ScanSummary::default();
         for it in items {
-            match &it.result {
-                ScanResult::Failed(_) => s.errors += 1,
-                ScanResult::Skipped(_) => s.skipped += 1,
-                _ if it.fails_gate() => s.findings += 1,
-                _ => s.ok += 1,
-            }
+            s.add(it);
         }
         s
+    }
+
+    /// Counts one more item (a streamed scan counts them as they are done).
+    pub fn add(&mut self, it: &ScanItem) {
+        match &it.result {
+            ScanResult::Failed(_) => self.errors += 1,
+            ScanResult::Skipped(_) => self.skipped += 1,
+            _ if it.fails_gate() => self.findings += 1,
+            _ => self.ok += 1,
+        }
     }
 
     /// `scanned 4 apps: 2 ok, 1 with findings, 1 error; 1 other file skipped (not an app)`, or

@@ -286,18 +286,34 @@ fn csv_field(s: &str) -> String {
 
 /// CSV with a header row, one row per app file (files skipped as not apps are only counted).
 pub fn render_csv(items: &[ScanItem]) -> String {
-    let mut out = CSV_HEADER.join(",");
-    out.push('\n');
-    for item in items.iter().filter(|i| !is_skipped(i)) {
-        let fields: Vec<String> = ScanRow::of(item)
-            .fields()
-            .iter()
-            .map(|f| csv_field(f))
-            .collect();
-        out.push_str(&fields.join(","));
-        out.push('\n');
+    let mut out = csv_header();
+    for item in items {
+        out.push_str(&csv_line(item).unwrap_or_default());
     }
     out
+}
+
+/// The CSV header row, with its line end.
+pub fn csv_header() -> String {
+    let mut out = CSV_HEADER.join(",");
+    out.push('\n');
+    out
+}
+
+/// One file's CSV row, with its line end; `None` for a file skipped as not an app (only
+/// counted). `scan` streams these as the files are done.
+pub fn csv_line(item: &ScanItem) -> Option<String> {
+    if is_skipped(item) {
+        return None;
+    }
+    let fields: Vec<String> = ScanRow::of(item)
+        .fields()
+        .iter()
+        .map(|f| csv_field(f))
+        .collect();
+    let mut line = fields.join(",");
+    line.push('\n');
+    Some(line)
 }
 
 /// The JSON line of a file that failed.
@@ -320,40 +336,40 @@ struct Tagged<'a, T: Serialize> {
 /// One JSON object per line, each with a `kind`: `audit` (the audit report), `inspect` (the
 /// inspect report) or `error` (`path`, `error`). Files skipped as not apps have no line.
 pub fn render_jsonl(items: &[ScanItem]) -> String {
-    let mut out = String::new();
-    for item in items {
-        let line = match &item.result {
-            ScanResult::Inspected(r) => serde_json::to_string(&Tagged {
-                kind: "inspect",
-                report: r.as_ref(),
-            }),
-            ScanResult::Audited(r) => serde_json::to_string(&Tagged {
-                kind: "audit",
-                report: r.as_ref(),
-            }),
-            ScanResult::Failed(e) => serde_json::to_string(&ErrorLine {
-                kind: "error",
-                schema_version: SCHEMA_VERSION,
-                path: item.path.display().to_string(),
-                error: e,
-            }),
-            ScanResult::Skipped(_) => continue,
-        };
-        match line {
-            Ok(l) => out.push_str(&l),
-            Err(e) => out.push_str(
-                &serde_json::json!({
-                    "kind": "error",
-                    "schema_version": SCHEMA_VERSION,
-                    "path": item.path.display().to_string(),
-                    "error": format!("serializing the report: {e}"),
-                })
-                .to_string(),
-            ),
-        }
-        out.push('\n');
-    }
-    out
+    items.iter().filter_map(jsonl_line).collect()
+}
+
+/// One file's JSON line, with its line end; `None` for a file skipped as not an app. `scan`
+/// streams these as the files are done.
+pub fn jsonl_line(item: &ScanItem) -> Option<String> {
+    let line = match &item.result {
+        ScanResult::Inspected(r) => serde_json::to_string(&Tagged {
+            kind: "inspect",
+            report: r.as_ref(),
+        }),
+        ScanResult::Audited(r) => serde_json::to_string(&Tagged {
+            kind: "audit",
+            report: r.as_ref(),
+        }),
+        ScanResult::Failed(e) => serde_json::to_string(&ErrorLine {
+            kind: "error",
+            schema_version: SCHEMA_VERSION,
+            path: item.path.display().to_string(),
+            error: e,
+        }),
+        ScanResult::Skipped(_) => return None,
+    };
+    let mut line = line.unwrap_or_else(|e| {
+        serde_json::json!({
+            "kind": "error",
+            "schema_version": SCHEMA_VERSION,
+            "path": item.path.display().to_string(),
+            "error": format!("serializing the report: {e}"),
+        })
+        .to_string()
+    });
+    line.push('\n');
+    Some(line)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod permissions;
 pub mod sdks;
 mod table_lines;
 pub mod vendor;
+pub mod version;
 
 /// Whether a permission is dangerous (a runtime permission), from `rules/permissions.toml`.
 pub fn is_dangerous(name: &str) -> bool {

@@ -69,6 +69,8 @@ pub(crate) struct CompiledVersion {
 
 /// The knowledge base validated and encoded by `build.rs` ([`blob`]).
 static BUILTIN_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_sdks.bin"));
+/// Their version ([`SdkCatalog::builtin_version`]).
+static BUILTIN_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/rules_version.txt"));
 
 impl SdkCatalog {
     /// The built-in knowledge base: `rules/sdks` as validated at build time. Start-up reads the
@@ -209,6 +211,12 @@ impl SdkCatalog {
     /// The id of the entry at an index of [`SdkCatalog::iter`] order (nothing decoded).
     pub fn id_at(&self, i: usize) -> Option<&str> {
         self.ids.get(i).map(|s| s.as_ref())
+    }
+
+    /// The version of the built-in rules, digested by build.rs ([`crate::rules::version`]);
+    /// `None` for rules loaded at run time.
+    pub fn builtin_version(&self) -> Option<&'static str> {
+        self.blob.as_ref().map(|_| BUILTIN_VERSION)
     }
 
     /// Every `[[consent]]` target of the catalogue, without decoding the entries.
