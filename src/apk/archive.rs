@@ -336,7 +336,7 @@ impl<'a> Archive<'a> {
 
     /// The entry's bytes: `Some` (borrowed from the archive) when stored, else inflated into
     /// `buf`; and a CRC mismatch message.
-    fn read_into(
+    pub(crate) fn read_into(
         &self,
         entry: &Entry,
         buf: &mut Vec<u8>,

@@ -406,12 +406,13 @@ fn read_unit_in(
             message,
         })
     };
-    let bytes = match archive.read_with(entry, buf) {
-        Ok((b, bad_crc)) => {
+    // `stored`: the entry's bytes borrowed from the archive; `None`: inflated into `buf`.
+    let (stored, bytes) = match archive.read_into(entry, buf) {
+        Ok((stored, bad_crc)) => {
             if let Some(msg) = bad_crc {
                 note(&mut unit, &entry.name, msg);
             }
-            b
+            (stored.is_some(), stored.unwrap_or(&buf[..]))
         }
         Err(e) => {
             note(&mut unit, &entry.name, format!("not read: {e}"));
@@ -422,10 +423,16 @@ fn read_unit_in(
         CodeKind::PrimaryDex(_) => match parse_dex(&entry.name, bytes, dex_opts) {
             Ok(mut d) => {
                 if dex_opts.call_graph {
-                    // A copy out of the reused inflate buffer, kept until the consent search is
-                    // done (engine::analyze_app drops it).
+                    // Kept until the consent search is done (engine::analyze_app drops it): the
+                    // inflate buffer itself is handed over (this thread inflates its next entry
+                    // into a new one), a stored entry is copied out of the archive.
+                    let kept = if stored {
+                        bytes.to_vec()
+                    } else {
+                        std::mem::take(buf)
+                    };
                     d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::new(
-                        bytes.to_vec(),
+                        kept,
                     )));
                 }
                 unit.dex.push(d)
