@@ -60,7 +60,7 @@ pub fn attribute(
     app_package: &str,
     catalog: &SdkCatalog,
 ) -> Attribution {
-    for owners in catalog.index.classes.all(&call.caller) {
+    for owners in catalog.index().classes.all(&call.caller) {
         // Classes that ship inside a platform library belong to it, not to the SDK.
         let ids = || {
             owners

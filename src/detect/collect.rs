@@ -305,7 +305,7 @@ fn component_kind(k: ComponentKind) -> (ManifestKind, ManifestKind) {
 
 /// Runs every matcher over the app's evidence once.
 pub(super) fn collect(app: &App, cat: &SdkCatalog) -> Collected {
-    let idx = &cat.index;
+    let idx = cat.index();
     let mut acc = Acc {
         cat,
         hits: HashMap::new(),

@@ -203,7 +203,7 @@ pub(super) fn decide(app: &App, cat: &SdkCatalog, collected: Collected) -> Detec
         app_packages.push(app.manifest.package.clone());
     }
     if let Some(name) = &app.manifest.application.name {
-        if cat.index.classes.longest(name).is_none() {
+        if cat.index().classes.longest(name).is_none() {
             if let Some((pkg, _)) = name.rsplit_once('.') {
                 if !pkg.is_empty() && !app_packages.iter().any(|p| p == pkg) {
                     app_packages.push(pkg.to_string());

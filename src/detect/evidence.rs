@@ -21,7 +21,7 @@ pub(super) fn component_kind_of(
             Some("its class is absent from the DEX: configuration only".to_string()),
         );
     }
-    let Some(owners) = cat.index.classes.longest(class) else {
+    let Some(owners) = cat.index().classes.longest(class) else {
         if in_package(class, comps.app_package) {
             return (
                 Kind::Config,

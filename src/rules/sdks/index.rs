@@ -579,7 +579,7 @@ mod tests {
     #[test]
     fn prefiltered_matches_equal_the_regexes_own() {
         let cat = super::super::SdkCatalog::builtin().expect("built-in rules");
-        let idx = &cat.index;
+        let idx = cat.index();
         // Inputs: every exact name and literal of the rules, in the shapes the matchers see.
         let mut inputs: Vec<String> = vec![
             "assets/x.cert.pem".into(),

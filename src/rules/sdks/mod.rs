@@ -33,7 +33,13 @@ pub struct SdkCatalog {
     rules: Vec<OnceLock<SdkRule>>,
     /// The built-in blob, for the entries not decoded yet.
     blob: Option<blob::Opened<'static>>,
-    pub(crate) index: SdkIndex,
+    /// The matchers, built on first use ([`SdkCatalog::index`]): the built-in catalogue builds
+    /// them from `deferred`.
+    index: OnceLock<SdkIndex>,
+    /// What the built-in catalogue's index is built from (borrowed from the embedded blob).
+    deferred: Option<Deferred>,
+    /// Every `dex_strings` needle, sorted, once each.
+    dex_strings: Vec<String>,
     /// The entries in a `shared_with` relation, in order.
     shared: Vec<usize>,
     /// The `lib` regexes of every `native-string` version rule.
@@ -45,6 +51,13 @@ pub struct SdkCatalog {
     /// Every `[[consent]]` target, in catalogue order (read with the signatures: the consent
     /// search and the provider check do not decode the entries).
     consent: Vec<ConsentSig>,
+}
+
+/// The signatures and regex literals the built-in index is built from, when first needed.
+#[derive(Debug)]
+struct Deferred {
+    sigs: Vec<Sigs<'static>>,
+    needles: HashMap<String, literal::Needles>,
 }
 
 /// One `[[consent]]` entry as the consent search matches it; its source is in the entry.
@@ -92,13 +105,9 @@ impl SdkCatalog {
                 let sigs = std::mem::take(&mut opened.sigs);
                 let ids = sigs.iter().map(|s| Cow::Borrowed(s.id)).collect();
                 let rules = sigs.iter().map(|_| OnceLock::new()).collect();
-                Ok(Self::from_sigs(
-                    &sigs,
-                    ids,
-                    rules,
-                    Some(opened),
-                    Some(&needles),
-                ))
+                let mut cat = Self::from_sigs(&sigs, ids, rules, Some(opened));
+                cat.deferred = Some(Deferred { sigs, needles });
+                Ok(cat)
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -118,26 +127,34 @@ impl SdkCatalog {
         let sigs = Sigs::of_all(&rules);
         let ids = rules.iter().map(|r| Cow::Owned(r.id.clone())).collect();
         let cells = rules.iter().map(|r| OnceLock::from(r.clone())).collect();
-        let cat = Self::from_sigs(&sigs, ids, cells, None, None);
+        let cat = Self::from_sigs(&sigs, ids, cells, None);
+        // The signatures borrow from the rules: the index is built now.
+        let _ = cat.index.set(SdkIndex::build(&sigs, None));
         cat.compile_all()?;
         Ok(cat)
     }
 
     /// The catalog of validated entries (their signatures, sorted by id); nothing is compiled
-    /// yet. `needles`: the literals of the index regexes, as build.rs worked them out.
+    /// yet, and the index is left to the caller.
     fn from_sigs(
         sigs: &[Sigs<'_>],
         ids: Vec<Cow<'static, str>>,
         rules: Vec<OnceLock<SdkRule>>,
         blob: Option<blob::Opened<'static>>,
-        needles: Option<&HashMap<String, literal::Needles>>,
     ) -> SdkCatalog {
-        let index = SdkIndex::build(sigs, needles);
+        let mut dex_strings: Vec<String> = sigs
+            .iter()
+            .flat_map(|s| s.dex_strings.iter().map(|d| d.to_string()))
+            .collect();
+        dex_strings.sort();
+        dex_strings.dedup();
         SdkCatalog {
             ids,
             rules,
             blob,
-            index,
+            index: OnceLock::new(),
+            deferred: None,
+            dex_strings,
             shared: (0..sigs.len()).filter(|&i| sigs[i].shared).collect(),
             version_libs: sigs
                 .iter()
@@ -162,7 +179,7 @@ impl SdkCatalog {
     /// Compiles every matcher now (they are otherwise compiled on first use), reporting the
     /// regexes that cannot be built. `rules lint` and the runtime loader call it.
     pub fn compile_all(&self) -> Result<(), Vec<Diagnostic>> {
-        let mut errors = self.index.compile_all();
+        let mut errors = self.index().compile_all();
         if let Err(e) = regex::RegexSet::new(self.native_string_lib_patterns()) {
             errors.push(Diagnostic {
                 file: "rules/sdks".to_string(),
@@ -260,11 +277,20 @@ impl SdkCatalog {
         &self.shared
     }
 
-    /// Every `dex_strings` needle of the catalogue, sorted, once each.
+    /// Every `dex_strings` needle of the catalogue, sorted, once each (without the index: the
+    /// reader needs them before the index is built).
     pub fn dex_string_values(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.index.dex_strings.keys().cloned().collect();
-        v.sort();
-        v
+        self.dex_strings.clone()
+    }
+
+    /// The matchers over every signature, built on first use (the built-in catalogue's when the
+    /// first app read is matched: a process that fails to read its app never builds them).
+    pub(crate) fn index(&self) -> &SdkIndex {
+        self.index.get_or_init(|| match &self.deferred {
+            Some(d) => SdkIndex::build(&d.sigs, Some(&d.needles)),
+            // A catalogue loaded at run time sets its index when it is made.
+            None => SdkIndex::build(&[], None),
+        })
     }
 
     /// The libraries (by file name) whose strings a `native-string` version rule reads: the
