@@ -283,7 +283,7 @@ pub fn analyze_app_bundle(
     }
 
     let units: Vec<(CodeKind, &Entry)> = code.iter().map(|(_, k, e)| (*k, e)).collect();
-    let (dex, native_libs) = reader::read_code(archive, &units, opts, &mut anomalies);
+    let (dex, native_libs) = reader::read_code(archive, &units, opts, &mut anomalies, true);
     Ok(App {
         path: path.display().to_string(),
         sha256: reader::hex(&<sha2::Sha256 as sha2::Digest>::digest(data)),

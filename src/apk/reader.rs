@@ -152,11 +152,19 @@ pub fn analyze_bytes(path: &Path, data: &[u8], opts: &Options) -> Result<App> {
     }
 
     // The digest of the whole file runs beside the code reading (one core's work otherwise
-    // left to the end).
-    let (sha256, (dex, native_libs)) = rayon::join(
-        || hex(&Sha256::digest(data)),
-        || read_code(&archive, &code, opts, &mut anomalies),
-    );
+    // left to the end); a small app is read on this thread alone.
+    let (sha256, (dex, native_libs)) = if worth_threads(data, &code) {
+        rayon::join(
+            || hex(&Sha256::digest(data)),
+            || read_code(&archive, &code, opts, &mut anomalies, true),
+        )
+    } else {
+        let sha256 = hex(&Sha256::digest(data));
+        (
+            sha256,
+            read_code(&archive, &code, opts, &mut anomalies, false),
+        )
+    };
     Ok(App {
         path: path.display().to_string(),
         sha256,
@@ -312,32 +320,46 @@ pub(crate) struct Unit {
     pub anomalies: Vec<Anomaly>,
 }
 
-/// Reads the code entries in parallel (rayon), in their order: the DEX summaries and native
-/// libraries, with every unit's anomalies appended to `anomalies`.
+/// Below this many bytes (the file, and the declared sizes of its code entries), an app is read
+/// on the calling thread: starting the thread pool and handing work to it would cost more (about
+/// a millisecond of waiting) than the parallel reading saves.
+const PARALLEL_FROM: u64 = 1 << 20;
+
+/// Whether reading this app on several threads pays.
+fn worth_threads(data: &[u8], code: &[(CodeKind, &Entry)]) -> bool {
+    let code_bytes = code.iter().fold(0u64, |n, (_, e)| n.saturating_add(e.size));
+    data.len() as u64 >= PARALLEL_FROM || code_bytes >= PARALLEL_FROM
+}
+
+/// Reads the code entries, in parallel (rayon) when `parallel`, in their order: the DEX
+/// summaries and native libraries, with every unit's anomalies appended to `anomalies`.
 pub(crate) fn read_code(
     archive: &Archive<'_>,
     code: &[(CodeKind, &Entry)],
     opts: &Options,
     anomalies: &mut Vec<Anomaly>,
+    parallel: bool,
 ) -> (Vec<DexSummary>, Vec<NativeLib>) {
     let dex_opts = DexOptions {
         string_needles: &opts.string_needles,
         call_graph: opts.call_graph,
         ..DexOptions::default()
     };
-    let results: Vec<Unit> = code
-        .par_iter()
-        .map(|(kind, entry)| {
-            read_unit(
-                archive,
-                *kind,
-                entry,
-                &dex_opts,
-                opts.native_strings.as_ref(),
-                0,
-            )
-        })
-        .collect();
+    let read = |(kind, entry): &(CodeKind, &Entry)| {
+        read_unit(
+            archive,
+            *kind,
+            entry,
+            &dex_opts,
+            opts.native_strings.as_ref(),
+            0,
+        )
+    };
+    let results: Vec<Unit> = if parallel && code.len() > 1 {
+        code.par_iter().map(read).collect()
+    } else {
+        code.iter().map(read).collect()
+    };
     let mut dex = Vec::new();
     let mut native_libs = Vec::new();
     for unit in results {
