@@ -592,7 +592,8 @@ mod tests {
             "com.applovin.adview.AppLovinFullscreenActivity".into(),
             "com.example.MainActivity".into(),
         ];
-        for r in [
+        // Every regex index of the catalogue.
+        let indexes: Vec<&RegexIndex> = [
             &idx.native,
             &idx.assets,
             &idx.permissions,
@@ -600,7 +601,8 @@ mod tests {
         ]
         .into_iter()
         .chain(idx.component_regex.iter().map(|(_, r)| r))
-        {
+        .collect();
+        for r in &indexes {
             inputs.extend(r.exact.keys().cloned());
             for (p, _) in &r.patterns {
                 for n in needles(p).unwrap_or_default() {
@@ -613,15 +615,7 @@ mod tests {
             }
         }
         let mut checked = 0;
-        for r in [
-            &idx.native,
-            &idx.assets,
-            &idx.permissions,
-            &idx.data_schemes,
-        ]
-        .into_iter()
-        .chain(idx.component_regex.iter().map(|(_, r)| r))
-        {
+        for r in &indexes {
             let set = reference(r);
             // Twice: the first inputs scanned literal by literal, later ones by the automaton.
             for text in inputs.iter().chain(&inputs) {
