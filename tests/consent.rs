@@ -1,5 +1,6 @@
-//! Collection before consent (issue #19) on the three consent fixtures: the exact findings and
-//! call paths of consent-bad and consent-mixed, none on consent-ok; the JSON's typed paths.
+//! Collection before consent (issue #19) on the consent fixtures: the exact findings and call
+//! paths of consent-bad, consent-mixed and consent-dispatch, none on consent-ok; the JSON's
+//! typed paths.
 
 mod common;
 
@@ -143,6 +144,50 @@ fn consent_mixed_reports_the_unguarded_sdk_and_the_static_initialiser() {
         ),
     ];
     assert_eq!(rows(&r), expected);
+}
+
+#[test]
+fn consent_dispatch_follows_only_instantiated_classes_and_searches_a_declining_helper() {
+    let r = consent_of("fixtures/consent-dispatch.apk");
+    let on_create = "Lcom/example/consentdispatch/DispatchApp;->onCreate()V";
+    let expected: Vec<Row> = vec![
+        // Privacy.declineFirst passes the constant false to AMap's privacy-agree API: no
+        // consent callback, so its Android ID read is found.
+        (
+            "data:android_id".into(),
+            "application".into(),
+            vec![
+                step(on_create, Via::Entry),
+                step(
+                    "Lcom/example/consentdispatch/Privacy;->declineFirst(Landroid/content/Context;)V",
+                    Via::Call,
+                ),
+            ],
+            ANDROID_ID.into(),
+        ),
+        // The listener is made by Registry.register, reached after Starter.start made the
+        // interface call: the call waits for the instance, then runs MacListener.onEvent.
+        (
+            "data:wifi_mac".into(),
+            "application".into(),
+            vec![
+                step(on_create, Via::Entry),
+                step(
+                    "Lcom/example/consentdispatch/Starter;->start(Landroid/content/Context;)V",
+                    Via::Call,
+                ),
+                step(
+                    "Lcom/example/consentdispatch/MacListener;->onEvent(Landroid/content/Context;)V",
+                    Via::Call,
+                ),
+            ],
+            "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;".into(),
+        ),
+    ];
+    // No IMEI: Runner.collect's interface call may only run QuietCollector.collect, the one
+    // collector made before consent (DeviceCollector is made by MainActivity).
+    assert_eq!(rows(&r), expected);
+    assert!(r.incomplete.is_empty(), "{:?}", r.incomplete);
 }
 
 #[test]

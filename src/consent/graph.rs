@@ -1,6 +1,7 @@
 //! The app's call graph over its DEX files ([`DexView`]): classes by descriptor, calls resolved
 //! exactly (static, direct, super) or by class-hierarchy analysis over the app's own classes
-//! (virtual, interface). Built once per app (the class index and the subclass lists), explored
+//! (virtual, interface), each implementation with the class an instance of which it needs (the
+//! search keeps those of the classes instantiated before consent). Built once per app (the class index and the subclass lists), explored
 //! lazily: a class's methods and a method's facts are decoded only when the search reaches them.
 //!
 //! Everything is identified by integers: a class by the id of its descriptor, a called method
@@ -136,6 +137,10 @@ pub struct Key {
     pub init: bool,
 }
 
+/// What a call may run: each implementation with the class an instance of which it needs
+/// ([`NONE`]: none, an exact call).
+pub type Targets = Rc<[(MethodRef, u32)]>;
+
 /// One class descriptor of the class index.
 #[derive(Clone, Copy)]
 struct Class {
@@ -201,7 +206,7 @@ pub struct Program<'a> {
     tables: Vec<Tables>,
     keys: Vec<Key>,
     /// Per key, what a call of it may run: (exact, virtual) resolutions.
-    resolved: Vec<[Option<Rc<[MethodRef]>>; 2]>,
+    resolved: Vec<[Option<Targets>; 2]>,
     /// The methods with code by id, and their facts (decoded once).
     methods: Vec<MethodRef>,
     facts: Vec<Option<Rc<MethodCode>>>,
@@ -221,7 +226,7 @@ pub struct Program<'a> {
     /// A signature being read.
     buf: String,
     /// The resolution of a call of nothing the app defines.
-    empty: Rc<[MethodRef]>,
+    empty: Targets,
 }
 
 /// Whether a descriptor's raw bytes are what decoding them gives (valid UTF-8: MUTF-8's
@@ -738,14 +743,18 @@ impl<'a> Program<'a> {
 
     /// The methods a call of key `k` with `kind` may run: exact for static/direct/super, else
     /// the implementation inherited by the static type plus every override in its app subtypes.
-    pub fn resolve(&mut self, k: u32, kind: InvokeKind) -> Rc<[MethodRef]> {
+    /// Each comes with the class an instance of which (or of a subtype) the call needs to run
+    /// it: the static type for the inherited one, the overriding class for an override
+    /// ([`NONE`] for an exact call). The search uses it to keep only the classes instantiated
+    /// before consent (rapid type analysis).
+    pub fn resolve(&mut self, k: u32, kind: InvokeKind) -> Targets {
         let virt = matches!(kind, InvokeKind::Virtual | InvokeKind::Interface);
         if let Some(r) = &self.resolved[k as usize][usize::from(virt)] {
             return r.clone();
         }
         let key = self.keys[k as usize];
         let found = self.resolve_key(key, virt);
-        let r: Rc<[MethodRef]> = if found.is_empty() {
+        let r: Targets = if found.is_empty() {
             self.empty.clone()
         } else {
             found.into()
@@ -754,7 +763,7 @@ impl<'a> Program<'a> {
         r
     }
 
-    fn resolve_key(&mut self, key: Key, virt: bool) -> Vec<MethodRef> {
+    fn resolve_key(&mut self, key: Key, virt: bool) -> Vec<(MethodRef, u32)> {
         if key.class == NONE || key.sub == NONE {
             return Vec::new();
         }
@@ -764,7 +773,12 @@ impl<'a> Program<'a> {
         if cls.def.is_none() && cls.first_child == NONE {
             return Vec::new();
         }
-        let mut out: Vec<MethodRef> = self.lookup(key.class, key.sub).into_iter().collect();
+        let gate = if virt { key.class } else { NONE };
+        let mut out: Vec<(MethodRef, u32)> = self
+            .lookup(key.class, key.sub)
+            .into_iter()
+            .map(|m| (m, gate))
+            .collect();
         if virt {
             let mut queue = vec![key.class];
             let mut seen = 0usize;
@@ -777,8 +791,8 @@ impl<'a> Program<'a> {
                         return out;
                     }
                     if let Some(m) = self.defined(child, key.sub) {
-                        if !out.contains(&m) {
-                            out.push(m);
+                        if !out.iter().any(|&(o, _)| o == m) {
+                            out.push((m, child));
                         }
                     }
                     queue.push(child);
@@ -786,6 +800,27 @@ impl<'a> Program<'a> {
             }
         }
         out
+    }
+
+    /// The direct supertypes of class `class` the index knows: its superclass and the
+    /// interfaces it implements (none for a class the app does not define).
+    pub fn supertypes(&self, class: u32, out: &mut Vec<u32>) {
+        let Some((d, c)) = self.classes.get(class as usize).and_then(|c| c.def) else {
+            return;
+        };
+        let Some(view) = self.view(d) else {
+            return;
+        };
+        let c = c as usize;
+        let mut add = |raw: &[u8]| {
+            if let Some(&id) = self.class_ids.get(&class_key(raw)[..]) {
+                out.push(id);
+            }
+        };
+        if let Some(sup) = view.superclass(c) {
+            add(sup);
+        }
+        view.each_interface(c, add);
     }
 }
 

@@ -2,7 +2,8 @@
 //! dialog can have been answered (every manifest provider's `onCreate`, the Application class's
 //! static initialiser, constructor, `attachBaseContext` and `onCreate`, the initialisers that
 //! `androidx.startup` runs, and the static initialisers of the classes they touch), follow the
-//! calls ([`graph`]) and report every SDK initialisation (rules `[[consent]] kind = "init"`) and
+//! calls ([`graph`]; a virtual or interface call runs only the implementations of classes
+//! instantiated in the code searched, or made by the system: rapid type analysis) and report every SDK initialisation (rules `[[consent]] kind = "init"`) and
 //! every read of a sensitive identifier, location or personal data (rules/apis.toml) reached
 //! without passing a consent guard, with the call path.
 //!
@@ -22,7 +23,7 @@
 
 pub mod graph;
 
-use crate::apk::dex::calls::{Cond, DexView, InvokeKind, MethodCode, UnitSet};
+use crate::apk::dex::calls::{Cond, DexView, InvokeKind, MethodCode, UnitSet, MAX_NEWS};
 use crate::apk::App;
 use crate::rules::apis::FastHash;
 use crate::rules::apis::{ApiCatalog, ApiKind, Confidence};
@@ -37,6 +38,9 @@ use std::rc::Rc;
 pub const MAX_DEPTH: usize = 24;
 /// Most methods visited per app.
 pub const MAX_METHODS: usize = 200_000;
+/// Most calls kept waiting for an instance of their class; past that every class counts as
+/// instantiated (plain class-hierarchy analysis).
+pub const MAX_WAITING: usize = 1 << 20;
 /// Most paths kept per target (SDK or data type).
 pub const MAX_PATHS: usize = 3;
 
@@ -387,10 +391,10 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
         .retain(|p| program.defines_named(&format!("L{};", p.provider.replace('.', "/"))));
     let mut know = Knowledge::new(catalog, apis);
     let auto_providers: HashSet<&str> = out.providers.iter().map(|p| p.provider.as_str()).collect();
-    let entries = entry_points(app, &mut program, &auto_providers, &mut out.incomplete);
+    let (entries, made) = entry_points(app, &mut program, &auto_providers, &mut out.incomplete);
     out.entries = entries.len();
     let mut search = Search::new(&mut program, &mut know);
-    search.run(&entries);
+    search.run(&entries, &made);
     out.methods_reached = search.count;
     out.paths = search.paths();
     let mut reflect: Vec<String> = search
@@ -441,20 +445,25 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     out
 }
 
-/// The methods that run before consent can be given, with the entry kind.
+/// The methods that run before consent can be given, with the entry kind; and the classes the
+/// system instantiates itself (the Application class, the providers, the startup initialisers).
 fn entry_points(
     app: &App,
     program: &mut Program<'_>,
     auto_providers: &HashSet<&str>,
     incomplete: &mut Vec<String>,
-) -> Vec<(MethodRef, &'static str)> {
+) -> (Vec<(MethodRef, &'static str)>, Vec<u32>) {
     let mut out = Vec::new();
+    let mut made = Vec::new();
     let desc = |java: &str| format!("L{};", java.replace('.', "/"));
-    let add = |program: &mut Program<'_>,
-               class: &str,
-               subs: &[&str],
-               kind: &'static str,
-               out: &mut Vec<_>| {
+    let mut add = |program: &mut Program<'_>,
+                   class: &str,
+                   subs: &[&str],
+                   kind: &'static str,
+                   out: &mut Vec<_>| {
+        if let Some(c) = program.class(class.as_bytes()) {
+            made.push(c);
+        }
         for sub in subs {
             if let Some(m) = program.lookup_named(class, sub) {
                 if !out.iter().any(|(o, _)| *o == m) {
@@ -514,7 +523,7 @@ fn entry_points(
             }
         }
     }
-    out
+    (out, made)
 }
 
 /// Per method reached: how (parent, edge) and whether the path so far was read completely.
@@ -574,6 +583,16 @@ struct Search<'p, 'a, 'k, 'c> {
     /// Method ids that call by reflection.
     reflective: Vec<u32>,
     limited: bool,
+    /// Per class id: an instance of it or of a subtype is made before consent (rapid type
+    /// analysis: a virtual call runs only the implementations of classes instantiated so far).
+    live: Vec<bool>,
+    /// Every class counts as instantiated (a method made more classes than it records).
+    all_live: bool,
+    /// The implementations calls reached that wait for an instance of their class, in the
+    /// order met (taken when followed): (method, how it was reached).
+    waiting: Vec<Option<(MethodRef, Reached)>>,
+    /// Per class id not yet live: the indexes in `waiting` of what waits for it.
+    waiting_for: HashMap<u32, Vec<u32>, FastHash>,
 }
 
 impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
@@ -594,6 +613,10 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             packages: HashSet::default(),
             reflective: Vec::new(),
             limited: false,
+            live: Vec::new(),
+            all_live: false,
+            waiting: Vec::new(),
+            waiting_for: HashMap::default(),
         }
     }
 
@@ -839,10 +862,73 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
     }
 
     /// Whether reaching `m` means consent was given: it writes consent state or calls a
-    /// privacy-agree API.
+    /// privacy-agree API with anything but the constant `false` (vendors tell apps to call
+    /// e.g. `setAuth(ctx, false)` before consent: such a method is searched like any other).
     fn is_callback(&mut self, m: MethodRef, mc: &MethodCode) -> bool {
-        mc.calls.iter().any(|c| self.facts(m.dex, c.callee).privacy)
+        mc.calls
+            .iter()
+            .any(|c| !c.passes_false && self.facts(m.dex, c.callee).privacy)
             || mc.writes.iter().any(|&f| self.is_consent_field(m.dex, f))
+    }
+
+    /// Records that an instance of class `class` is made: it and its supertypes become live and
+    /// the calls waiting for them are followed. False when the search is at its limit.
+    fn instantiate(&mut self, class: u32, queue: &mut VecDeque<u32>) -> bool {
+        let mut stack = vec![class];
+        let mut ups = Vec::new();
+        while let Some(c) = stack.pop() {
+            let i = c as usize;
+            if self.live.len() <= i {
+                self.live.resize(i + 1, false);
+            }
+            if self.live[i] {
+                continue;
+            }
+            self.live[i] = true;
+            for w in self.waiting_for.remove(&c).unwrap_or_default() {
+                if let Some((t, r)) = self.waiting.get_mut(w as usize).and_then(Option::take) {
+                    if !self.reach(t, r, queue) {
+                        return false;
+                    }
+                }
+            }
+            ups.clear();
+            self.program.supertypes(c, &mut ups);
+            stack.extend_from_slice(&ups);
+        }
+        true
+    }
+
+    /// Every class counts as instantiated from now on: what waits is followed.
+    fn all_instantiated(&mut self, queue: &mut VecDeque<u32>) -> bool {
+        self.all_live = true;
+        self.waiting_for.clear();
+        for (t, r) in std::mem::take(&mut self.waiting).into_iter().flatten() {
+            if !self.reach(t, r, queue) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Keeps `t` until an instance of class `gate` is made (at most [`MAX_WAITING`]: past
+    /// that, every class counts as instantiated). False when the search is at its limit.
+    fn wait(&mut self, t: MethodRef, r: Reached, gate: u32, queue: &mut VecDeque<u32>) -> bool {
+        let id = self.program.id(t) as usize;
+        if self.parent.get(id).is_some_and(Option::is_some) {
+            return true;
+        }
+        if self.waiting.len() >= MAX_WAITING {
+            return self.all_instantiated(queue) && self.reach(t, r, queue);
+        }
+        let i = u32::try_from(self.waiting.len()).unwrap_or(u32::MAX);
+        self.waiting.push(Some((t, r)));
+        self.waiting_for.entry(gate).or_default().push(i);
+        true
+    }
+
+    fn is_live(&self, class: u32) -> bool {
+        class == NONE || self.all_live || self.live.get(class as usize).copied().unwrap_or(false)
     }
 
     /// Marks method `t` reached from `parent`; false when the search is at its limit.
@@ -864,8 +950,11 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
         true
     }
 
-    fn run(&mut self, entries: &[(MethodRef, &'static str)]) {
+    fn run(&mut self, entries: &[(MethodRef, &'static str)], made: &[u32]) {
         let mut queue: VecDeque<u32> = VecDeque::new();
+        for &c in made {
+            self.instantiate(c, &mut queue);
+        }
         for &(m, kind) in entries {
             let r = Reached {
                 parent: None,
@@ -876,7 +965,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             };
             self.reach(m, r, &mut queue);
         }
-        let mut next: Vec<(MethodRef, Via)> = Vec::new();
+        let mut next: Vec<(MethodRef, Via, u32)> = Vec::new();
         while let Some(id) = queue.pop_front() {
             let m = self.program.method_ref(id);
             let mc = self.program.method(id);
@@ -896,6 +985,23 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 Rc::new(self.program.method_guarded(m, consent))
             };
             let decided = here.decided && mc.complete;
+            // What this method instantiates is live before its calls are resolved.
+            if !self.all_live {
+                let ok = if mc.news.len() >= MAX_NEWS {
+                    self.all_instantiated(&mut queue)
+                } else {
+                    let mut ok = true;
+                    for &ty in &mc.news {
+                        if let Some(c) = self.program.type_class(m.dex, ty) {
+                            ok &= self.instantiate(c, &mut queue);
+                        }
+                    }
+                    ok
+                };
+                if !ok {
+                    return;
+                }
+            }
             next.clear();
             for c in &mc.calls {
                 if c.guards & consent != 0 {
@@ -918,8 +1024,8 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                 if f.reflection && self.reflective.last() != Some(&id) {
                     self.reflective.push(id);
                 }
-                for &t in self.program.resolve(k, c.kind).iter() {
-                    next.push((t, Via::Call));
+                for &(t, gate) in self.program.resolve(k, c.kind).iter() {
+                    next.push((t, Via::Call, gate));
                 }
                 if key.sub == NONE {
                     continue;
@@ -929,7 +1035,7 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                         if let Some(t) = self.program.type_class(m.dex, ty) {
                             for run in [self.program.run_sub, self.program.call_sub] {
                                 if let Some(r) = self.program.lookup(t, run) {
-                                    next.push((r, Via::HandOff));
+                                    next.push((r, Via::HandOff, NONE));
                                 }
                             }
                         }
@@ -940,28 +1046,28 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                     && self.program.defines(key.class)
                 {
                     if let Some(r) = self.program.lookup(key.class, self.program.run_sub) {
-                        next.push((r, Via::HandOff));
+                        next.push((r, Via::HandOff, NONE));
                     }
                 }
                 if matches!(c.kind, InvokeKind::Static)
                     || (c.kind == InvokeKind::Direct && key.init)
                 {
                     if let Some(r) = self.program.defined(key.class, self.program.clinit_sub) {
-                        next.push((r, Via::StaticInit));
+                        next.push((r, Via::StaticInit, NONE));
                     }
                 }
             }
             for &ty in &mc.touches {
                 if let Some(t) = self.program.type_class(m.dex, ty) {
                     if let Some(r) = self.program.defined(t, self.program.clinit_sub) {
-                        next.push((r, Via::StaticInit));
+                        next.push((r, Via::StaticInit, NONE));
                     }
                 }
             }
             if here.depth >= MAX_DEPTH {
                 continue;
             }
-            for &(t, via) in &next {
+            for &(t, via, gate) in &next {
                 let r = Reached {
                     parent: Some(id),
                     via,
@@ -969,7 +1075,12 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
                     decided,
                     entry: here.entry,
                 };
-                if !self.reach(t, r, &mut queue) {
+                let ok = if self.is_live(gate) {
+                    self.reach(t, r, &mut queue)
+                } else {
+                    self.wait(t, r, gate, &mut queue)
+                };
+                if !ok {
                     return;
                 }
             }

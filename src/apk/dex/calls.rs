@@ -20,6 +20,9 @@ use std::cell::{Cell, RefCell};
 
 /// Most guard conditions tracked per method (one bit each in [`CallSite::guards`]).
 pub const MAX_CONDS: usize = 32;
+/// Most classes a method records as instantiated ([`MethodCode::news`]); a method that makes
+/// more holds exactly this many, and the search then counts every class as instantiated.
+pub const MAX_NEWS: usize = 256;
 /// Methods longer than this (code units) get no guard analysis: their calls count as unguarded.
 const MAX_GUARD_UNITS: usize = 1 << 16;
 
@@ -47,6 +50,9 @@ pub struct CallSite {
     pub kind: InvokeKind,
     /// Bit k set: the call is guarded by the method's condition k ([`MethodCode::conds`]).
     pub guards: u32,
+    /// The callee's last parameter is a boolean and the call passes the constant `false`
+    /// (loaded by a `const` in the straight code just before; see [`last_arg_const`]).
+    pub passes_false: bool,
 }
 
 /// Where a branch's condition comes from.
@@ -131,6 +137,8 @@ const T_FLAG: u8 = 8;
 const T_CLASS: u8 = 16;
 /// The type could not be read.
 const T_BAD: u8 = 32;
+/// `Z`.
+const T_BOOL: u8 = 64;
 
 /// Memo bits of a method id (`DexView::method_memo`).
 const M_DONE: u8 = 1;
@@ -138,6 +146,8 @@ const M_DONE: u8 = 1;
 const M_KEEP: u8 = 2;
 /// It returns a boolean or an int.
 const M_FLAG: u8 = 4;
+/// Its last parameter is a boolean.
+const M_LAST_BOOL: u8 = 8;
 
 /// A set of 16-bit code units (a bitmap of all 65,536).
 pub struct UnitSet {
@@ -428,6 +438,9 @@ impl<'a> DexView<'a> {
                 if desc == b"Z" || desc == b"I" {
                     b |= T_FLAG;
                 }
+                if desc == b"Z" {
+                    b |= T_BOOL;
+                }
                 if desc.first() == Some(&b'L') {
                     b |= T_CLASS;
                 }
@@ -461,15 +474,21 @@ impl<'a> DexView<'a> {
         let i = usize::from(id.proto_idx);
         let data = self.dex.data;
         let at = self.dex.protos.off + 12 * i;
+        let mut last = None;
         let ret = match (read_u32(data, at + 4), read_u32(data, at + 8)) {
             (Some(ret), Some(params)) if i < self.dex.protos.count => {
                 let params = to_usize(params);
                 let whole = params == 0
                     || read_u32(data, params).is_some_and(|n| {
-                        to_usize(n)
+                        let n = to_usize(n);
+                        let fits = n
                             .checked_mul(2)
                             .and_then(|n| n.checked_add(params + 4))
-                            .is_some_and(|end| end <= data.len())
+                            .is_some_and(|end| end <= data.len());
+                        if fits && n > 0 {
+                            last = read_u16(data, params + 4 + 2 * (n - 1)).map(u32::from);
+                        }
+                        fits
                     });
                 whole.then_some(ret)
             }
@@ -477,6 +496,9 @@ impl<'a> DexView<'a> {
         };
         if ret.is_some_and(|r| self.type_bits(r) & (T_FLAG | T_BAD) == T_FLAG) {
             b |= M_FLAG;
+        }
+        if last.is_some_and(|t| self.type_bits(t) & (T_BOOL | T_BAD) == T_BOOL) {
+            b |= M_LAST_BOOL;
         }
         if let Some(i) = slot {
             if let Some(x) = sized(&self.method_memo.1, self.method_memo.0).get_mut(i) {
@@ -506,6 +528,11 @@ impl<'a> DexView<'a> {
         let id = self.dex.field(f).ok()?;
         let c = u32::from(id.class_idx);
         (self.type_bits(c) & (T_FRAMEWORK | T_BAD) == 0).then_some(c)
+    }
+
+    /// Whether method_idx `m`'s last parameter is a boolean.
+    fn last_param_bool(&self, m: u32) -> bool {
+        self.method_bits(m) & M_LAST_BOOL != 0
     }
 
     /// Whether method_idx `m` returns a boolean or an int.
@@ -706,19 +733,22 @@ fn read_method_with(
                 let kind = invoke_kind(op);
                 let callee = unit(ins.pc + 1);
                 if t.keep_call(callee) {
+                    let passes_false =
+                        t.last_param_bool(callee) && last_arg_const(code, k, op, &unit) == Some(0);
                     call_at.push((
                         k,
                         CallSite {
                             callee,
                             kind,
                             guards: 0,
+                            passes_false,
                         },
                     ));
                 }
             }
             0x22 => {
                 let ty = unit(ins.pc + 1);
-                if t.is_class(ty) && !m.news.contains(&ty) && m.news.len() < 256 {
+                if t.is_class(ty) && !m.news.contains(&ty) && m.news.len() < MAX_NEWS {
                     m.news.push(ty);
                 }
             }
@@ -763,13 +793,81 @@ fn read_method_with(
             .iter_mut()
             .find(|p| p.callee == c.callee && p.kind == c.kind)
         {
-            // The same call made twice is guarded only by what guards both.
+            // The same call made twice is guarded only by what guards both, and passes false
+            // only if both do.
             prev.guards &= c.guards;
+            prev.passes_false &= c.passes_false;
         } else {
             m.calls.push(c);
         }
     }
     m
+}
+
+/// Instructions looked at before an invoke for the constant its last argument holds.
+const MAX_CONST_LOOKBACK: usize = 8;
+
+/// The constant the last argument register of the invoke at instruction `k` holds, when a
+/// `const` loads it in the straight code just before (at most [`MAX_CONST_LOOKBACK`]
+/// instructions back, no branch or other write of that register in between). A value that may
+/// come from elsewhere (a branch target between the two is not seen) gives what the nearest
+/// `const` says; None when unknown.
+fn last_arg_const(code: &[Insn], k: usize, op: u8, unit: &impl Fn(usize) -> u32) -> Option<i64> {
+    let ins = code.get(k)?;
+    let u0 = unit(ins.pc);
+    let reg = if op >= 0x74 {
+        // invoke-*/range {vCCCC .. vNNNN}: AA registers from CCCC.
+        let count = u0 >> 8;
+        (unit(ins.pc + 2) + count).checked_sub(1)?
+    } else {
+        // invoke-* {vC, vD, vE, vF, vG}: A registers.
+        let count = u0 >> 12;
+        let regs = unit(ins.pc + 2);
+        match count {
+            1..=4 => (regs >> (4 * (count - 1))) & 0xf,
+            5 => (u0 >> 8) & 0xf,
+            _ => return None,
+        }
+    };
+    for j in (k.saturating_sub(MAX_CONST_LOOKBACK)..k).rev() {
+        let prev = &code[j];
+        let u = unit(prev.pc);
+        let a4 = (u >> 8) & 0xf;
+        let a8 = u >> 8;
+        match prev.op {
+            0x12 if a4 == reg => return Some(i64::from(((u >> 12) as i8) << 4 >> 4)),
+            0x13 if a8 == reg => return Some(i64::from(unit(prev.pc + 1) as u16 as i16)),
+            0x14 if a8 == reg => {
+                return Some(i64::from(
+                    (unit(prev.pc + 1) | (unit(prev.pc + 2) << 16)) as i32,
+                ))
+            }
+            0x15 if a8 == reg => return Some(i64::from((unit(prev.pc + 1) << 16) as i32)),
+            // A branch, a switch or a throw: the value may come from another path.
+            0x27..=0x2c | 0x32..=0x3d => return None,
+            _ => {}
+        }
+        if writes_reg(prev.op, u, unit(prev.pc + 1), reg) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether the instruction `op` (first unit `u`, second `u1`) may write register `reg` (or the
+/// pair starting one below it). Invokes, stores, returns and branches write none.
+fn writes_reg(op: u8, u: u32, u1: u32, reg: u32) -> bool {
+    let dest = match op {
+        0x01 | 0x04 | 0x07 | 0x12 | 0x20 | 0x21 | 0x23 | 0x52..=0x58 | 0x7b..=0x8f => {
+            (u >> 8) & 0xf
+        }
+        0xb0..=0xd7 => (u >> 8) & 0xf,
+        0x02 | 0x05 | 0x08 | 0x0a..=0x0d | 0x13..=0x1c | 0x1f | 0x22 | 0x2d..=0x31 => u >> 8,
+        0x44..=0x4a | 0x60..=0x66 | 0x90..=0xaf | 0xd8..=0xe2 => u >> 8,
+        0x03 | 0x06 | 0x09 => u1,
+        _ => return false,
+    };
+    dest == reg || dest + 1 == reg
 }
 
 /// The source of the value register `reg` holds at the if at instruction `k`: the instruction
@@ -911,4 +1009,72 @@ fn guard_calls(
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constant `last_arg_const` sees for the last invoke of `units`.
+    fn last_const(units: &[u16]) -> Option<i64> {
+        let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        let mut code = Vec::new();
+        assert!(decode_into(&bytes, &mut code));
+        let k = code
+            .iter()
+            .rposition(|i| is_invoke(i.op))
+            .expect("an invoke");
+        let unit = |i: usize| read_u16(&bytes, i * 2).map_or(0u32, u32::from);
+        last_arg_const(&code, k, code[k].op, &unit)
+    }
+
+    // invoke-static {v2, v1}, method@7: 0x2071 (A=2, G=0), 0x0007, 0x0012 (C=2, D=1).
+    const INVOKE_V2_V1: [u16; 3] = [0x2071, 0x0007, 0x0012];
+
+    #[test]
+    fn the_constant_loaded_just_before_the_call_is_seen() {
+        // const/4 v1, #0 ; invoke-static {v2, v1}
+        assert_eq!(
+            last_const(&[&[0x0112][..], &INVOKE_V2_V1].concat()),
+            Some(0)
+        );
+        // const/4 v1, #1
+        assert_eq!(
+            last_const(&[&[0x1112][..], &INVOKE_V2_V1].concat()),
+            Some(1)
+        );
+        // const/4 v1, #-1
+        assert_eq!(
+            last_const(&[&[0xf112][..], &INVOKE_V2_V1].concat()),
+            Some(-1)
+        );
+        // const/16 v1, #0 ; then an unrelated const/4 v3, #1 between
+        assert_eq!(
+            last_const(&[&[0x0113, 0x0000, 0x1312][..], &INVOKE_V2_V1].concat()),
+            Some(0)
+        );
+        // invoke-static/range {v4 .. v5}: const/4 v5, #0 first.
+        assert_eq!(last_const(&[0x0512, 0x0277, 0x0007, 0x0004]), Some(0));
+    }
+
+    #[test]
+    fn a_value_written_or_branched_over_is_unknown() {
+        // const/4 v1, #0 ; move-result v1 ; invoke
+        assert_eq!(
+            last_const(&[&[0x0112, 0x010a][..], &INVOKE_V2_V1].concat()),
+            None
+        );
+        // const/4 v1, #0 ; if-eqz v0, +2 ; invoke
+        assert_eq!(
+            last_const(&[&[0x0112, 0x0038, 0x0002][..], &INVOKE_V2_V1].concat()),
+            None
+        );
+        // No const at all: a parameter.
+        assert_eq!(last_const(&INVOKE_V2_V1), None);
+        // const-wide/16 v0, #0 writes v0 and v1.
+        assert_eq!(
+            last_const(&[&[0x0112, 0x0016, 0x0000][..], &INVOKE_V2_V1].concat()),
+            None
+        );
+    }
 }
