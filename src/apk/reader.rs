@@ -453,7 +453,7 @@ fn read_unit_in(
                     } else {
                         std::mem::take(buf)
                     };
-                    d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::new(
+                    d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::accepted(
                         kept,
                     )));
                 }

@@ -682,7 +682,9 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
     }
 
     /// The method_idx of every state write or privacy API DEX `dex` calls (a kept call with
-    /// those facts), found once from its method_ids.
+    /// those facts), found once: the method_ids of the few classes that hold them, looked up
+    /// by binary search (in a file whose ids are not sorted some may be missed: fewer flags
+    /// then count as consent state, so fewer calls as guarded).
     fn state_writes(&mut self, dex: u16) -> Rc<UnitSet> {
         if let Some(w) = self
             .memo
@@ -691,19 +693,18 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
         {
             return w;
         }
-        let count = self
-            .program
-            .view(dex)
-            .map_or(0, |v| v.method_count().min(1 << 16));
+        let mut classes: Vec<&[u8]> = self.know.write_classes.iter().map(|c| &c[..]).collect();
+        classes.sort_unstable();
+        let ranges: Vec<std::ops::Range<u32>> = match self.program.view(dex) {
+            Some(v) => classes
+                .iter()
+                .filter_map(|c| v.find_type(c))
+                .map(|t| v.methods_of_type(t))
+                .collect(),
+            None => Vec::new(),
+        };
         let mut out = Vec::new();
-        for m in 0..count {
-            let m = m as u32;
-            let Some(class) = self.program.view(dex).and_then(|v| v.method_class(m)) else {
-                continue;
-            };
-            if self.type_bits(dex, class) & K_WRITES == 0 {
-                continue;
-            }
+        for m in ranges.into_iter().flatten() {
             let keep = self.program.view(dex).is_some_and(|v| v.keep_call(m));
             if keep && self.facts(dex, m).state_write {
                 out.push(m as u16);

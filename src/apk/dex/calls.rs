@@ -90,17 +90,36 @@ pub struct MethodCode {
 #[derive(Debug, Clone, Default)]
 pub struct DexCode {
     bytes: Vec<u8>,
+    /// [`Dex::parse`] accepted these bytes already (the reader's own copy).
+    accepted: bool,
 }
 
 impl DexCode {
     /// Keeps the bytes of a DEX file.
     pub fn new(bytes: Vec<u8>) -> DexCode {
-        DexCode { bytes }
+        DexCode {
+            bytes,
+            accepted: false,
+        }
+    }
+
+    /// Keeps the bytes of a DEX file that [`Dex::parse`] accepted: [`DexCode::view`] does not
+    /// check its ids again.
+    pub(crate) fn accepted(bytes: Vec<u8>) -> DexCode {
+        DexCode {
+            bytes,
+            accepted: true,
+        }
     }
 
     /// The file, its header and ids validated (None if they do not validate).
     pub fn view<'a>(&'a self, catalog: &'a ApiCatalog) -> Option<DexView<'a>> {
-        Dex::parse(&self.bytes).ok().map(|dex| DexView {
+        let dex = if self.accepted {
+            Dex::parse_accepted(&self.bytes)
+        } else {
+            Dex::parse(&self.bytes)
+        };
+        dex.ok().map(|dex| DexView {
             type_memo: memo(dex.types.count),
             method_memo: memo(dex.methods.count),
             scratch: Cell::default(),
@@ -269,6 +288,41 @@ impl<'a> DexView<'a> {
     /// The class (type_idx) of method_idx `m`.
     pub fn method_class(&self, m: u32) -> Option<u32> {
         self.dex.method(m).ok().map(|id| u32::from(id.class_idx))
+    }
+
+    /// The type_idx of descriptor `desc`, by binary search (type_ids are sorted by their
+    /// strings in a well-formed file; in a file that is not, a type may be missed).
+    pub fn find_type(&self, desc: &[u8]) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.dex.types.count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let t = u32::try_from(mid).ok()?;
+            match self.dex.type_bytes(t).ok()?.cmp(desc) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(t),
+            }
+        }
+        None
+    }
+
+    /// The method_ids of class type_idx `t`, by binary search (method_ids are sorted by class
+    /// in a well-formed file; in a file that is not, some may be missed).
+    pub fn methods_of_type(&self, t: u32) -> std::ops::Range<u32> {
+        let n = u32::try_from(self.dex.methods.count.min(1 << 16)).unwrap_or(0);
+        let first = |at_least: u32| {
+            let (mut lo, mut hi) = (0u32, n);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if self.method_class(mid).is_some_and(|c| c < at_least) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        first(t)..first(t.saturating_add(1))
     }
 
     /// Whether the code_item at `code_off` holds one of the 16-bit `units` anywhere in its

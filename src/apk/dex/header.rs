@@ -134,6 +134,19 @@ fn map_sections(data: &[u8], map_off: usize) -> (Section, Section) {
 impl<'a> Dex<'a> {
     /// Reads and validates the header and the id sections.
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
+        let dex = Self::parse_header(data)?;
+        dex.validate_ids()?;
+        Ok(dex)
+    }
+
+    /// [`Dex::parse`] without checking the id entries again: only for bytes that `parse`
+    /// already accepted (the consent search's copy of a DEX file the reader parsed).
+    pub(crate) fn parse_accepted(data: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_header(data)
+    }
+
+    /// The header and the sections, checked; the id entries are not.
+    fn parse_header(data: &'a [u8]) -> Result<Self, ParseError> {
         let mut c = Cursor::new(data, "DEX header");
         let magic = c.bytes(8)?;
         if &magic[..4] != b"dex\n" || magic[7] != 0 {
@@ -219,7 +232,6 @@ impl<'a> Dex<'a> {
         };
         let mut dex = dex;
         (dex.call_sites, dex.method_handles) = map_sections(data, map_off);
-        dex.validate_ids()?;
         Ok(dex)
     }
 
