@@ -453,9 +453,9 @@ fn read_unit_in(
                     } else {
                         std::mem::take(buf)
                     };
-                    d.code = Some(std::sync::Arc::new(crate::apk::dex::calls::DexCode::accepted(
-                        kept,
-                    )));
+                    d.code = Some(std::sync::Arc::new(
+                        crate::apk::dex::calls::DexCode::accepted(kept),
+                    ));
                 }
                 unit.dex.push(d)
             }
