@@ -42,6 +42,13 @@ fn step(m: &str, via: Via) -> (String, Via) {
     (m.to_string(), via)
 }
 
+/// A path from the Application class: the entry's method first, then `(method, via)` steps.
+fn from_app(target: &str, entry: &str, steps: &[(&str, Via)], call: &str) -> Row {
+    let mut v = vec![step(entry, Via::Entry)];
+    v.extend(steps.iter().map(|&(m, via)| step(m, via)));
+    (target.into(), "application".into(), v, call.into())
+}
+
 const BAD_ON_CREATE: &str = "Lcom/example/consentbad/BadApp;->onCreate()V";
 const UMENG_INIT: &str = "Lcom/umeng/commonsdk/UMConfigure;->init(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;)V";
 const JPUSH_INIT: &str = "Lcn/jpush/android/api/JPushInterface;->init(Landroid/content/Context;)V";
@@ -124,24 +131,16 @@ fn consent_mixed_reports_the_unguarded_sdk_and_the_static_initialiser() {
     let r = consent_of("fixtures/consent-mixed.apk");
     let on_create = "Lcom/example/consentmixed/MixedApp;->onCreate()V";
     let expected: Vec<Row> = vec![
-        (
-            "data:android_id".into(),
-            "application".into(),
-            vec![
-                step(on_create, Via::Entry),
-                step(
-                    "Lcom/example/consentmixed/Ids;-><clinit>()V",
-                    Via::StaticInit,
-                ),
-            ],
-            ANDROID_ID.into(),
+        from_app(
+            "data:android_id",
+            on_create,
+            &[(
+                "Lcom/example/consentmixed/Ids;-><clinit>()V",
+                Via::StaticInit,
+            )],
+            ANDROID_ID,
         ),
-        (
-            "init:jpush".into(),
-            "application".into(),
-            vec![step(on_create, Via::Entry)],
-            JPUSH_INIT.into(),
-        ),
+        from_app("init:jpush", on_create, &[], JPUSH_INIT),
     ];
     assert_eq!(rows(&r), expected);
 }
@@ -153,35 +152,31 @@ fn consent_dispatch_follows_only_instantiated_classes_and_searches_a_declining_h
     let expected: Vec<Row> = vec![
         // Privacy.declineFirst passes the constant false to AMap's privacy-agree API: no
         // consent callback, so its Android ID read is found.
-        (
-            "data:android_id".into(),
-            "application".into(),
-            vec![
-                step(on_create, Via::Entry),
-                step(
-                    "Lcom/example/consentdispatch/Privacy;->declineFirst(Landroid/content/Context;)V",
-                    Via::Call,
-                ),
-            ],
-            ANDROID_ID.into(),
+        from_app(
+            "data:android_id",
+            on_create,
+            &[(
+                "Lcom/example/consentdispatch/Privacy;->declineFirst(Landroid/content/Context;)V",
+                Via::Call,
+            )],
+            ANDROID_ID,
         ),
         // The listener is made by Registry.register, reached after Starter.start made the
         // interface call: the call waits for the instance, then runs MacListener.onEvent.
-        (
-            "data:wifi_mac".into(),
-            "application".into(),
-            vec![
-                step(on_create, Via::Entry),
-                step(
+        from_app(
+            "data:wifi_mac",
+            on_create,
+            &[
+                (
                     "Lcom/example/consentdispatch/Starter;->start(Landroid/content/Context;)V",
                     Via::Call,
                 ),
-                step(
+                (
                     "Lcom/example/consentdispatch/MacListener;->onEvent(Landroid/content/Context;)V",
                     Via::Call,
                 ),
             ],
-            "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;".into(),
+            "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;",
         ),
     ];
     // No IMEI: Runner.collect's interface call may only run QuietCollector.collect, the one
