@@ -123,7 +123,19 @@ fn consent_ok_guards_everything_and_reports_nothing() {
     // The entries are read (Application and provider), and something was reached.
     assert!(r.entries >= 3 && r.methods_reached >= 3, "{r:?}");
     assert_eq!(rows(&r), Vec::<Row>::new());
-    assert!(r.providers.is_empty());
+    // Firebase's provider is declared, and switched off by the documented meta-data.
+    let switched: Vec<(&str, Option<&str>)> = r
+        .providers
+        .iter()
+        .map(|p| (p.provider.as_str(), p.switched_off.as_deref()))
+        .collect();
+    assert_eq!(
+        switched,
+        vec![(
+            "com.google.firebase.provider.FirebaseInitProvider",
+            Some("firebase_analytics_collection_enabled=false")
+        )]
+    );
 }
 
 #[test]
@@ -268,17 +280,33 @@ source = "https://x.example/compliance"
 kind = "privacy-api"
 target = "agree"
 source = ""
+
+[[consent]]
+kind = "init"
+target = "com.x.Sdk.go"
+source = "https://x.example/compliance"
+off_when = ["x_enabled=false"]
+
+[[consent]]
+kind = "auto-init-provider"
+target = "com.x.InitProvider"
+source = "https://x.example/compliance"
+off_when = ["x_enabled"]
 "#;
     let Err(errs) = SdkCatalog::from_sources(&[("x.toml".to_string(), src.to_string())]) else {
         panic!("the bad consent tables were accepted");
     };
     let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
-    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(lines[0].starts_with("x.toml:15:") && lines[0].contains("unknown consent kind"));
     assert!(
         lines[1].starts_with("x.toml:21:") && lines[1].contains("must name a class and method")
     );
     assert!(lines[2].starts_with("x.toml:21:") && lines[2].contains("needs a source"));
+    assert!(
+        lines[3].starts_with("x.toml:26:") && lines[3].contains("auto-init-provider entries only")
+    );
+    assert!(lines[4].starts_with("x.toml:32:") && lines[4].contains("name=value"));
     let ok = SdkCatalog::from_sources(&[(
         "x.toml".to_string(),
         src.split("[[consent]]\nkind = \"start\"")

@@ -81,7 +81,11 @@ pub fn findings(result: &ConsentResult, sdk_name: &dyn Fn(&str) -> Arg) -> Vec<F
         };
         out.push(f);
     }
-    for p in result.providers.iter().filter(|p| p.enabled) {
+    for p in result
+        .providers
+        .iter()
+        .filter(|p| p.enabled && p.switched_off.is_none())
+    {
         out.push(Finding::new(
             RuleId::SdkAutoInitProvider,
             &p.sdk,

@@ -182,6 +182,10 @@ pub struct AutoInitProvider {
     pub enabled: bool,
     /// The vendor's compliance guide.
     pub source: String,
+    /// The application meta-data (`name=value`) that the vendor documents as keeping the SDK
+    /// from collecting until consent, when the app sets it: then no finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub switched_off: Option<String>,
 }
 
 /// What the consent analysis found in one app.
@@ -356,17 +360,21 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
             let Some(rule) = catalog.at(c.sdk) else {
                 continue;
             };
-            let source = rule
+            let entry = rule
                 .consent
                 .iter()
-                .find(|r| r.kind == c.kind && r.target == comp.name)
-                .map(|r| r.source.clone())
-                .unwrap_or_default();
+                .find(|r| r.kind == c.kind && r.target == comp.name);
+            let meta = app
+                .manifest
+                .meta_data
+                .iter()
+                .filter_map(|m| Some((m.name.as_str(), m.value.as_deref()?)));
             out.providers.push(AutoInitProvider {
                 sdk: rule.id.clone(),
                 provider: comp.name.clone(),
                 enabled: comp.enabled,
-                source,
+                source: entry.map(|r| r.source.clone()).unwrap_or_default(),
+                switched_off: entry.and_then(|r| r.switched_off(meta)).map(str::to_string),
             });
         }
     }

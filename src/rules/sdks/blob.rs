@@ -19,7 +19,7 @@ use super::{
 };
 
 /// The first bytes of a blob.
-const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x06";
+const MAGIC: &[u8; 8] = b"AAKB\x00\x00\x00\x07";
 
 /// Reads values back from a blob; every read is bounds-checked.
 pub(crate) struct Reader<'a> {
@@ -334,6 +334,7 @@ codec!(ConsentApi {
     kind,
     target,
     source,
+    off_when,
     line
 });
 codec!(DataTypes {

@@ -47,12 +47,32 @@ pub struct ConsentApi {
     pub target: String,
     /// The vendor's compliance guide (URL).
     pub source: String,
+    /// For a provider: the application meta-data that the vendor documents as keeping it
+    /// from collecting until the app says the user agreed (`name=value`, e.g.
+    /// `firebase_analytics_collection_enabled=false`); the provider is then no finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub off_when: Vec<String>,
     /// Line in the rules file.
     #[serde(skip)]
     pub line: usize,
 }
 
 impl ConsentApi {
+    /// The first `off_when` switch that `meta` (the application's meta-data as name and
+    /// value) sets; values compare without case (`false`, `FALSE`).
+    pub fn switched_off<'m>(
+        &self,
+        meta: impl Iterator<Item = (&'m str, &'m str)> + Clone,
+    ) -> Option<&str> {
+        self.off_when.iter().map(String::as_str).find(|o| {
+            let Some((name, value)) = o.split_once('=') else {
+                return false;
+            };
+            meta.clone()
+                .any(|(n, v)| n == name.trim() && v.trim().eq_ignore_ascii_case(value.trim()))
+        })
+    }
+
     /// The class descriptor and method name of a method entry (`Lcom/umeng/x/Y;`, `init`).
     pub fn method_parts(&self) -> Option<(String, &str)> {
         method_parts(&self.target)
@@ -74,6 +94,8 @@ pub(super) struct RawConsent {
     target: Spanned<String>,
     #[serde(default)]
     source: String,
+    #[serde(default)]
+    off_when: Vec<String>,
 }
 
 /// Checks the `[[consent]]` tables of one file; problems go to `err(line, message)`.
@@ -122,10 +144,30 @@ pub(super) fn convert(
                 ),
             );
         }
+        if !r.off_when.is_empty() && kind != ConsentKind::AutoInitProvider {
+            err(
+                line,
+                format!(
+                    "consent target {t:?}: off_when applies to auto-init-provider entries only"
+                ),
+            );
+        }
+        for o in &r.off_when {
+            let ok = o
+                .split_once('=')
+                .is_some_and(|(n, v)| !n.trim().is_empty() && !v.trim().is_empty());
+            if !ok {
+                err(
+                    line,
+                    format!("consent target {t:?}: off_when {o:?} must be meta-data name=value"),
+                );
+            }
+        }
         out.push(ConsentApi {
             kind,
             target: t.clone(),
             source: r.source.clone(),
+            off_when: r.off_when.clone(),
             line,
         });
     }
