@@ -392,6 +392,23 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
         return out;
     }
     out.ran = true;
+    // Neither the Application class nor any provider is defined in the DEX files: nothing
+    // runs before consent that the search could start from, and no provider to report, so the
+    // class index is not built (a linear look at the class_defs instead).
+    let desc = |java: &str| format!("L{};", java.replace('.', "/"));
+    let defined = |d: &str| dexes.iter().any(|(_, v)| v.defines_class(d.as_bytes()));
+    let app_class = app.manifest.application.name.as_deref().map(desc);
+    let anything = app_class.as_deref().is_some_and(defined)
+        || app.manifest.components.iter().any(|c| {
+            c.kind == crate::apk::manifest::ComponentKind::Provider && defined(&desc(&c.name))
+        });
+    if !anything {
+        out.providers.clear();
+        if let Some(name) = &app.manifest.application.name {
+            out.incomplete.push(missing_application(name));
+        }
+        return out;
+    }
     let mut program = Program::new(dexes);
     // A provider whose class the DEX files do not define is configuration only (issue #14):
     // nothing runs.
@@ -453,6 +470,11 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     out
 }
 
+/// What the result says when the manifest's Application class is not in the DEX files.
+fn missing_application(name: &str) -> String {
+    format!("the Application class {name} is not in the DEX files (packed or loaded dynamically)")
+}
+
 /// The methods that run before consent can be given, with the entry kind; and the classes the
 /// system instantiates itself (the Application class, the providers, the startup initialisers).
 fn entry_points(
@@ -496,9 +518,7 @@ fn entry_points(
                 &mut out,
             );
         } else {
-            incomplete.push(format!(
-                "the Application class {name} is not in the DEX files (packed or loaded dynamically)"
-            ));
+            incomplete.push(missing_application(name));
         }
     }
     for comp in &app.manifest.components {

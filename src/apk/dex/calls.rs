@@ -231,6 +231,12 @@ impl<'a> DexView<'a> {
         self.dex.type_bytes(def.class_idx).ok()
     }
 
+    /// Whether a class_def of this file defines descriptor `desc` (a look at every class_def,
+    /// no index).
+    pub fn defines_class(&self, desc: &[u8]) -> bool {
+        (0..self.class_count()).any(|i| self.class_desc(i) == Some(desc))
+    }
+
     /// The superclass descriptor of class_def `i`.
     pub fn superclass(&self, i: usize) -> Option<&'a [u8]> {
         let off = self.dex.class_defs.off.checked_add(32 * i)?;
