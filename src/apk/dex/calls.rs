@@ -231,10 +231,21 @@ impl<'a> DexView<'a> {
         self.dex.type_bytes(def.class_idx).ok()
     }
 
-    /// Whether a class_def of this file defines descriptor `desc` (a look at every class_def,
-    /// no index).
+    /// Whether a class_def of this file defines descriptor `desc`: its type found by binary
+    /// search ([`DexView::find_type`]; ART's verifier rejects a file whose type_ids are out of
+    /// order, so a file that runs is searched rightly), then the class_defs' type ids compared.
     pub fn defines_class(&self, desc: &[u8]) -> bool {
-        (0..self.class_count()).any(|i| self.class_desc(i) == Some(desc))
+        let Some(t) = self.find_type(desc) else {
+            return false;
+        };
+        (0..self.class_count()).any(|i| {
+            self.dex
+                .class_defs
+                .off
+                .checked_add(32 * i)
+                .and_then(|off| read_u32(self.dex.data, off))
+                == Some(t)
+        })
     }
 
     /// The superclass descriptor of class_def `i`.
@@ -297,7 +308,8 @@ impl<'a> DexView<'a> {
     }
 
     /// The type_idx of descriptor `desc`, by binary search (type_ids are sorted by their
-    /// strings in a well-formed file; in a file that is not, a type may be missed).
+    /// strings in a well-formed file, and ART rejects one where they are not; in such a file a
+    /// type may be missed).
     pub fn find_type(&self, desc: &[u8]) -> Option<u32> {
         let (mut lo, mut hi) = (0usize, self.dex.types.count);
         while lo < hi {
