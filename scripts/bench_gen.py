@@ -9,7 +9,8 @@ Deterministic for given arguments. The mix: classes under a dozen real SDK packa
 the app's own package, half of them with obfuscated names; each class has a field, a
 constructor, a static helper and an instance method of a few instructions (a field read, a
 const-string, framework calls, a call to a neighbour class in the same DEX); about 1 class in
-100 also calls a sensitive API, reads a sensitive field or loads a sensitive content URI.
+100 also calls a sensitive API, reads a sensitive field or loads a sensitive content URI. The
+Application class `BigApp` makes the first 50 classes of the first DEX at start and runs them.
 Each DEX stays under the 65,536 method-id limit (3 methods a class, 20,000 classes a DEX).
 """
 import argparse
@@ -164,6 +165,8 @@ def main():
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
+        if d == 0:
+            write_application(smali_dir, names[1:1 + APP_STARTS])
         made += n
     with open(os.path.join(a.out, "AndroidManifest.xml"), "w") as f:
         f.write(MANIFEST)
@@ -173,6 +176,35 @@ def main():
         f.write('<?xml version="1.0" encoding="utf-8"?>\n<resources>\n'
                 '    <string name="app_name">Big</string>\n</resources>\n')
     print(f"bench_gen: {made} classes over {a.dex} DEX files, {sensitive} with a sensitive access")
+
+
+# Classes of the first DEX that the Application class makes and runs at start, so that the
+# consent search has a real start to follow on the big app (issue #19's budget).
+APP_STARTS = 50
+
+
+def write_application(smali_dir, starts):
+    """The app's Application class: onCreate makes the first classes of the DEX and calls their
+    run(I)I (each calls a neighbour's helper)."""
+    calls = "".join(
+        f"    new-instance v0, {c}\n"
+        f"    invoke-direct {{v0}}, {c}-><init>()V\n"
+        f"    invoke-virtual {{v0, v1}}, {c}->run(I)I\n"
+        for c in starts
+    )
+    text = (
+        ".class public Lcom/example/bigapp/BigApp;\n.super Landroid/app/Application;\n\n"
+        ".method public constructor <init>()V\n    .registers 1\n"
+        "    invoke-direct {p0}, Landroid/app/Application;-><init>()V\n    return-void\n"
+        ".end method\n\n"
+        ".method public onCreate()V\n    .registers 2\n"
+        "    invoke-super {p0}, Landroid/app/Application;->onCreate()V\n"
+        "    const/4 v1, 0x1\n" + calls + "    return-void\n.end method\n"
+    )
+    path = os.path.join(smali_dir, "com/example/bigapp/BigApp.smali")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 MANIFEST = """<?xml version="1.0" encoding="utf-8" standalone="no"?>
@@ -185,7 +217,7 @@ MANIFEST = """<?xml version="1.0" encoding="utf-8" standalone="no"?>
     <uses-permission android:name="android.permission.READ_CONTACTS"/>
     <uses-permission android:name="android.permission.READ_SMS"/>
     <uses-permission android:name="android.permission.ACCESS_WIFI_STATE"/>
-    <application android:label="@string/app_name" android:allowBackup="false">
+    <application android:name="com.example.bigapp.BigApp" android:label="@string/app_name" android:allowBackup="false">
         <activity android:name="com.example.bigapp.MainActivity" android:exported="true">
             <intent-filter>
                 <action android:name="android.intent.action.MAIN"/>

@@ -199,6 +199,8 @@ pub struct Program<'a> {
     edges: Vec<(u32, u32)>,
     /// Every class defined, first definitions only, in definition order: (dex, def).
     order: Vec<(u16, u32)>,
+    /// The descriptor of each class of `order`, as the file has it.
+    descs: Vec<&'a [u8]>,
     /// Package (`Lcom/a/`, or `L`) -> its classes in definition order, built on first use.
     packages: Option<Packages<'a>>,
     /// `name(params)ret` -> id.
@@ -227,6 +229,43 @@ pub struct Program<'a> {
     buf: String,
     /// The resolution of a call of nothing the app defines.
     empty: Targets,
+}
+
+/// Per type_idx of one DEX file, while the class index is built: 0 not read yet, 1 unreadable,
+/// else `(class id << 1 | plain) + 2`.
+struct TypeMemo(Vec<u32>);
+
+impl TypeMemo {
+    fn new(types: usize) -> TypeMemo {
+        TypeMemo(vec![0; types])
+    }
+
+    /// The class id of type_idx `t`, whether its name is plain, and the name when it was read
+    /// now (None when remembered).
+    fn get<'a>(
+        &mut self,
+        p: &mut Program<'a>,
+        view: &DexView<'a>,
+        t: u32,
+    ) -> Option<(u32, bool, Option<&'a [u8]>)> {
+        let slot = self.0.get_mut(usize::try_from(t).ok()?)?;
+        match *slot {
+            1 => return None,
+            0 => {}
+            v => {
+                let v = v - 2;
+                return Some((v >> 1, v & 1 == 1, None));
+            }
+        }
+        let Some(name) = view.type_desc(t) else {
+            *slot = 1;
+            return None;
+        };
+        let id = p.class_id(name);
+        let is_plain = plain(name);
+        *slot = ((id << 1) | u32::from(is_plain)).saturating_add(2);
+        Some((id, is_plain, Some(name)))
+    }
 }
 
 /// Whether a descriptor's raw bytes are what decoding them gives (valid UTF-8: MUTF-8's
@@ -279,6 +318,7 @@ impl<'a> Program<'a> {
             classes: Vec::with_capacity(classes + classes / 8),
             edges: Vec::with_capacity(classes + classes / 4),
             order: Vec::with_capacity(classes),
+            descs: Vec::with_capacity(classes),
             packages: None,
             subs: Map::default(),
             tables: dexes.iter().map(|_| Tables::default()).collect(),
@@ -300,30 +340,44 @@ impl<'a> Program<'a> {
         };
         for (d, (_, view)) in dexes.iter().enumerate() {
             let d = u16::try_from(d).unwrap_or(u16::MAX);
+            // type_idx -> its class id and whether its name is plain, each descriptor read and
+            // hashed once per file (a superclass such as java.lang.Object is named by thousands
+            // of class_defs).
+            let mut memo = TypeMemo::new(view.type_count());
             for c in 0..view.class_count() {
-                let Some(name) = view.class_desc(c) else {
+                let Some(t) = view.class_type(c) else {
                     continue;
                 };
-                let id = p.class_id(name);
+                let Some((id, name_plain, read)) = memo.get(&mut p, view, t) else {
+                    continue;
+                };
+                // Named before as another class's supertype: read again.
+                let Some(name) = read.or_else(|| view.type_desc(t)) else {
+                    continue;
+                };
                 if p.classes[id as usize].seen {
                     continue;
                 }
                 let c32 = u32::try_from(c).unwrap_or(u32::MAX);
                 p.classes[id as usize].seen = true;
-                if plain(name) {
+                if name_plain {
                     p.classes[id as usize].def = Some((d, c32));
                 }
                 p.order.push((d, c32));
-                if let Some(sup) = view.superclass(c) {
-                    let sid = p.class_id(sup);
-                    if plain(sup) {
+                p.descs.push(name);
+                if let Some((sid, sup_plain, _)) = view
+                    .superclass_type(c)
+                    .and_then(|s| memo.get(&mut p, view, s))
+                {
+                    if sup_plain {
                         p.classes[id as usize].sup = sid;
                     }
                     p.add_child(sid, id);
                 }
-                view.each_interface(c, |i| {
-                    let iid = p.class_id(i);
-                    p.add_child(iid, id);
+                view.each_interface_type(c, |i| {
+                    if let Some((iid, _, _)) = memo.get(&mut p, view, i) {
+                        p.add_child(iid, id);
+                    }
                 });
             }
         }
@@ -629,14 +683,11 @@ impl<'a> Program<'a> {
     /// Every class the app defines in package `prefix` (`Lcom/a/`, or `L`; not its
     /// subpackages), at most `max`, in definition order.
     pub fn classes_under(&mut self, prefix: &[u8], max: usize) -> Vec<(u16, u32)> {
-        let (order, dexes) = (&self.order, &self.dexes);
+        let (order, descs) = (&self.order, &self.descs);
         let packages = self.packages.get_or_insert_with(|| {
             let mut map: Packages<'a> = Map::default();
-            for &(d, c) in order {
-                let name = dexes
-                    .get(usize::from(d))
-                    .and_then(|(_, v)| v.class_desc(c as usize));
-                if let Some(p) = name.and_then(package_of) {
+            for (&(d, c), &name) in order.iter().zip(descs) {
+                if let Some(p) = package_of(name) {
                     map.entry(p).or_default().push((d, c));
                 }
             }

@@ -773,6 +773,12 @@ impl<'p, 'a, 'k, 'c> Search<'p, 'a, 'k, 'c> {
             return;
         }
         self.packages.insert(package.to_vec());
+        // No file calls a state write or a privacy API: no flag is consent state, and the
+        // package index is not built.
+        let dexes = u16::try_from(self.program.dexes.len()).unwrap_or(u16::MAX);
+        if (0..dexes).all(|d| self.state_writes(d).is_empty()) {
+            return;
+        }
         for (d, c) in self.program.classes_under(package, MAX_PACKAGE_CLASSES) {
             let units = self.state_writes(d);
             if units.is_empty() {

@@ -227,8 +227,18 @@ impl<'a> DexView<'a> {
 
     /// The descriptor of class_def `i` (`Lcom/a/B;`, raw MUTF-8).
     pub fn class_desc(&self, i: usize) -> Option<&'a [u8]> {
-        let def = self.dex.class_def(i).ok()?;
-        self.dex.type_bytes(def.class_idx).ok()
+        self.type_desc(self.class_type(i)?)
+    }
+
+    /// The type_idx of class_def `i`.
+    pub fn class_type(&self, i: usize) -> Option<u32> {
+        self.dex.class_def(i).ok().map(|def| def.class_idx)
+    }
+
+    /// The superclass type_idx of class_def `i` (None for none or an unreadable entry).
+    pub fn superclass_type(&self, i: usize) -> Option<u32> {
+        let off = self.dex.class_defs.off.checked_add(32 * i)?;
+        read_u32(self.dex.data, off + 8).filter(|&s| s != u32::MAX)
     }
 
     /// Whether a class_def of this file defines descriptor `desc`: its type found by binary
@@ -250,9 +260,7 @@ impl<'a> DexView<'a> {
 
     /// The superclass descriptor of class_def `i`.
     pub fn superclass(&self, i: usize) -> Option<&'a [u8]> {
-        let off = self.dex.class_defs.off.checked_add(32 * i)?;
-        let s = read_u32(self.dex.data, off + 8).filter(|&s| s != u32::MAX)?;
-        self.dex.type_bytes(s).ok()
+        self.type_desc(self.superclass_type(i)?)
     }
 
     /// The interfaces class_def `i` implements.
@@ -264,6 +272,15 @@ impl<'a> DexView<'a> {
 
     /// Calls `f` with each interface class_def `i` implements (no allocation).
     pub fn each_interface(&self, i: usize, mut f: impl FnMut(&'a [u8])) {
+        self.each_interface_type(i, |t| {
+            if let Some(d) = self.type_desc(t) {
+                f(d);
+            }
+        });
+    }
+
+    /// Calls `f` with the type_idx of each interface class_def `i` implements.
+    pub fn each_interface_type(&self, i: usize, mut f: impl FnMut(u32)) {
         let Some(off) = self.dex.class_defs.off.checked_add(32 * i) else {
             return;
         };
@@ -280,9 +297,7 @@ impl<'a> DexView<'a> {
         }
         for k in 0..n {
             if let Some(t) = read_u16(data, list + 4 + 2 * k) {
-                if let Ok(d) = self.dex.type_bytes(u32::from(t)) {
-                    f(d);
-                }
+                f(u32::from(t));
             }
         }
     }
