@@ -477,14 +477,17 @@ impl<'a> Program<'a> {
         self.tables[d] = t;
     }
 
+    /// Slot `i` of one of DEX `dex`'s tables (`pick`), the tables made on first use.
+    fn table_slot(&mut self, dex: u16, pick: impl Fn(&Tables) -> &Vec<u32>, i: u32) -> Option<u32> {
+        self.ensure(dex);
+        self.tables
+            .get(usize::from(dex))
+            .and_then(|t| slot(pick(t), i))
+    }
+
     /// The key of method_idx `m` of DEX `dex`: its signature read and interned once.
     pub fn key(&mut self, dex: u16, m: u32) -> u32 {
-        self.ensure(dex);
-        if let Some(k) = self
-            .tables
-            .get(usize::from(dex))
-            .and_then(|t| slot(&t.keys, m))
-        {
+        if let Some(k) = self.table_slot(dex, |t| &t.keys, m) {
             return k;
         }
         let key = self.read_key(dex, m);
@@ -577,12 +580,7 @@ impl<'a> Program<'a> {
 
     /// The class id of type_idx `t` of DEX `dex` (None: not a class the index knows).
     pub fn type_class(&mut self, dex: u16, t: u32) -> Option<u32> {
-        self.ensure(dex);
-        if let Some(c) = self
-            .tables
-            .get(usize::from(dex))
-            .and_then(|tb| slot(&tb.types, t))
-        {
+        if let Some(c) = self.table_slot(dex, |tb| &tb.types, t) {
             return (c != NONE).then_some(c);
         }
         let c = self
@@ -715,12 +713,7 @@ impl<'a> Program<'a> {
     /// The methods with code of class_def `class` of DEX `dex`, with their name prints (those
     /// whose name cannot be read left out: their signature cannot be either).
     pub fn class_methods(&mut self, dex: u16, class: u32) -> u32 {
-        self.ensure(dex);
-        if let Some(l) = self
-            .tables
-            .get(usize::from(dex))
-            .and_then(|t| slot(&t.lists, class))
-        {
+        if let Some(l) = self.table_slot(dex, |t| &t.lists, class) {
             return l;
         }
         let raw = self

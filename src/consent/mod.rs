@@ -395,7 +395,7 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     // Neither the Application class nor any provider is defined in the DEX files: nothing
     // runs before consent that the search could start from, and no provider to report, so the
     // class index is not built (a linear look at the class_defs instead).
-    let desc = |java: &str| format!("L{};", java.replace('.', "/"));
+    let desc = crate::apk::dex::descriptor;
     let defined = |d: &str| dexes.iter().any(|(_, v)| v.defines_class(d.as_bytes()));
     let app_class = app.manifest.application.name.as_deref().map(desc);
     let anything = app_class.as_deref().is_some_and(defined)
@@ -413,7 +413,7 @@ pub fn analyze(app: &App, catalog: &SdkCatalog, packer: Option<&str>) -> Consent
     // A provider whose class the DEX files do not define is configuration only (issue #14):
     // nothing runs.
     out.providers
-        .retain(|p| program.defines_named(&format!("L{};", p.provider.replace('.', "/"))));
+        .retain(|p| program.defines_named(&desc(&p.provider)));
     let mut know = Knowledge::new(catalog, apis);
     let auto_providers: HashSet<&str> = out.providers.iter().map(|p| p.provider.as_str()).collect();
     let (entries, made) = entry_points(app, &mut program, &auto_providers, &mut out.incomplete);
@@ -485,7 +485,7 @@ fn entry_points(
 ) -> (Vec<(MethodRef, &'static str)>, Vec<u32>) {
     let mut out = Vec::new();
     let mut made = Vec::new();
-    let desc = |java: &str| format!("L{};", java.replace('.', "/"));
+    let desc = crate::apk::dex::descriptor;
     let mut add = |program: &mut Program<'_>,
                    class: &str,
                    subs: &[&str],

@@ -477,7 +477,7 @@ pub fn class_refs(data: &[u8], class: &str) -> Result<Option<ClassRefs>, ParseEr
     let descriptor = if class.starts_with('L') && class.ends_with(';') {
         mutf8::encode(class)
     } else {
-        mutf8::encode(&format!("L{};", class.replace('.', "/")))
+        mutf8::encode(&descriptor(class))
     };
     for i in 0..dex.class_defs.count {
         let def = dex.class_def(i)?;
@@ -599,6 +599,11 @@ fn class_name(
         ));
     }
     Ok(java_name(&desc))
+}
+
+/// `com.a.B$C` -> `Lcom/a/B$C;` (the inverse of [`java_name`]).
+pub fn descriptor(java: &str) -> String {
+    format!("L{};", java.replace('.', "/"))
 }
 
 /// `Lcom/a/B$C;` -> `com.a.B$C`; anything else is returned as it is.
